@@ -1,0 +1,373 @@
+"""Declarative dataset catalog: the single source for tables, templates, validation, import and docs.
+
+Every dataset of DESIGN.md is one `Dataset` below. Nothing else in the code base repeats a column
+list: DDL (`schema`), the sample generator, the data dictionary and (later) templates and import
+validation all walk these definitions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ColumnType = Literal["text", "int", "decimal", "date", "period"]
+
+# DuckDB (and PostgreSQL) storage types for each logical column type.
+SQL_TYPES: dict[str, str] = {
+    "text": "VARCHAR",
+    "int": "BIGINT",
+    "decimal": "DECIMAL(18,4)",
+    "date": "DATE",
+    "period": "VARCHAR",
+}
+
+INDUSTRIES = ("光伏", "食用菌", "菊芋", "三变", "其他")
+PROJECT_TYPES = {
+    "光伏": ("村级电站", "户用光伏", "集中式电站"),
+    "食用菌": ("生产基地", "菌袋发放"),
+    "菊芋": ("种植基地", "订单种植"),
+}
+BUILD_STATUSES = ("计划", "在建", "已建成", "运营中")
+SCALE_UNITS = {"光伏": "千瓦", "食用菌": "万袋", "菊芋": "亩"}
+YES_NO = ("是", "否")
+ENTITY_TYPES = ("农民专业合作社", "龙头企业", "村股份经济合作社", "家庭农场", "其他")
+HOUSEHOLD_KINDS = ("一般贫困户", "低保贫困户", "特困供养贫困户")
+POVERTY_CAUSES = ("因病", "因残", "因学", "因灾", "缺土地", "缺水", "缺技术", "缺劳力", "缺资金", "交通条件落后", "自身发展动力不足")
+FUND_SOURCES = (
+    "中央财政专项",
+    "省级财政",
+    "市级财政",
+    "区级财政",
+    "统筹整合涉农资金",
+    "苏陕协作资金",
+    "社会帮扶资金",
+    "金融信贷",
+    "企业自筹",
+)
+LINK_MECHANISMS = ("分红", "务工", "土地流转", "订单收购", "公益岗位", "菌袋发放", "其他")
+WELFARE_POST_TYPES = ("生态护林员", "保洁员", "公益性岗位")
+TARGET_INDICATORS = ("装机容量", "菌袋数量", "种植面积")
+
+MIN_YEAR = 2010
+MAX_YEAR = 2035
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its stored name, the Chinese header users see, and what a valid value is."""
+
+    name: str
+    header: str
+    type: ColumnType = "text"
+    required: bool = True
+    enum: tuple[str, ...] | None = None
+    # Named validators applied on import (implemented in the ingest layer): "id_card",
+    # "credit_code", "year", "non_negative", "percent", "admin_code_9", "admin_code_12".
+    checks: tuple[str, ...] = ()
+    unit: str | None = None
+    # (dataset key, column name) this value must exist in.
+    references: tuple[str, str] | None = None
+    synonyms: tuple[str, ...] = ()
+    description: str = ""
+    # Personal data: masked on pages and exports.
+    sensitive: bool = False
+
+    @property
+    def sql_type(self) -> str:
+        return SQL_TYPES[self.type]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    key: str
+    title: str
+    columns: tuple[Column, ...]
+    natural_key: tuple[str, ...]
+    description: str = ""
+    # Cross-field rules, described for users and docs; enforced by the ingest layer.
+    rules: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def table(self) -> str:
+        """Current-version table: one row per natural key."""
+        return self.key
+
+    @property
+    def history_table(self) -> str:
+        """Every version ever committed, with its batch id."""
+        return f"{self.key}_history"
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"{self.key} has no column {name}")
+
+    def header_of(self, name: str) -> str:
+        return self.column(name).header
+
+
+def _col(name: str, header: str, type: ColumnType = "text", **kw) -> Column:
+    return Column(name=name, header=header, type=type, **kw)
+
+
+_YEAR = dict(checks=("year",))
+_MONEY = dict(checks=("non_negative",))
+
+DATASETS: tuple[Dataset, ...] = (
+    Dataset(
+        key="townships",
+        title="镇办",
+        description="区内镇、街道办事处，代码为9位统计用区划代码。",
+        natural_key=("township_code",),
+        columns=(
+            _col("township_code", "镇办代码", checks=("admin_code_9",), synonyms=("镇代码", "乡镇代码", "街道代码")),
+            _col("township_name", "镇办名称", synonyms=("镇名称", "乡镇名称", "镇办")),
+        ),
+    ),
+    Dataset(
+        key="villages",
+        title="村",
+        description="行政村（社区），代码为12位统计用区划代码。",
+        natural_key=("village_code",),
+        columns=(
+            _col("village_code", "村代码", checks=("admin_code_12",), synonyms=("村级代码", "行政村代码")),
+            _col("village_name", "村名称", synonyms=("村名", "行政村")),
+            _col("township_code", "镇办代码", references=("townships", "township_code"), synonyms=("镇代码", "乡镇代码")),
+            _col("is_poverty_village", "是否贫困村", enum=YES_NO),
+            _col("is_deep_poverty_village", "是否深度贫困村", enum=YES_NO),
+            _col("exit_year", "退出年度", "int", required=False, unit="年", synonyms=("脱贫退出年度", "摘帽年度"), **_YEAR),
+        ),
+        rules=("深度贫困村必须是贫困村", "只有贫困村可以有退出年度"),
+    ),
+    Dataset(
+        key="households",
+        title="贫困户",
+        description="建档立卡贫困户，一户一行。",
+        natural_key=("household_id",),
+        columns=(
+            _col("household_id", "户编号", synonyms=("户编码", "贫困户编号")),
+            _col("head_name", "户主姓名", synonyms=("户主", "姓名"), sensitive=True),
+            _col(
+                "head_id_number",
+                "户主身份证号",
+                checks=("id_card",),
+                synonyms=("身份证号", "身份证号码", "户主身份证号码", "证件号码"),
+                sensitive=True,
+            ),
+            _col("village_code", "村代码", references=("villages", "village_code")),
+            _col("family_size", "家庭人口", "int", unit="人", checks=("positive",), synonyms=("家庭人口数", "人口数")),
+            _col("household_kind", "贫困户属性", enum=HOUSEHOLD_KINDS, synonyms=("贫困户类型", "户属性")),
+            _col("main_cause", "主要致贫原因", required=False, synonyms=("致贫原因",)),
+            _col("identified_year", "识别年度", "int", unit="年", synonyms=("识别年份", "建档年度"), **_YEAR),
+            _col("exit_year", "脱贫年度", "int", required=False, unit="年", synonyms=("脱贫年份",), **_YEAR),
+        ),
+        rules=("脱贫年度不早于识别年度",),
+    ),
+    Dataset(
+        key="entities",
+        title="经营主体",
+        description="合作社、龙头企业、村股份经济合作社等新型经营主体。",
+        natural_key=("credit_code",),
+        columns=(
+            _col("credit_code", "统一社会信用代码", checks=("credit_code",), synonyms=("信用代码", "社会信用代码")),
+            _col("entity_name", "主体名称", synonyms=("名称", "合作社名称", "企业名称")),
+            _col("entity_type", "主体类型", enum=ENTITY_TYPES),
+            _col("industry", "所属产业", enum=INDUSTRIES, synonyms=("产业类别", "产业")),
+            _col("township_code", "镇办代码", references=("townships", "township_code")),
+            _col("village_code", "村代码", required=False, references=("villages", "village_code")),
+            _col("legal_representative", "法定代表人", required=False, synonyms=("法人", "负责人")),
+            _col("member_count", "成员数", "int", required=False, unit="人", checks=("non_negative",)),
+            _col("registered_capital_wan", "注册资本(万元)", "decimal", required=False, unit="万元", synonyms=("注册资本",), **_MONEY),
+        ),
+    ),
+    Dataset(
+        key="projects",
+        title="产业项目",
+        description="百千万产业及其他产业扶贫项目。",
+        natural_key=("project_id",),
+        columns=(
+            _col("project_id", "项目编号", synonyms=("项目编码", "项目代码")),
+            _col("project_name", "项目名称"),
+            _col("industry", "产业类别", enum=INDUSTRIES, synonyms=("所属产业", "产业")),
+            _col("project_type", "项目类型", enum=tuple(t for ts in PROJECT_TYPES.values() for t in ts) + ("其他",)),
+            _col("township_code", "镇办代码", references=("townships", "township_code")),
+            _col("village_code", "村代码", required=False, references=("villages", "village_code")),
+            _col(
+                "operator_credit_code",
+                "实施主体信用代码",
+                required=False,
+                references=("entities", "credit_code"),
+                synonyms=("实施主体统一社会信用代码",),
+            ),
+            _col("build_year", "建设年度", "int", unit="年", **_YEAR),
+            _col("build_status", "建设状态", enum=BUILD_STATUSES),
+            _col("scale", "建设规模", "decimal", unit="规模单位", **_MONEY),
+            _col("scale_unit", "规模单位", enum=tuple(SCALE_UNITS.values()) + ("个", "其他")),
+            _col("total_investment_wan", "总投资(万元)", "decimal", unit="万元", synonyms=("总投资", "投资额(万元)"), **_MONEY),
+        ),
+        rules=("项目类型须属于其产业类别", "规模单位须与产业类别相符（光伏 千瓦，食用菌 万袋，菊芋 亩）"),
+    ),
+    Dataset(
+        key="funds",
+        title="项目资金",
+        description="按项目、资金来源和年度的资金下达与支出。",
+        natural_key=("project_id", "fund_source", "year"),
+        columns=(
+            _col("project_id", "项目编号", references=("projects", "project_id")),
+            _col("fund_source", "资金来源", enum=FUND_SOURCES),
+            _col("year", "年度", "int", unit="年", **_YEAR),
+            _col("allocated_wan", "下达金额(万元)", "decimal", unit="万元", synonyms=("下达资金(万元)", "下达金额"), **_MONEY),
+            _col("spent_wan", "支出金额(万元)", "decimal", unit="万元", synonyms=("支出资金(万元)", "支出金额"), **_MONEY),
+        ),
+        rules=("支出金额不大于下达金额",),
+    ),
+    Dataset(
+        key="pv_output",
+        title="光伏发电收益",
+        description="光伏电站按报告期的发电量、收益及分配。",
+        natural_key=("project_id", "period"),
+        columns=(
+            _col("project_id", "项目编号", references=("projects", "project_id")),
+            _col("period", "报告期", "period", description="2017、2017Q3 或 2017-09"),
+            _col("generation_kwh", "发电量(千瓦时)", "decimal", unit="千瓦时", synonyms=("发电量",), **_MONEY),
+            _col("revenue_yuan", "发电收益(元)", "decimal", unit="元", synonyms=("发电收益",), **_MONEY),
+            _col("distributed_yuan", "收益分配(元)", "decimal", unit="元", synonyms=("收益分配",), **_MONEY),
+        ),
+        rules=("收益分配不大于发电收益",),
+    ),
+    Dataset(
+        key="fungus_output",
+        title="食用菌生产",
+        description="食用菌项目按报告期的菌袋、产量和销售收入。",
+        natural_key=("project_id", "period"),
+        columns=(
+            _col("project_id", "项目编号", references=("projects", "project_id")),
+            _col("period", "报告期", "period"),
+            _col("bags_wan", "生产菌袋(万袋)", "decimal", unit="万袋", synonyms=("菌袋(万袋)", "生产菌袋"), **_MONEY),
+            _col("fresh_yield_t", "鲜菇产量(吨)", "decimal", unit="吨", synonyms=("鲜菇产量",), **_MONEY),
+            _col("sales_wan", "销售收入(万元)", "decimal", unit="万元", synonyms=("销售收入",), **_MONEY),
+        ),
+    ),
+    Dataset(
+        key="artichoke_output",
+        title="菊芋种植",
+        description="菊芋项目按年度的种植面积、产量和收购金额。",
+        natural_key=("project_id", "year"),
+        columns=(
+            _col("project_id", "项目编号", references=("projects", "project_id")),
+            _col("year", "年度", "int", unit="年", **_YEAR),
+            _col("area_mu", "种植面积(亩)", "decimal", unit="亩", synonyms=("种植面积",), **_MONEY),
+            _col("yield_t", "产量(吨)", "decimal", unit="吨", synonyms=("产量",), **_MONEY),
+            _col("purchase_wan", "收购金额(万元)", "decimal", unit="万元", synonyms=("收购金额",), **_MONEY),
+        ),
+    ),
+    Dataset(
+        key="investments",
+        title="入股投资",
+        description="财政及帮扶资金入股经营主体。",
+        natural_key=("investment_id",),
+        columns=(
+            _col("investment_id", "投资编号", synonyms=("入股编号",)),
+            _col("entity_credit_code", "主体信用代码", references=("entities", "credit_code"), synonyms=("统一社会信用代码",)),
+            _col("fund_source", "资金来源", enum=FUND_SOURCES),
+            _col("amount_wan", "投入金额(万元)", "decimal", unit="万元", synonyms=("入股金额(万元)", "投入金额"), **_MONEY),
+            _col("invest_date", "投入日期", "date", synonyms=("入股日期",)),
+            _col(
+                "agreed_return_pct", "约定年收益率(%)", "decimal", unit="%", checks=("percent",), synonyms=("约定收益率(%)", "年收益率(%)")
+            ),
+            _col("beneficiary_households", "受益贫困户数", "int", unit="户", checks=("non_negative",)),
+        ),
+    ),
+    Dataset(
+        key="dividends",
+        title="分红兑现",
+        description="入股投资按年度应付与实付分红。",
+        natural_key=("investment_id", "year"),
+        columns=(
+            _col("investment_id", "投资编号", references=("investments", "investment_id")),
+            _col("year", "年度", "int", unit="年", **_YEAR),
+            _col("due_yuan", "应付金额(元)", "decimal", unit="元", synonyms=("应付分红(元)", "应付金额"), **_MONEY),
+            _col("paid_yuan", "实付金额(元)", "decimal", unit="元", synonyms=("实付分红(元)", "实付金额"), **_MONEY),
+            _col("paid_date", "兑现日期", "date", required=False),
+        ),
+        rules=("实付金额大于0时须填兑现日期",),
+    ),
+    Dataset(
+        key="linkages",
+        title="利益联结",
+        description="贫困户从产业项目获得收益的方式和金额。",
+        natural_key=("household_id", "project_id", "mechanism", "year"),
+        columns=(
+            _col("household_id", "户编号", references=("households", "household_id")),
+            _col("project_id", "项目编号", references=("projects", "project_id")),
+            _col("mechanism", "联结方式", enum=LINK_MECHANISMS, synonyms=("带动方式", "利益联结方式")),
+            _col("sub_type", "细分类型", required=False, synonyms=("岗位类型",)),
+            _col("year", "年度", "int", unit="年", **_YEAR),
+            _col("income_yuan", "收益金额(元)", "decimal", unit="元", synonyms=("收益(元)", "增收金额(元)", "收益金额"), **_MONEY),
+        ),
+    ),
+    Dataset(
+        key="pilots",
+        title="三变改革试点",
+        description="资源变资产、资金变股金、农民变股东试点村。",
+        natural_key=("village_code",),
+        columns=(
+            _col("village_code", "村代码", references=("villages", "village_code")),
+            _col("pilot_year", "试点年度", "int", unit="年", **_YEAR),
+            _col("district_funds_wan", "区级财政投入(万元)", "decimal", unit="万元", synonyms=("区级财政投入",), **_MONEY),
+            _col("collective_org", "集体经济组织", synonyms=("集体经济组织名称",)),
+            _col("quantified_assets_wan", "折股量化资产(万元)", "decimal", unit="万元", **_MONEY),
+            _col("land_shares_mu", "入股土地(亩)", "decimal", unit="亩", **_MONEY),
+            _col("shareholder_households", "股东户数", "int", unit="户", checks=("non_negative",)),
+            _col("poor_shareholder_households", "贫困户股东户数", "int", unit="户", checks=("non_negative",)),
+            _col("annual_dividend_wan", "年度分红(万元)", "decimal", unit="万元", **_MONEY),
+        ),
+        rules=("贫困户股东户数不大于股东户数",),
+    ),
+    Dataset(
+        key="targets",
+        title="目标",
+        description="百千万等产业目标。",
+        natural_key=("industry", "indicator", "target_year"),
+        columns=(
+            _col("industry", "产业类别", enum=INDUSTRIES),
+            _col("indicator", "指标", enum=TARGET_INDICATORS),
+            _col("target_value", "目标值", "decimal", **_MONEY),
+            _col("unit", "单位"),
+            _col("target_year", "目标年度", "int", unit="年", **_YEAR),
+        ),
+    ),
+)
+
+BY_KEY: dict[str, Dataset] = {d.key: d for d in DATASETS}
+
+
+def dataset(key: str) -> Dataset:
+    try:
+        return BY_KEY[key]
+    except KeyError:
+        raise KeyError(f"未知数据集：{key}（可用：{', '.join(BY_KEY)}）") from None
+
+
+def load_order() -> list[Dataset]:
+    """Datasets ordered so that every referenced dataset comes before the ones that reference it."""
+    ordered: list[Dataset] = []
+    seen: set[str] = set()
+
+    def visit(ds: Dataset) -> None:
+        if ds.key in seen:
+            return
+        seen.add(ds.key)
+        for col in ds.columns:
+            if col.references and col.references[0] != ds.key:
+                visit(BY_KEY[col.references[0]])
+        ordered.append(ds)
+
+    for ds in DATASETS:
+        visit(ds)
+    return ordered

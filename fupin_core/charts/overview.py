@@ -1,0 +1,75 @@
+"""Charts of the 总览 page: DataFrame in, altair Chart out (no queries here)."""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from fupin_core.charts.theme import FONT, PALETTE, PRIMARY, TARGET_COLOR, apply_theme
+
+
+def progress_chart(progress: pl.DataFrame) -> alt.Chart:
+    """百千万 progress: one horizontal bar per programme, completion % of target with a 100% rule."""
+    data = progress.with_columns(
+        (pl.col("完成率").fill_null(0) * 100).round(1).alias("完成百分比"),
+        pl.format("{}{}", pl.col("完成").round(1), pl.col("单位")).alias("完成量"),
+        pl.format("{}{}", pl.col("目标").round(1), pl.col("单位")).alias("目标量"),
+    )
+    order = progress["工程"].to_list()
+    y = alt.Y("工程:N", sort=order, title=None)
+    bars = (
+        alt.Chart(data)
+        .mark_bar(color=PRIMARY, height=22)
+        .encode(
+            x=alt.X(
+                "完成百分比:Q",
+                title="完成目标的百分比（%）",
+                scale=alt.Scale(domain=[0, max(100.0, float(data["完成百分比"].max() or 0) + 10)]),
+            ),
+            y=y,
+            tooltip=[
+                alt.Tooltip("工程:N"),
+                alt.Tooltip("完成量:N", title="完成"),
+                alt.Tooltip("目标量:N", title="目标"),
+                alt.Tooltip("完成百分比:Q", title="完成率(%)", format=",.1f"),
+            ],
+        )
+    )
+    labels = bars.mark_text(align="left", dx=4, font=FONT).encode(text=alt.Text("完成百分比:Q", format=",.1f"))
+    rule = alt.Chart(pl.DataFrame({"x": [100.0]})).mark_rule(color=TARGET_COLOR, strokeDash=[4, 3]).encode(x="x:Q")
+    return apply_theme((bars + labels + rule).properties(height=150, title="“百千万”工程完成情况"))
+
+
+def township_bar_chart(frame: pl.DataFrame, measure: str, title: str, unit: str, fmt: str = ",.0f") -> alt.Chart:
+    """One horizontal bar per 镇办 in the frame's order (by 镇办代码)."""
+    order = frame["镇办"].to_list()
+    data = frame.select("镇办", measure)
+    bars = (
+        alt.Chart(data)
+        .mark_bar(color=PRIMARY)
+        .encode(
+            x=alt.X(f"{measure}:Q", title=f"{measure}（{unit}）", axis=alt.Axis(format=fmt)),
+            y=alt.Y("镇办:N", sort=order, title=None),
+            tooltip=[alt.Tooltip("镇办:N"), alt.Tooltip(f"{measure}:Q", format=fmt)],
+        )
+    )
+    labels = bars.mark_text(align="left", dx=3, font=FONT, fontSize=11).encode(text=alt.Text(f"{measure}:Q", format=fmt))
+    return apply_theme((bars + labels).properties(height=max(120, 22 * len(order)), title=title))
+
+
+def linked_vs_gap_chart(frame: pl.DataFrame) -> alt.Chart:
+    """Per 镇办: households an industry reaches beside those it does not yet reach (stacked)."""
+    order = frame["镇办"].to_list()
+    long = frame.select("镇办", "带动增收户数", "未覆盖户数").unpivot(index="镇办", variable_name="类别", value_name="户数")
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X("户数:Q", title="户数（户）", axis=alt.Axis(format=",.0f")),
+            y=alt.Y("镇办:N", sort=order, title=None),
+            color=alt.Color("类别:N", sort=["带动增收户数", "未覆盖户数"], scale=alt.Scale(range=[PRIMARY, PALETTE[1]]), title=None),
+            order=alt.Order("类别:N", sort="ascending"),
+            tooltip=[alt.Tooltip("镇办:N"), alt.Tooltip("类别:N"), alt.Tooltip("户数:Q", format=",.0f")],
+        )
+    )
+    return apply_theme(chart.properties(height=max(120, 22 * len(order)), title="各镇办带动增收与未覆盖户数"))

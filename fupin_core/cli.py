@@ -1,0 +1,165 @@
+"""The `fupin` command: init, serve, kpi (and, as they land, import, export, users, backups)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from fupin_core import db, schema, store
+from fupin_core.formatting import KPI_LABELS, format_kpi
+from fupin_core.metrics import Scope
+from fupin_core.metrics.overview import overview_kpis
+
+APP_PATH = Path(__file__).resolve().parent.parent / "app.py"
+
+
+class CliError(Exception):
+    """A usage or environment problem, reported as one Chinese line with exit status 2."""
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", help="数据库地址或文件路径（默认 FUPIN_DB 或 duckdb:///data/fupin.duckdb）")
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    storage = db.resolve_url(args.db)
+    if args.if_missing and storage.path is not None and storage.path.exists():
+        print(f"数据库已存在：{storage.target}（未做改动）")
+        return 0
+    if args.force and storage.path is not None:
+        for suffix in ("", ".wal"):
+            Path(str(storage.path) + suffix).unlink(missing_ok=True)
+    con = db.connect(args.db)
+    try:
+        applied = schema.migrate(con)
+        if args.sample:
+            has_rows = con.execute("SELECT count(*) FROM batches").fetchone()[0]
+            if has_rows:
+                raise CliError(f"数据库 {storage.target} 中已有数据，未载入示例数据（如需重建请加 --force）")
+            counts = sample_load(con, args.scale)
+            print(f"已载入示例数据（规模 {args.scale}）：" + "，".join(f"{k} {v}行" for k, v in counts.items()))
+        print(f"数据库就绪：{storage.target}（本次执行迁移 {len(applied)} 项）")
+    finally:
+        con.close()
+    return 0
+
+
+def sample_load(con, scale: int) -> dict[str, int]:
+    from fupin_core import sample  # numpy-heavy; only needed here
+
+    return sample.load_sample(con, scale=scale)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    env = dict(os.environ)
+    if args.db:
+        env[db.ENV_VAR] = args.db
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(APP_PATH),
+        "--server.port", str(args.port), "--server.address", args.address,
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    print(f"应用地址：http://{args.address}:{args.port}")
+    return subprocess.call(command, env=env, cwd=APP_PATH.parent)
+
+
+def _open_existing(url: str | None):
+    if not db.exists(url):
+        raise CliError(f"数据库 {db.resolve_url(url).target} 不存在，请先运行 fupin init --sample 或 fupin init")
+    return db.connect(url, read_only=True)
+
+
+def cmd_kpi(args: argparse.Namespace) -> int:
+    con = _open_existing(args.db)
+    try:
+        kpis = overview_kpis(con, Scope.of(args.year, args.township, args.village))
+    finally:
+        con.close()
+    if args.json:
+        print(json.dumps(kpis, ensure_ascii=False))
+    else:
+        for key, value in kpis.items():
+            if key in KPI_LABELS:
+                print(f"{KPI_LABELS[key]}：{format_kpi(key, value)}")
+    return 0
+
+
+def cmd_batches(args: argparse.Namespace) -> int:
+    con = _open_existing(args.db)
+    try:
+        frame = store.list_batches(con)
+    finally:
+        con.close()
+    if args.json:
+        print(frame.write_json())
+    else:
+        print(frame)
+    return 0
+
+
+def cmd_datadict(args: argparse.Namespace) -> int:
+    from fupin_core import datadict
+
+    text = datadict.render()
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        print(text)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fupin", description="产业扶贫追踪")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("init", help="创建（或升级）数据库，可载入示例数据")
+    _add_db(p)
+    p.add_argument("--sample", action="store_true", help="载入商州区示例数据")
+    p.add_argument("--scale", type=int, default=1, help="示例数据规模倍数（100 约为一个省）")
+    p.add_argument("--if-missing", action="store_true", help="数据库文件已存在时什么也不做")
+    p.add_argument("--force", action="store_true", help="删除已有数据库文件后重建")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("serve", help="启动网页应用")
+    _add_db(p)
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", default="127.0.0.1")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("kpi", help="输出某年度的关键指标")
+    _add_db(p)
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--township", help="镇办代码（9位）")
+    p.add_argument("--village", help="村代码（12位）")
+    p.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+    p.set_defaults(func=cmd_kpi)
+
+    p = sub.add_parser("batches", help="列出上传批次")
+    _add_db(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_batches)
+
+    p = sub.add_parser("datadict", help="输出数据字典（Markdown）")
+    p.add_argument("--out", help="写入文件")
+    p.set_defaults(func=cmd_datadict)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except db.DatabaseBusy as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except (CliError, ValueError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,777 @@
+"""Deterministic sample database of Shangzhou District (示例数据).
+
+The 2017 KPIs of every generated district equal the figures published in the seed article
+(《向着幸福前进》): group sizes and totals below are constructed exactly, everything else is drawn from
+a seeded generator with plausible distributions. `scale` N generates N districts (the first one is
+商州区 611002, the others synthetic codes 611102, 611202, …), so every KPI at scale N is N times the
+scale-1 figure: a known answer for performance work too.
+
+Names are visibly synthetic ("王某甲"); ID numbers and credit codes carry valid check characters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import polars as pl
+
+from fupin_core import catalog, schema, store
+from fupin_core.idcodes import CREDIT_ALPHABET, credit_check_char, id_check_char, org_check_char
+
+SEED = 20171231
+DISTRICT_CODE = "611002"
+DISTRICT_NAME = "商州区"
+
+TOWNSHIPS = (
+    ("001", "城关街道"), ("002", "大赵峪街道"), ("003", "陈塬街道"), ("004", "刘湾街道"),
+    ("101", "夜村镇"), ("104", "沙河子镇"), ("105", "杨峪河镇"), ("106", "金陵寺镇"),
+    ("107", "黑山镇"), ("108", "杨斜镇"), ("109", "麻街镇"), ("111", "牧护关镇"),
+    ("112", "大荆镇"), ("113", "腰市镇"), ("114", "板桥镇"), ("115", "北宽坪镇"),
+    ("119", "三岔河镇"), ("121", "闫村镇"),
+)  # fmt: skip
+
+# The seed article's 2017 figures; the generator constructs each of them exactly.
+SEED_FIGURES = {
+    "households_registered": 28530,
+    "people_registered": 93185,
+    "households_exited_cum": 8541,
+    "people_exited_cum": 30961,
+    "households_exited_year": 3180,
+    "people_exited_year": 12554,
+    "poverty_villages": 124,
+    "deep_poverty_villages": 34,
+    "villages_exited_year": 5,
+    "pilot_villages": 23,
+    "pilot_funds_wan": 690,
+    "linked_households": 12600,
+    "linked_people": 37000,
+    "integrated_funds_allocated_wan": 19840,
+    "integrated_funds_spent_wan": 17867,
+    "integrated_funds_spend_rate": 0.901,
+    "sushaan_funds_wan": 2200,
+    "forest_rangers": 1070,
+    "cleaners": 750,
+    "welfare_posts": 718,
+    "pv_target_mw": 100,
+    "fungus_target_wan": 1000,
+    "artichoke_target_mu": 10000,
+    "central_pv_station_kw": 20000,
+}
+# Figures the article does not give; chosen plausible and constructed exactly, so tests know them.
+FUNGUS_BAGS_2017_WAN = 860
+ARTICHOKE_AREA_2017_MU = 6800
+
+VILLAGES_PER_DISTRICT = 276
+# Household groups (count, people): exited before 2017; exited 2017 and linked / not linked;
+# not exited and linked / not linked. Sums give every household figure of the article.
+EXITED_EARLIER = {2014: (900, 3010), 2015: (1800, 6220), 2016: (2661, 9177)}
+EXITED_2017_LINKED = (2600, 10300)
+EXITED_2017_UNLINKED = (580, 2254)
+ACTIVE_LINKED = (10000, 26700)
+ACTIVE_UNLINKED = (9989, 35524)
+WELFARE_POSTS = {"生态护林员": (1070, 6000), "保洁员": (750, 3600), "公益性岗位": (718, 6000)}
+
+_SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+_GIVEN = "甲乙丙丁戊己庚辛壬癸"
+_VILLAGE_STEMS = [s + "家" for s in _SURNAMES] + ["东", "西", "南", "北", "上", "下", "石", "松", "柳", "杏", "桃", "龙", "凤"]
+_VILLAGE_TAILS = "沟坪湾塬岭河庄峪坡院岔川"
+_CAUSES = catalog.POVERTY_CAUSES
+
+
+@dataclass
+class _District:
+    index: int
+    rng: np.random.Generator
+    code: str
+    name: str
+    frames: dict[str, list[dict]] = field(default_factory=dict)
+
+    def add(self, key: str, row: dict) -> None:
+        self.frames.setdefault(key, []).append(row)
+
+
+def district_code(index: int) -> str:
+    return str(int(DISTRICT_CODE) + 100 * index)
+
+
+def _exact_sizes(rng: np.random.Generator, n: int, total: int, lo: int = 1, hi: int = 9) -> np.ndarray:
+    """n family sizes in [lo, hi] summing exactly to `total`."""
+    sizes = np.clip(rng.poisson(total / n - lo, n) + lo, lo, hi)
+    diff = total - int(sizes.sum())
+    while diff:
+        step = 1 if diff > 0 else -1
+        room = np.flatnonzero(sizes < hi) if step > 0 else np.flatnonzero(sizes > lo)
+        pick = rng.choice(room, size=min(abs(diff), room.size), replace=False)
+        sizes[pick] += step
+        diff = total - int(sizes.sum())
+    return sizes
+
+
+def _exact_amounts(rng: np.random.Generator, weights: np.ndarray, total_tenths: int) -> np.ndarray:
+    """Split `total_tenths` (in 0.1 units) proportionally to weights, in whole tenths, exactly."""
+    raw = np.floor(weights / weights.sum() * total_tenths).astype(np.int64)
+    raw[np.argsort(-weights)[: total_tenths - int(raw.sum())]] += 1
+    return raw
+
+
+def _credit_code(prefix: str, area: str, serial: int) -> str:
+    org8 = "".join(CREDIT_ALPHABET[(serial // 31**i) % 31] for i in range(8))[::-1]
+    org8 = org8.replace("I", "1").replace("O", "0")  # organisation codes avoid these too
+    body = prefix + area + org8 + org_check_char(org8)
+    return body + credit_check_char(body)
+
+
+def _id_numbers(rng: np.random.Generator, area: str, n: int) -> list[str]:
+    start = dt.date(1935, 1, 1)
+    span = (dt.date(1992, 12, 31) - start).days
+    out = []
+    for i in range(n):
+        day = start + dt.timedelta(days=(i * 7919) % span)
+        seq = 300 + 2 * (i // span) + int(rng.integers(0, 2))
+        body = f"{area}{day:%Y%m%d}{seq:03d}"
+        out.append(body + id_check_char(body))
+    return out
+
+
+def _build_geography(d: _District) -> tuple[list[dict], list[str]]:
+    rng = d.rng
+    prefix = "" if d.index == 0 else d.name
+    township_codes = []
+    for suffix, tname in TOWNSHIPS:
+        code = d.code + suffix
+        township_codes.append(code)
+        d.add("townships", {"township_code": code, "township_name": prefix + tname})
+    # Streets (街道) have fewer villages than towns.
+    weights = np.array([0.5 if code[-3] == "0" else 1.0 for code in township_codes])
+    per_township = _exact_amounts(rng, weights, VILLAGES_PER_DISTRICT)
+    villages: list[dict] = []
+    for tcode, count in zip(township_codes, per_township, strict=True):
+        names: set[str] = set()
+        tname = dict(TOWNSHIPS)[tcode[-3:]]
+        fixed = {"夜村镇": "何家塬村", "牧护关镇": "香铺村"}.get(tname)
+        if fixed:
+            names.add(fixed)
+        while len(names) < count:
+            names.add(_VILLAGE_STEMS[rng.integers(len(_VILLAGE_STEMS))] + _VILLAGE_TAILS[rng.integers(len(_VILLAGE_TAILS))] + "村")
+        ordered = ([fixed] if fixed else []) + sorted(names - {fixed})
+        for j, vname in enumerate(ordered):
+            villages.append({"village_code": f"{tcode}{200 + j:03d}", "village_name": vname, "township_code": tcode})
+    # 124 poverty villages, 34 of them deep, 5 exited in 2017; the two named villages are among them.
+    named = [i for i, v in enumerate(villages) if v["village_name"] in ("何家塬村", "香铺村")]
+    others = rng.permutation([i for i in range(len(villages)) if i not in named])
+    poor = named + list(others[: 124 - len(named)])
+    deep = set(poor[2:36])
+    exited = set(poor[36:41])
+    poor_set = set(poor)
+    for i, v in enumerate(villages):
+        v["is_poverty_village"] = "是" if i in poor_set else "否"
+        v["is_deep_poverty_village"] = "是" if i in deep else "否"
+        v["exit_year"] = 2017 if i in exited else None
+        d.add("villages", v)
+    return villages, poor
+
+
+def _build_households(d: _District, villages: list[dict]) -> list[dict]:
+    rng = d.rng
+    groups: list[tuple[str, int, int, int | None, bool]] = []  # (group, n, people, exit_year, linked)
+    for year, (n, people) in EXITED_EARLIER.items():
+        groups.append(("earlier", n, people, year, False))
+    groups += [
+        ("exit2017", *EXITED_2017_LINKED, 2017, True),
+        ("exit2017", *EXITED_2017_UNLINKED, 2017, False),
+        ("active", *ACTIVE_LINKED, None, True),
+        ("active", *ACTIVE_UNLINKED, None, False),
+    ]
+    total = sum(g[1] for g in groups)
+    poor_weight = np.array([3.0 if v["is_poverty_village"] == "是" else 1.0 for v in villages])
+    village_of = rng.choice(len(villages), size=total, p=poor_weight / poor_weight.sum())
+    ids = _id_numbers(rng, d.code, total)
+    kinds = rng.choice(len(catalog.HOUSEHOLD_KINDS), size=total, p=[0.78, 0.18, 0.04])
+    causes = rng.integers(0, len(_CAUSES), size=total)
+    households: list[dict] = []
+    per_village_seq: dict[int, int] = {}
+    i = 0
+    for _group, n, people, exit_year, linked in groups:
+        sizes = _exact_sizes(rng, n, people)
+        ident = rng.choice([2014, 2015, 2016, 2017], size=n, p=[0.7, 0.12, 0.1, 0.08])
+        for k in range(n):
+            vi = int(village_of[i])
+            per_village_seq[vi] = per_village_seq.get(vi, 0) + 1
+            v = villages[vi]
+            identified = int(ident[k]) if exit_year is None else min(int(ident[k]), exit_year)
+            households.append(
+                {
+                    "household_id": f"{v['village_code']}{per_village_seq[vi]:04d}",
+                    "head_name": _SURNAMES[rng.integers(len(_SURNAMES))] + "某" + _GIVEN[rng.integers(len(_GIVEN))],
+                    "head_id_number": ids[i],
+                    "village_code": v["village_code"],
+                    "family_size": int(sizes[k]),
+                    "household_kind": catalog.HOUSEHOLD_KINDS[int(kinds[i])],
+                    "main_cause": _CAUSES[int(causes[i])],
+                    "identified_year": identified,
+                    "exit_year": exit_year,
+                    "_linked": linked,
+                    "_poor_village": v["is_poverty_village"] == "是",
+                }
+            )
+            i += 1
+    for h in households:
+        d.add("households", {k: v for k, v in h.items() if not k.startswith("_")})
+    return households
+
+
+class _Serial:
+    def __init__(self) -> None:
+        self.value = 0
+
+    def next(self) -> int:
+        self.value += 1
+        return self.value
+
+
+def _build_entities_projects(d: _District, villages: list[dict], poor: list[int]) -> dict:
+    rng = d.rng
+    serial = _Serial()
+    township_codes = sorted({v["township_code"] for v in villages})
+    by_township: dict[str, list[dict]] = {}
+    for v in villages:
+        by_township.setdefault(v["township_code"], []).append(v)
+    index = {"pv_village": {}, "fungus": {}, "artichoke": {}, "pilot": {}, "other": {}, "entities": []}
+    project_seq = {"GF": 0, "SJ": 0, "JY": 0, "SB": 0, "QT": 0}
+
+    def entity(prefix: str, name: str, etype: str, industry: str, tcode: str, vcode: str | None) -> str:
+        code = _credit_code(prefix, d.code, d.index * 100_000 + serial.next())
+        d.add(
+            "entities",
+            {
+                "credit_code": code,
+                "entity_name": name,
+                "entity_type": etype,
+                "industry": industry,
+                "township_code": tcode,
+                "village_code": vcode,
+                "legal_representative": _SURNAMES[rng.integers(len(_SURNAMES))] + "某" + _GIVEN[rng.integers(len(_GIVEN))],
+                "member_count": int(rng.integers(5, 400)),
+                "registered_capital_wan": float(rng.integers(10, 2000)),
+            },
+        )
+        index["entities"].append({"code": code, "type": etype, "industry": industry, "township": tcode})
+        return code
+
+    def project(
+        tag: str,
+        name: str,
+        industry: str,
+        ptype: str,
+        tcode: str,
+        vcode: str | None,
+        operator: str | None,
+        year: int,
+        status: str,
+        scale: float,
+        unit: str,
+    ) -> dict:
+        project_seq[tag] += 1
+        p = {
+            "project_id": f"{d.code}-{tag}-{project_seq[tag]:04d}",
+            "project_name": name,
+            "industry": industry,
+            "project_type": ptype,
+            "township_code": tcode,
+            "village_code": vcode,
+            "operator_credit_code": operator,
+            "build_year": year,
+            "build_status": status,
+            "scale": scale,
+            "scale_unit": unit,
+            "total_investment_wan": 0.0,  # set from its funds below
+        }
+        d.add("projects", p)
+        return p
+
+    # Photovoltaic: a village station (100–300 kW) in every poverty village, owned by its collective.
+    for vi in poor:
+        v = villages[vi]
+        collective = entity("N2", f"{v['village_name']}股份经济合作社", "村股份经济合作社", "三变", v["township_code"], v["village_code"])
+        year = int(rng.choice([2015, 2016, 2017], p=[0.2, 0.45, 0.35]))
+        status = "运营中" if year < 2017 else str(rng.choice(["已建成", "运营中", "在建"], p=[0.4, 0.45, 0.15]))
+        kw = float(rng.integers(10, 31) * 10)
+        p = project(
+            "GF",
+            f"{v['village_name']}村级光伏电站",
+            "光伏",
+            "村级电站",
+            v["township_code"],
+            v["village_code"],
+            collective,
+            year,
+            status,
+            kw,
+            "千瓦",
+        )
+        index["pv_village"][v["village_code"]] = p
+        v["_collective"] = collective
+    # Household rooftop systems, grouped per village project (3 kW a household).
+    for vi in rng.choice(len(villages), size=60, replace=False):
+        v = villages[int(vi)]
+        homes = int(rng.integers(10, 31))
+        year = int(rng.choice([2016, 2017]))
+        project(
+            "GF",
+            f"{v['village_name']}户用光伏",
+            "光伏",
+            "户用光伏",
+            v["township_code"],
+            v["village_code"],
+            None,
+            year,
+            "已建成",
+            float(homes * 3),
+            "千瓦",
+        )
+    ent = entity("91", "示例新能源发电有限公司", "龙头企业", "光伏", township_codes[4], None)
+    index["central_pv"] = project(
+        "GF", "20兆瓦集中式光伏地面电站", "光伏", "集中式电站", township_codes[4], None, ent, 2017, "在建", 20000.0, "千瓦"
+    )
+
+    # Edible fungus: production bases run by cooperatives, and a bag-distribution scheme per township.
+    for tcode in township_codes:
+        index["fungus"][tcode] = []
+        for _ in range(int(rng.integers(1, 4))):
+            v = by_township[tcode][int(rng.integers(len(by_township[tcode])))]
+            coop = entity("93", f"{v['village_name']}食用菌专业合作社", "农民专业合作社", "食用菌", tcode, v["village_code"])
+            year = int(rng.choice([2015, 2016, 2017]))
+            p = project(
+                "SJ",
+                f"{v['village_name']}香菇生产基地",
+                "食用菌",
+                "生产基地",
+                tcode,
+                v["village_code"],
+                coop,
+                year,
+                "运营中",
+                float(rng.integers(20, 81)),
+                "万袋",
+            )
+            index["fungus"][tcode].append(p)
+        p = project(
+            "SJ",
+            f"{dict(TOWNSHIPS)[tcode[-3:]]}菌袋发放到户",
+            "食用菌",
+            "菌袋发放",
+            tcode,
+            None,
+            None,
+            2016,
+            "运营中",
+            float(rng.integers(10, 41)),
+            "万袋",
+        )
+        index["fungus"][tcode].append(p)
+    # Jerusalem artichoke: order farming with two processing enterprises, and planting bases.
+    processors = [
+        entity("91", f"示例{n}菊芋食品有限公司", "龙头企业", "菊芋", township_codes[k], None) for k, n in ((8, "秦岭"), (12, "丹江"))
+    ]
+    for tcode in township_codes[4:]:
+        index["artichoke"][tcode] = []
+        v = by_township[tcode][int(rng.integers(len(by_township[tcode])))]
+        proc = processors[int(rng.integers(2))]
+        index["artichoke"][tcode].append(
+            project(
+                "JY",
+                f"{dict(TOWNSHIPS)[tcode[-3:]]}菊芋订单种植",
+                "菊芋",
+                "订单种植",
+                tcode,
+                None,
+                proc,
+                2016,
+                "运营中",
+                float(rng.integers(300, 900)),
+                "亩",
+            )
+        )
+        coop = entity("93", f"{v['village_name']}菊芋种植专业合作社", "农民专业合作社", "菊芋", tcode, v["village_code"])
+        index["artichoke"][tcode].append(
+            project(
+                "JY",
+                f"{v['village_name']}菊芋种植基地",
+                "菊芋",
+                "种植基地",
+                tcode,
+                v["village_code"],
+                coop,
+                int(rng.choice([2016, 2017])),
+                "运营中",
+                float(rng.integers(100, 400)),
+                "亩",
+            )
+        )
+    # Family farms and other industries, for variety in the entity list.
+    for _ in range(12):
+        tcode = township_codes[int(rng.integers(len(township_codes)))]
+        v = by_township[tcode][int(rng.integers(len(by_township[tcode])))]
+        farm = entity("92", f"{v['village_name']}示例家庭农场", "家庭农场", "其他", tcode, v["village_code"])
+        index["other"].setdefault(tcode, []).append(
+            project(
+                "QT",
+                f"{v['village_name']}特色种养殖",
+                "其他",
+                "其他",
+                tcode,
+                v["village_code"],
+                farm,
+                int(rng.choice([2016, 2017])),
+                "运营中",
+                1.0,
+                "个",
+            )
+        )
+    return index
+
+
+def _build_pilots(d: _District, villages: list[dict], poor: list[int], index: dict) -> list[dict]:
+    rng = d.rng
+    chosen = poor[:2] + list(rng.choice(poor[2:], size=21, replace=False))
+    pilots = []
+    for vi in chosen:
+        v = villages[int(vi)]
+        shareholders = int(rng.integers(150, 601))
+        d.add(
+            "pilots",
+            {
+                "village_code": v["village_code"],
+                "pilot_year": 2017,
+                "district_funds_wan": 30.0,
+                "collective_org": f"{v['village_name']}股份经济合作社",
+                "quantified_assets_wan": float(rng.integers(500, 3000)) / 10,
+                "land_shares_mu": float(rng.integers(100, 800)),
+                "shareholder_households": shareholders,
+                "poor_shareholder_households": int(shareholders * rng.uniform(0.3, 0.5)),
+                "annual_dividend_wan": float(rng.integers(30, 200)) / 10,
+            },
+        )
+        p = {
+            "project_id": f"{d.code}-SB-{len(pilots) + 1:04d}",
+            "project_name": f"{v['village_name']}“三变”改革试点",
+            "industry": "三变",
+            "project_type": "其他",
+            "township_code": v["township_code"],
+            "village_code": v["village_code"],
+            "operator_credit_code": v["_collective"],
+            "build_year": 2017,
+            "build_status": "运营中",
+            "scale": 1.0,
+            "scale_unit": "个",
+            "total_investment_wan": 0.0,
+        }
+        d.add("projects", p)
+        index["pilot"][v["village_code"]] = p
+        pilots.append(p)
+    return pilots
+
+
+# Rough build cost per unit of scale (万元): PV about 8,000元/kW, a fungus base 3万元 per 万袋 of capacity.
+_UNIT_COST_WAN = {"千瓦": 0.8, "万袋": 3.0, "亩": 0.15, "个": 40.0}
+
+
+def _cost_wan(project: dict) -> float:
+    return project["scale"] * _UNIT_COST_WAN[project["scale_unit"]]
+
+
+def _build_funds(d: _District) -> None:
+    rng = d.rng
+    projects = d.frames["projects"]
+    central = next(p for p in projects if p["project_type"] == "集中式电站")
+    funds: list[dict] = []
+
+    def add(p: dict, source: str, year: int, allocated_tenths: int, spent_tenths: int) -> None:
+        funds.append(
+            {
+                "project_id": p["project_id"],
+                "fund_source": source,
+                "year": year,
+                "allocated_wan": allocated_tenths / 10,
+                "spent_wan": spent_tenths / 10,
+            }
+        )
+
+    # 2017 统筹整合涉农资金: 19,840万元 allocated, 17,867万元 spent, spread over 2017's public projects.
+    public_2017 = [p for p in projects if p["build_year"] == 2017 and p is not central]
+    weights = np.array([_cost_wan(p) for p in public_2017]) * rng.uniform(0.5, 1.5, len(public_2017))
+    allocated = _exact_amounts(rng, weights, 198_400)
+    n = len(allocated)
+    ratio = np.where(rng.random(n) < 0.2, rng.uniform(0.6, 0.89, n), rng.uniform(0.93, 1.0, n))
+    spent = np.floor(allocated * ratio).astype(np.int64)
+    spent = np.minimum(spent, allocated)
+    gap = 178_670 - int(spent.sum())
+    order = np.argsort(-(allocated - spent)) if gap > 0 else np.argsort(-spent)
+    for j in order:
+        if gap == 0:
+            break
+        room = int(allocated[j] - spent[j]) if gap > 0 else -int(spent[j])
+        step = min(gap, room) if gap > 0 else max(gap, room)
+        spent[j] += step
+        gap -= step
+    for p, a, s in zip(public_2017, allocated, spent, strict=True):
+        add(p, "统筹整合涉农资金", 2017, int(a), int(s))
+    # 苏陕协作资金 2017: 2,200万元 to fungus and artichoke projects.
+    east_west = [p for p in projects if p["industry"] in ("食用菌", "菊芋")]
+    picked = [east_west[int(k)] for k in rng.choice(len(east_west), size=min(12, len(east_west)), replace=False)]
+    for p, a in zip(picked, _exact_amounts(rng, rng.uniform(1, 3, len(picked)), 22_000), strict=True):
+        add(p, "苏陕协作资金", 2017, int(a), int(a * rng.uniform(0.8, 1.0)))
+    # Earlier years' integrated funds and other sources, for the year selector and the funds page.
+    for p in projects:
+        if p["build_year"] < 2017 and p is not central:
+            a = int(_cost_wan(p) * rng.uniform(0.8, 1.2) * 10)
+            add(p, "统筹整合涉农资金", p["build_year"], a, int(a * rng.uniform(0.85, 1.0)))
+        if p["industry"] == "光伏" and rng.random() < 0.3:
+            a = int(rng.integers(100, 600))
+            add(p, "中央财政专项", p["build_year"], a, int(a * rng.uniform(0.7, 1.0)))
+    add(central, "企业自筹", 2017, 210_000, 80_000)
+    totals: dict[str, float] = {}
+    for f in funds:
+        totals[f["project_id"]] = totals.get(f["project_id"], 0.0) + f["allocated_wan"]
+    for p in projects:
+        p["total_investment_wan"] = round(totals.get(p["project_id"], 0.0), 1)
+    d.frames["funds"] = funds
+
+
+def _build_outputs(d: _District) -> None:
+    rng = d.rng
+    projects = d.frames["projects"]
+    quarters = [f"{y}Q{q}" for y in (2016, 2017) for q in (1, 2, 3, 4)]
+    season = {1: 0.19, 2: 0.29, 3: 0.3, 4: 0.22}
+    for p in projects:
+        if p["industry"] != "光伏" or p["build_status"] not in ("已建成", "运营中") or p["project_type"] == "户用光伏":
+            continue
+        performance = rng.uniform(0.5, 0.65) if rng.random() < 0.08 else rng.uniform(0.85, 1.1)
+        for period in quarters:
+            year, q = int(period[:4]), int(period[-1])
+            if year < p["build_year"] or (year == p["build_year"] and q < 3):
+                continue
+            kwh = round(p["scale"] * 1150 * season[q] * performance * rng.uniform(0.95, 1.05))
+            revenue = round(kwh * 0.85, 2)
+            d.add(
+                "pv_output",
+                {
+                    "project_id": p["project_id"],
+                    "period": period,
+                    "generation_kwh": float(kwh),
+                    "revenue_yuan": revenue,
+                    "distributed_yuan": round(revenue * rng.uniform(0.75, 1.0), 2),
+                },
+            )
+    fungus = [p for p in projects if p["industry"] == "食用菌"]
+    for year, total in ((2016, FUNGUS_BAGS_2017_WAN * 6), (2017, FUNGUS_BAGS_2017_WAN * 10)):
+        live = [p for p in fungus if p["build_year"] <= year]
+        bags = _exact_amounts(rng, np.array([p["scale"] for p in live]) * rng.uniform(0.7, 1.3, len(live)), total)
+        for p, b in zip(live, bags, strict=True):
+            split = _exact_amounts(rng, np.array([0.2, 0.3, 0.25, 0.25]), int(b))
+            for q, tenths in enumerate(split, start=1):
+                wan = tenths / 10
+                d.add(
+                    "fungus_output",
+                    {
+                        "project_id": p["project_id"],
+                        "period": f"{year}Q{q}",
+                        "bags_wan": wan,
+                        "fresh_yield_t": round(wan * 10 * rng.uniform(0.85, 1.1), 1),
+                        "sales_wan": round(wan * 10 * rng.uniform(0.55, 0.75), 2),
+                    },
+                )
+    artichoke = [p for p in projects if p["industry"] == "菊芋"]
+    for year, total in ((2016, ARTICHOKE_AREA_2017_MU * 6), (2017, ARTICHOKE_AREA_2017_MU * 10)):
+        live = [p for p in artichoke if p["build_year"] <= year]
+        area = _exact_amounts(rng, np.array([p["scale"] for p in live]) * rng.uniform(0.7, 1.3, len(live)), total)
+        for p, a in zip(live, area, strict=True):
+            mu = a / 10
+            tons = round(mu * rng.uniform(1.8, 2.8), 1)
+            d.add(
+                "artichoke_output",
+                {"project_id": p["project_id"], "year": year, "area_mu": mu, "yield_t": tons, "purchase_wan": round(tons * 0.12, 2)},
+            )
+
+
+def _build_investments(d: _District) -> None:
+    rng = d.rng
+    seq = 0
+    for e in d._entities:  # type: ignore[attr-defined]
+        if e["type"] not in ("农民专业合作社", "龙头企业") or rng.random() < 0.35:
+            continue
+        seq += 1
+        iid = f"{d.code}-TZ-{seq:04d}"
+        year = int(rng.choice([2015, 2016, 2017]))
+        amount = float(rng.integers(50, 501))
+        rate = float(rng.choice([5.0, 6.0, 8.0, 10.0]))
+        d.add(
+            "investments",
+            {
+                "investment_id": iid,
+                "entity_credit_code": e["code"],
+                "fund_source": str(rng.choice(["统筹整合涉农资金", "中央财政专项", "苏陕协作资金", "社会帮扶资金"])),
+                "amount_wan": amount,
+                "invest_date": dt.date(year, int(rng.integers(3, 10)), int(rng.integers(1, 28))),
+                "agreed_return_pct": rate,
+                "beneficiary_households": int(amount * rng.uniform(0.8, 1.6)),
+            },
+        )
+        for dy in range(year + 1, 2018) if year < 2017 else [2017]:
+            due = round(amount * 10000 * rate / 100 * (0.5 if dy == year else 1.0), 2)
+            roll = rng.random()
+            paid = due if roll > 0.2 else round(due * rng.uniform(0.3, 0.8), 2) if roll > 0.07 else 0.0
+            d.add(
+                "dividends",
+                {
+                    "investment_id": iid,
+                    "year": dy,
+                    "due_yuan": due,
+                    "paid_yuan": paid,
+                    "paid_date": dt.date(dy, 12, int(rng.integers(1, 29))) if paid > 0 else None,
+                },
+            )
+
+
+def _build_linkages(d: _District, households: list[dict], index: dict) -> None:
+    rng = d.rng
+    projects = d.frames["projects"]
+    village_township = {v["village_code"]: v["township_code"] for v in d.frames["villages"]}
+    rows: list[dict] = []
+
+    def link(h: dict, p: dict, mechanism: str, year: int, amount: float, sub: str | None = None) -> None:
+        rows.append(
+            {
+                "household_id": h["household_id"],
+                "project_id": p["project_id"],
+                "mechanism": mechanism,
+                "sub_type": sub,
+                "year": year,
+                "income_yuan": amount,
+            }
+        )
+
+    def options(h: dict, year: int) -> list[tuple[dict, str, tuple[int, int]]]:
+        tcode = village_township[h["village_code"]]
+        opts: list[tuple[dict, str, tuple[int, int]]] = []
+        pv = index["pv_village"].get(h["village_code"])
+        if pv and pv["build_year"] <= year and pv["build_status"] != "在建":
+            opts.append((pv, "分红", (400, 1000)))
+        for p in index["fungus"].get(tcode, []):
+            if p["build_year"] <= year:
+                if p["project_type"] == "菌袋发放":
+                    opts.append((p, "菌袋发放", (2000, 6000)))
+                else:
+                    opts += [(p, "务工", (3000, 12000)), (p, "土地流转", (300, 1500))]
+        for p in index["artichoke"].get(tcode, []):
+            if p["build_year"] <= year:
+                opts.append((p, "订单收购", (1500, 5000)) if p["project_type"] == "订单种植" else (p, "土地流转", (300, 1500)))
+        pilot = index["pilot"].get(h["village_code"])
+        if pilot and year >= 2017:
+            opts.append((pilot, "分红", (200, 800)))
+        for p in index["other"].get(tcode, []):
+            if p["build_year"] <= year:
+                opts.append((p, "务工", (2000, 8000)))
+        return opts
+
+    # 2017: every linked household earns; 2,538 of them hold public-welfare posts paid from village PV.
+    linked = [h for h in households if h["_linked"]]
+    post_holders = rng.permutation(
+        [h for h in linked if h["_poor_village"] and index["pv_village"][h["village_code"]]["build_status"] != "在建"]
+    )
+    start = 0
+    for sub, (count, wage) in WELFARE_POSTS.items():
+        for h in post_holders[start : start + count]:
+            link(h, index["pv_village"][h["village_code"]], "公益岗位", 2017, float(wage), sub)
+        start += count
+    for h in linked:
+        opts = options(h, 2017)
+        picks = rng.choice(len(opts), size=min(len(opts), 1 + int(rng.random() < 0.4)), replace=False)
+        for k in picks:
+            p, mech, (lo, hi) = opts[int(k)]
+            link(h, p, mech, 2017, float(rng.integers(lo, hi) // 10 * 10))
+    # Households registered in a linkage that paid nothing yet: not counted as 带动增收.
+    unlinked_active = [h for h in households if not h["_linked"] and h["exit_year"] is None]
+    for h in rng.permutation(unlinked_active)[:300]:
+        opts = [o for o in options(h, 2017) if o[1] == "分红"]
+        if opts:
+            link(h, opts[0][0], "分红", 2017, 0.0)
+    # Earlier years: a share of the households not yet exited, one mechanism each.
+    for year, share in ((2015, 0.25), (2016, 0.4)):
+        for h in households:
+            if h["identified_year"] > year or (h["exit_year"] is not None and h["exit_year"] < year) or rng.random() > share:
+                continue
+            opts = options(h, year)
+            if opts:
+                p, mech, (lo, hi) = opts[int(rng.integers(len(opts)))]
+                link(h, p, mech, year, float(rng.integers(lo, hi) // 10 * 10))
+    seen: set[tuple] = set()
+    for r in rows:
+        key = (r["household_id"], r["project_id"], r["mechanism"], r["year"])
+        if key not in seen:
+            seen.add(key)
+            d.add("linkages", r)
+    del projects
+
+
+def _build_targets(d: _District, scale: int) -> None:
+    if d.index:
+        return
+    for industry, indicator, value, unit in (
+        ("光伏", "装机容量", 100, "兆瓦"),
+        ("食用菌", "菌袋数量", 1000, "万袋"),
+        ("菊芋", "种植面积", 10000, "亩"),
+    ):
+        d.add(
+            "targets",
+            {"industry": industry, "indicator": indicator, "target_value": float(value * scale), "unit": unit, "target_year": 2020},
+        )
+
+
+def generate_district(index: int, scale: int = 1, seed: int = SEED) -> dict[str, list[dict]]:
+    d = _District(index, np.random.default_rng([seed, index]), district_code(index), DISTRICT_NAME if index == 0 else f"示例{index}区")
+    villages, poor = _build_geography(d)
+    households = _build_households(d, villages)
+    project_index = _build_entities_projects(d, villages, poor)
+    d._entities = project_index["entities"]  # type: ignore[attr-defined]
+    _build_pilots(d, villages, poor, project_index)
+    _build_funds(d)
+    _build_outputs(d)
+    _build_investments(d)
+    _build_linkages(d, households, project_index)
+    _build_targets(d, scale)
+    return d.frames
+
+
+def _frame(ds: catalog.Dataset, rows: list[dict]) -> pl.DataFrame:
+    polars_types = {"text": pl.String, "int": pl.Int64, "decimal": pl.Float64, "date": pl.Date, "period": pl.String}
+    schema_ = {c.name: polars_types[c.type] for c in ds.columns}
+    return pl.DataFrame([{c: r.get(c) for c in ds.column_names} for r in rows], schema=schema_, orient="row")
+
+
+def generate(scale: int = 1, seed: int = SEED) -> dict[str, pl.DataFrame]:
+    """All datasets for `scale` districts, as frames with catalog column names."""
+    parts: dict[str, list[pl.DataFrame]] = {}
+    for index in range(scale):
+        for key, rows in generate_district(index, scale, seed).items():
+            parts.setdefault(key, []).append(_frame(catalog.dataset(key), rows))
+    return {key: pl.concat(frames) for key, frames in parts.items()}
+
+
+def load_sample(con: duckdb.DuckDBPyConnection, scale: int = 1, seed: int = SEED) -> dict[str, int]:
+    """Create the schema and commit every sample dataset as one batch each (kind 'sample')."""
+    schema.migrate(con)
+    frames = generate(scale, seed)
+    counts = {}
+    for ds in catalog.load_order():
+        frame = frames.get(ds.key)
+        if frame is None or frame.is_empty():
+            continue
+        store.commit_rows(con, ds.key, frame, user="系统", file_name="示例数据", kind="sample")
+        counts[ds.key] = frame.height
+    schema.set_setting(con, "district_name", DISTRICT_NAME if scale == 1 else f"{DISTRICT_NAME}等{scale}个区县（示例）")
+    schema.set_setting(con, "district_code", DISTRICT_CODE)
+    return counts

@@ -1,0 +1,116 @@
+"""DDL derived from the catalog, and named, numbered migrations recorded in `schema_migrations`.
+
+Only portable DDL is used (plain tables, no sequences, indexes or constraints) so the same
+statements run on embedded DuckDB and on a PostgreSQL catalog attached to DuckDB.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+
+from fupin_core.catalog import DATASETS, Dataset
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[duckdb.DuckDBPyConnection], None]
+
+
+def _column_ddl(ds: Dataset) -> str:
+    return ", ".join(f'"{c.name}" {c.sql_type}' for c in ds.columns)
+
+
+def create_dataset_tables(con: duckdb.DuckDBPyConnection, ds: Dataset) -> None:
+    cols = _column_ddl(ds)
+    con.execute(f'CREATE TABLE IF NOT EXISTS "{ds.history_table}" ({cols}, batch_id BIGINT NOT NULL, source_row BIGINT)')
+    con.execute(f'CREATE TABLE IF NOT EXISTS "{ds.table}" ({cols}, batch_id BIGINT NOT NULL)')
+
+
+def _m001_core(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS batches (
+            batch_id BIGINT NOT NULL,
+            dataset VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            file_name VARCHAR,
+            sha256 VARCHAR,
+            user_name VARCHAR,
+            created_at TIMESTAMP NOT NULL,
+            rows_read BIGINT NOT NULL,
+            rows_new BIGINT NOT NULL,
+            rows_updated BIGINT NOT NULL,
+            rows_unchanged BIGINT NOT NULL,
+            rows_rejected BIGINT NOT NULL,
+            status VARCHAR NOT NULL,
+            rolled_back_at TIMESTAMP,
+            rolled_back_by VARCHAR
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS stored_files (
+            sha256 VARCHAR NOT NULL,
+            file_name VARCHAR NOT NULL,
+            size_bytes BIGINT NOT NULL,
+            content BLOB NOT NULL,
+            stored_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+    con.execute("CREATE TABLE IF NOT EXISTS settings (key VARCHAR NOT NULL, value VARCHAR)")
+
+
+def _m002_datasets(con: duckdb.DuckDBPyConnection) -> None:
+    for ds in DATASETS:
+        create_dataset_tables(con, ds)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "core_tables", _m001_core),
+    Migration(2, "dataset_tables", _m002_datasets),
+)
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply pending migrations in order; return the versions applied (empty when up to date)."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied: list[int] = []
+    for mig in MIGRATIONS:
+        if mig.version in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            mig.apply(con)
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, current_timestamp)",
+                [mig.version, mig.name],
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(mig.version)
+    # A dataset added to the catalog after the last migration gets its (empty) tables here.
+    for ds in DATASETS:
+        create_dataset_tables(con, ds)
+    return applied
+
+
+def get_setting(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    row = con.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_setting(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute("DELETE FROM settings WHERE key = ?", [key])
+    con.execute("INSERT INTO settings VALUES (?, ?)", [key, value])

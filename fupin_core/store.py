@@ -1,0 +1,218 @@
+"""Versioned storage: every commit is one batch, every version is kept, the current table is exact.
+
+`<dataset>_history` keeps every committed version with its batch id; `<dataset>` holds only the
+current version of each natural key (the newest committed batch's row). Commit and rollback refresh
+the current table for the keys the batch touched, inside the same transaction, so reading never pays
+for versioning.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from fupin_core.catalog import Dataset, dataset
+
+# One writer at a time inside a process (Streamlit serves sessions from several threads).
+WRITE_LOCK = threading.RLock()
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    batch_id: int | None
+    rows_new: int
+    rows_updated: int
+    rows_unchanged: int
+
+
+def _quoted(names) -> str:
+    return ", ".join(f'"{n}"' for n in names)
+
+
+def _key_match(ds: Dataset, left: str, right: str) -> str:
+    return " AND ".join(f'{left}."{k}" = {right}."{k}"' for k in ds.natural_key)
+
+
+def _classify_sql(ds: Dataset) -> str:
+    """Label each incoming row new / updated / unchanged against the current table."""
+    same = " AND ".join(f'i."{c}" IS NOT DISTINCT FROM c."{c}"' for c in ds.column_names)
+    first_key = ds.natural_key[0]
+    typed = ", ".join(f'CAST(r."{c.name}" AS {c.sql_type}) AS "{c.name}"' for c in ds.columns)
+    return f"""
+        WITH i AS (SELECT {typed}, r.source_row FROM incoming AS r)
+        SELECT i.*,
+               CASE WHEN c."{first_key}" IS NULL THEN 'new'
+                    WHEN {same} THEN 'unchanged'
+                    ELSE 'updated' END AS change
+        FROM i
+        LEFT JOIN "{ds.table}" AS c ON {_key_match(ds, "i", "c")}
+    """
+
+
+def refresh_current(con: duckdb.DuckDBPyConnection, ds: Dataset, batch_id: int) -> None:
+    """Make the current table right again for every key that `batch_id` wrote."""
+    keys = _quoted(ds.natural_key)
+    cols = _quoted(ds.column_names)
+    touched = f'(SELECT DISTINCT {keys} FROM "{ds.history_table}" WHERE batch_id = ?)'
+    con.execute(f'DELETE FROM "{ds.table}" AS c USING {touched} AS t WHERE {_key_match(ds, "c", "t")}', [batch_id])
+    partition = ", ".join(f'h."{k}"' for k in ds.natural_key)
+    con.execute(
+        f"""
+        INSERT INTO "{ds.table}" ({cols}, batch_id)
+        SELECT {cols}, batch_id FROM (
+            SELECT h.*, row_number() OVER (PARTITION BY {partition} ORDER BY h.batch_id DESC) AS version_rank
+            FROM "{ds.history_table}" AS h
+            JOIN batches AS b ON b.batch_id = h.batch_id AND b.status = 'committed'
+            JOIN {touched} AS t ON {_key_match(ds, "h", "t")}
+        ) AS ranked
+        WHERE version_rank = 1
+        """,
+        [batch_id],
+    )
+
+
+def _next_batch_id(con: duckdb.DuckDBPyConnection) -> int:
+    return int(con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batches").fetchone()[0])
+
+
+def classify(con: duckdb.DuckDBPyConnection, ds: Dataset, rows: pl.DataFrame) -> pl.DataFrame:
+    """Return `rows` with a `change` column (new / updated / unchanged); writes nothing."""
+    incoming = _prepare(ds, rows)
+    con.register("incoming", incoming.to_arrow())
+    try:
+        return con.execute(_classify_sql(ds)).pl()
+    finally:
+        con.unregister("incoming")
+
+
+def _prepare(ds: Dataset, rows: pl.DataFrame) -> pl.DataFrame:
+    missing = [c for c in ds.column_names if c not in rows.columns]
+    if missing:
+        raise StoreError(f"{ds.title} 缺少列：{', '.join(ds.header_of(c) for c in missing)}")
+    if "source_row" not in rows.columns:
+        rows = rows.with_row_index("source_row", offset=1)
+    frame = rows.select([*ds.column_names, pl.col("source_row").cast(pl.Int64)])
+    if frame.select(ds.natural_key).is_duplicated().any():
+        raise StoreError(f"{ds.title} 的同一批数据中有重复的 {'+'.join(ds.header_of(k) for k in ds.natural_key)}")
+    return frame
+
+
+def commit_rows(
+    con: duckdb.DuckDBPyConnection,
+    dataset_key: str,
+    rows: pl.DataFrame,
+    *,
+    user: str,
+    file_name: str | None = None,
+    sha256: str | None = None,
+    kind: str = "upload",
+    rows_read: int | None = None,
+    rows_rejected: int = 0,
+    file_bytes: bytes | None = None,
+) -> CommitResult:
+    """Write `rows` (catalog column names) as one atomic batch.
+
+    Rows identical to their current version are counted as unchanged and stored nowhere, so the
+    same file committed twice creates no new version and no batch.
+    """
+    ds = dataset(dataset_key)
+    incoming = _prepare(ds, rows)
+    with WRITE_LOCK:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.register("incoming", incoming.to_arrow())
+            con.execute(f"CREATE OR REPLACE TEMP TABLE classified AS {_classify_sql(ds)}")
+            counts = dict(con.execute("SELECT change, count(*) FROM classified GROUP BY change").fetchall())
+            n_new, n_upd, n_same = counts.get("new", 0), counts.get("updated", 0), counts.get("unchanged", 0)
+            batch_id = None
+            if n_new + n_upd:
+                batch_id = _next_batch_id(con)
+                cols = _quoted(ds.column_names)
+                con.execute(
+                    f"""INSERT INTO "{ds.history_table}" ({cols}, batch_id, source_row)
+                        SELECT {cols}, ?, source_row FROM classified WHERE change <> 'unchanged'""",
+                    [batch_id],
+                )
+                con.execute(
+                    """INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, current_timestamp, ?, ?, ?, ?, ?, 'committed', NULL, NULL)""",
+                    [
+                        batch_id,
+                        ds.key,
+                        kind,
+                        file_name,
+                        sha256,
+                        user,
+                        rows_read if rows_read is not None else incoming.height + rows_rejected,
+                        n_new,
+                        n_upd,
+                        n_same,
+                        rows_rejected,
+                    ],
+                )
+                if file_bytes is not None and sha256:
+                    _store_file(con, sha256, file_name or "", file_bytes)
+                refresh_current(con, ds, batch_id)
+            con.execute("DROP TABLE IF EXISTS classified")
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.unregister("incoming")
+    return CommitResult(batch_id, n_new, n_upd, n_same)
+
+
+def _store_file(con: duckdb.DuckDBPyConnection, sha256: str, file_name: str, content: bytes) -> None:
+    if con.execute("SELECT 1 FROM stored_files WHERE sha256 = ?", [sha256]).fetchone():
+        return
+    con.execute(
+        "INSERT INTO stored_files VALUES (?, ?, ?, ?, current_timestamp)",
+        [sha256, file_name, len(content), content],
+    )
+
+
+def rollback_batch(con: duckdb.DuckDBPyConnection, batch_id: int, *, user: str) -> None:
+    """Mark a batch rolled back; the earlier version of every key it touched becomes current again."""
+    with WRITE_LOCK:
+        row = con.execute("SELECT dataset, status FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
+        if row is None:
+            raise StoreError(f"没有编号为 {batch_id} 的批次")
+        if row[1] != "committed":
+            raise StoreError(f"批次 {batch_id} 已经回滚过，无需再次回滚")
+        ds = dataset(row[0])
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(
+                "UPDATE batches SET status = 'rolled_back', rolled_back_at = current_timestamp, rolled_back_by = ? WHERE batch_id = ?",
+                [user, batch_id],
+            )
+            refresh_current(con, ds, batch_id)
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+
+
+def list_batches(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return con.execute(
+        """SELECT batch_id, dataset, kind, file_name, sha256, user_name, created_at, rows_read, rows_new,
+                  rows_updated, rows_unchanged, rows_rejected, status, rolled_back_at, rolled_back_by
+           FROM batches ORDER BY batch_id DESC"""
+    ).pl()
+
+
+def has_sample_data(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute("SELECT count(*) FROM batches WHERE kind = 'sample' AND status = 'committed'").fetchone()
+    return bool(row and row[0])
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
+    """Changes whenever a batch is committed or rolled back (by any process or replica)."""
+    return con.execute("SELECT count(*), coalesce(max(batch_id), 0), count(*) FILTER (WHERE status <> 'committed') FROM batches").fetchone()

@@ -1,0 +1,22 @@
+from fupin_core import formatting as f
+
+
+def test_numbers_and_units():
+    assert f.number(1234567.8) == "1,234,568"
+    assert f.smart_number(12600) == "12,600"
+    assert f.smart_number(27.4230, 3) == "27.423"
+    assert f.percent(0.90055) == "90.1%"
+    assert f.percent(None) == "—"
+    assert f.money_wan(19840) == "19,840万元"
+    assert f.money_wan(210000) == "21亿元"
+    assert f.money_yuan(4500) == "4,500元"
+    assert f.money_yuan(60000) == "6万元"
+
+
+def test_format_kpi():
+    assert f.format_kpi("households_registered", 28530) == "28,530户"
+    assert f.format_kpi("pv_capacity_mw", 27.423) == "27.423兆瓦"
+    assert f.format_kpi("integrated_funds_spend_rate", 0.901) == "90.1%"
+    assert f.format_kpi("pilot_funds_wan", 690) == "690万元"
+    assert f.format_kpi("dividend_payout_rate", None) == "—"
+    assert set(f.KPI_UNITS) <= set(f.KPI_LABELS)

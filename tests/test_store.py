@@ -1,0 +1,75 @@
+"""Versioned storage: batches, unchanged rows, updates and rollback."""
+
+import polars as pl
+import pytest
+
+from fupin_core import catalog, store
+from fupin_core.metrics import Scope
+from fupin_core.metrics.overview import overview_kpis
+from tests import tiny_data
+
+
+def _townships(rows):
+    return pl.DataFrame(rows, schema={"township_code": pl.String, "township_name": pl.String}, orient="row")
+
+
+def test_commit_update_unchanged_and_rollback(fresh_con):
+    con = fresh_con
+    first = store.commit_rows(con, "townships", _townships([("611002001", "城关街道"), ("611002101", "夜村镇")]), user="a")
+    assert (first.rows_new, first.rows_updated, first.rows_unchanged) == (2, 0, 0)
+    again = store.commit_rows(con, "townships", _townships([("611002001", "城关街道"), ("611002101", "夜村镇")]), user="a")
+    assert again.batch_id is None and again.rows_unchanged == 2
+    assert con.execute("SELECT count(*) FROM batches").fetchone()[0] == 1
+    upd = store.commit_rows(con, "townships", _townships([("611002001", "城关街道办"), ("611002104", "沙河子镇")]), user="b")
+    assert (upd.rows_new, upd.rows_updated) == (1, 1)
+    names = dict(con.execute("SELECT township_code, township_name FROM townships").fetchall())
+    assert names == {"611002001": "城关街道办", "611002101": "夜村镇", "611002104": "沙河子镇"}
+    assert con.execute("SELECT count(*) FROM townships_history").fetchone()[0] == 4
+    store.rollback_batch(con, upd.batch_id, user="b")
+    names = dict(con.execute("SELECT township_code, township_name FROM townships").fetchall())
+    assert names == {"611002001": "城关街道", "611002101": "夜村镇"}
+    with pytest.raises(store.StoreError, match="已经回滚"):
+        store.rollback_batch(con, upd.batch_id, user="b")
+
+
+def test_rollback_of_an_older_batch_keeps_a_newer_version(fresh_con):
+    con = fresh_con
+    b1 = store.commit_rows(con, "townships", _townships([("611002001", "一")]), user="a").batch_id
+    b2 = store.commit_rows(con, "townships", _townships([("611002001", "二")]), user="a").batch_id
+    store.commit_rows(con, "townships", _townships([("611002001", "三")]), user="a")
+    store.rollback_batch(con, b2, user="a")
+    assert con.execute("SELECT township_name FROM townships").fetchone()[0] == "三"
+    store.rollback_batch(con, b1, user="a")
+    assert con.execute("SELECT township_name, count(*) OVER () FROM townships").fetchone() == ("三", 1)
+
+
+def test_duplicate_keys_in_one_batch_rejected(fresh_con):
+    with pytest.raises(store.StoreError, match="重复"):
+        store.commit_rows(fresh_con, "townships", _townships([("611002001", "一"), ("611002001", "二")]), user="a")
+    assert fresh_con.execute("SELECT count(*) FROM batches").fetchone()[0] == 0
+
+
+def test_rollback_restores_every_kpi(tiny_con):
+    before = overview_kpis(tiny_con, Scope.of(2017))
+    extra = tiny_data.frame("linkages").head(1).with_columns(pl.lit("H4").alias("household_id"), pl.lit(999.0).alias("income_yuan"))
+    result = store.commit_rows(tiny_con, "linkages", extra, user="a")
+    changed = overview_kpis(tiny_con, Scope.of(2017))
+    assert changed["linked_households"] == 3 and changed != before
+    store.rollback_batch(tiny_con, result.batch_id, user="a")
+    assert overview_kpis(tiny_con, Scope.of(2017)) == before
+
+
+def test_classify_writes_nothing(tiny_con):
+    frame = tiny_data.frame("townships").with_columns(pl.Series("township_name", ["改名", "夜村镇"]))
+    labelled = store.classify(tiny_con, catalog.dataset("townships"), frame)
+    assert labelled["change"].to_list() == ["updated", "unchanged"]
+    assert tiny_con.execute("SELECT count(*) FROM townships WHERE township_name = '改名'").fetchone()[0] == 0
+
+
+def test_original_file_kept_once(fresh_con):
+    rows = _townships([("611002001", "城关街道")])
+    store.commit_rows(fresh_con, "townships", rows, user="a", file_name="t.xlsx", sha256="abc", file_bytes=b"xyz")
+    rows = _townships([("611002001", "城关")])
+    store.commit_rows(fresh_con, "townships", rows, user="a", file_name="t.xlsx", sha256="abc", file_bytes=b"xyz")
+    assert fresh_con.execute("SELECT count(*), any_value(content) FROM stored_files").fetchone() == (1, b"xyz")
+    assert store.list_batches(fresh_con)["sha256"].to_list() == ["abc", "abc"]
