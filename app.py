@@ -3,15 +3,11 @@
 import streamlit as st
 
 from fupin_core import store
-from fupin_ui import data, filters
+from fupin_ui import data, filters, nav
 
 st.set_page_config(page_title="产业扶贫追踪", layout="wide")
 
-PAGES = [
-    st.Page("pages/overview.py", title="总览", url_path="overview", default=True),
-]
-
-navigation = st.navigation(PAGES)
+navigation = nav.navigation()
 filters.sidebar()
 with data.cursor() as cur:
     if store.has_sample_data(cur):

@@ -1,0 +1,38 @@
+"""The page registry: every page of the app is one PageSpec here; app.py builds the navigation from it.
+
+`min_role` is the least role that may open the page (viewer < editor < admin); the list shown to a
+user is filtered by it, and sensitive pages check the role again themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+ROLE_ORDER = {"viewer": 0, "editor": 1, "admin": 2}
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    title: str
+    url_path: str
+    section: str = "浏览"
+    min_role: str = "viewer"
+    default: bool = False
+
+
+PAGE_SPECS: list[PageSpec] = [
+    PageSpec("pages/overview.py", "总览", "overview", default=True),
+]
+
+
+def navigation(role: str = "admin"):
+    """st.navigation over the pages `role` may open, grouped by section."""
+    sections: dict[str, list] = {}
+    for spec in PAGE_SPECS:
+        if ROLE_ORDER[role] >= ROLE_ORDER[spec.min_role]:
+            page = st.Page(spec.path, title=spec.title, url_path=spec.url_path, default=spec.default)
+            sections.setdefault(spec.section, []).append(page)
+    return st.navigation(sections)
