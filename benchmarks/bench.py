@@ -1,0 +1,115 @@
+"""Benchmark: the 总览 KPI set (fupin_core.metrics.overview.overview_kpis) beside the same KPIs as one
+hand-written DuckDB query, at sample scale 1 and 100 (≈ a province). Prints medians and the ratio.
+
+    .venv/bin/python benchmarks/bench.py [--scales 1 100] [--runs 7] [--rebuild]
+
+Databases are built once into benchmarks/out/ (git-ignored) and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from fupin_core import sample  # noqa: E402
+from fupin_core.metrics import Scope  # noqa: E402
+from fupin_core.metrics.overview import overview_kpis  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "out"
+
+# The same figures as overview_kpis for the whole area, written by hand as one statement.
+HAND_WRITTEN = """
+WITH linked AS (SELECT DISTINCT household_id FROM linkages WHERE year = $y AND income_yuan > 0),
+hh AS (
+    SELECT count(*) FILTER (WHERE identified_year <= $y) AS households_registered,
+           sum(family_size) FILTER (WHERE identified_year <= $y) AS people_registered,
+           count(*) FILTER (WHERE exit_year <= $y) AS households_exited_cum,
+           sum(family_size) FILTER (WHERE exit_year <= $y) AS people_exited_cum,
+           count(*) FILTER (WHERE exit_year = $y) AS households_exited_year,
+           sum(family_size) FILTER (WHERE exit_year = $y) AS people_exited_year,
+           count(l.household_id) AS linked_households,
+           sum(family_size) FILTER (WHERE l.household_id IS NOT NULL) AS linked_people,
+           count(l.household_id) FILTER (WHERE identified_year <= $y AND (exit_year IS NULL OR exit_year >= $y))
+             / count(*) FILTER (WHERE identified_year <= $y AND (exit_year IS NULL OR exit_year >= $y)) AS coverage_rate
+    FROM households h LEFT JOIN linked l USING (household_id)
+),
+vil AS (
+    SELECT count(*) FILTER (WHERE is_poverty_village = '是') AS poverty_villages,
+           count(*) FILTER (WHERE is_deep_poverty_village = '是') AS deep_poverty_villages,
+           count(*) FILTER (WHERE exit_year = $y) AS villages_exited_year
+    FROM villages
+),
+pv AS (SELECT sum(scale) / 1000 AS pv_capacity_mw FROM projects
+       WHERE industry = '光伏' AND build_status IN ('已建成', '运营中') AND build_year <= $y),
+fungus AS (SELECT sum(bags_wan) AS fungus_bags_wan FROM fungus_output WHERE substr(period, 1, 4) = CAST($y AS VARCHAR)),
+art AS (SELECT sum(area_mu) AS artichoke_mu FROM artichoke_output WHERE year = $y),
+tg AS (SELECT max(target_value) FILTER (WHERE industry = '光伏') AS pv_target_mw,
+              max(target_value) FILTER (WHERE industry = '食用菌') AS fungus_target_wan,
+              max(target_value) FILTER (WHERE industry = '菊芋') AS artichoke_target_mu FROM targets),
+funds AS (SELECT sum(allocated_wan) AS allocated, sum(spent_wan) AS spent FROM funds
+          WHERE fund_source = '统筹整合涉农资金' AND year = $y),
+pil AS (SELECT count(*) AS pilot_villages, sum(district_funds_wan) AS pilot_funds_wan FROM pilots WHERE pilot_year <= $y),
+div AS (SELECT sum(paid_yuan) / sum(due_yuan) AS dividend_payout_rate FROM dividends WHERE year = $y)
+SELECT * FROM hh, vil, pv, fungus, art, tg, funds, pil, div
+"""
+
+
+def build(scale: int, rebuild: bool) -> Path:
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"sample_x{scale}.duckdb"
+    if path.exists() and not rebuild:
+        return path
+    path.unlink(missing_ok=True)
+    started = time.perf_counter()
+    con = duckdb.connect(str(path))
+    sample.load_sample(con, scale=scale)
+    con.close()
+    print(f"scale {scale}: generated and loaded in {time.perf_counter() - started:.1f} s ({path.stat().st_size / 2**20:.0f} MiB)")
+    return path
+
+
+def median_time(fn, runs: int) -> float:
+    fn()  # warm-up: first run pays for loading column segments
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 100])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args()
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, DuckDB {duckdb.__version__}")
+    for scale in args.scales:
+        path = build(scale, args.rebuild)
+        con = duckdb.connect(str(path), read_only=True)
+        scope = Scope.of(2017)
+        ours = overview_kpis(con, scope)
+        hand = con.execute(HAND_WRITTEN, {"y": 2017}).fetchone()
+        assert ours["households_registered"] == hand[0] == 28530 * scale, "the two KPI sets disagree"
+        t_ours = median_time(lambda con=con, scope=scope: overview_kpis(con, scope), args.runs)
+        t_hand = median_time(lambda con=con: con.execute(HAND_WRITTEN, {"y": 2017}).fetchall(), args.runs)
+        t_town = median_time(lambda con=con: overview_kpis(con, Scope.of(2017, "611002111")), args.runs)
+        print(
+            f"scale {scale:>3}: overview_kpis {t_ours * 1000:7.1f} ms | hand-written query {t_hand * 1000:7.1f} ms "
+            f"| ratio {t_ours / t_hand:4.2f} | one 镇办 {t_town * 1000:6.1f} ms"
+        )
+        con.close()
+
+
+if __name__ == "__main__":
+    main()
