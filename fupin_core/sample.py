@@ -597,10 +597,10 @@ def _build_outputs(d: _District) -> None:
             )
 
 
-def _build_investments(d: _District) -> None:
+def _build_investments(d: _District, entities: list[dict]) -> None:
     rng = d.rng
     seq = 0
-    for e in d._entities:  # type: ignore[attr-defined]
+    for e in entities:
         if e["type"] not in ("农民专业合作社", "龙头企业") or rng.random() < 0.35:
             continue
         seq += 1
@@ -638,7 +638,6 @@ def _build_investments(d: _District) -> None:
 
 def _build_linkages(d: _District, households: list[dict], index: dict) -> None:
     rng = d.rng
-    projects = d.frames["projects"]
     village_township = {v["village_code"]: v["township_code"] for v in d.frames["villages"]}
     rows: list[dict] = []
 
@@ -714,7 +713,6 @@ def _build_linkages(d: _District, households: list[dict], index: dict) -> None:
         if key not in seen:
             seen.add(key)
             d.add("linkages", r)
-    del projects
 
 
 def _build_targets(d: _District, scale: int) -> None:
@@ -736,11 +734,10 @@ def generate_district(index: int, scale: int = 1, seed: int = SEED) -> dict[str,
     villages, poor = _build_geography(d)
     households = _build_households(d, villages)
     project_index = _build_entities_projects(d, villages, poor)
-    d._entities = project_index["entities"]  # type: ignore[attr-defined]
     _build_pilots(d, villages, poor, project_index)
     _build_funds(d)
     _build_outputs(d)
-    _build_investments(d)
+    _build_investments(d, project_index["entities"])
     _build_linkages(d, households, project_index)
     _build_targets(d, scale)
     return d.frames
