@@ -9,8 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fupin_core import db, schema, store
+import polars as pl
+
+from fupin_core import db, schema, user_cli
 from fupin_core.formatting import KPI_LABELS, format_kpi
+from fupin_core.ingest import cli_commands as ingest_cli
 from fupin_core.metrics import Scope
 from fupin_core.metrics.overview import overview_kpis
 
@@ -89,15 +92,31 @@ def cmd_kpi(args: argparse.Namespace) -> int:
 
 
 def cmd_batches(args: argparse.Namespace) -> int:
+    from fupin_core.ingest.history import batch_records, batch_table
+
     con = _open_existing(args.db)
     try:
-        frame = store.list_batches(con)
+        records = batch_records(con) if args.json else None
+        frame = None if args.json else batch_table(con).drop("sha256")
     finally:
         con.close()
     if args.json:
-        print(frame.write_json())
+        print(json.dumps(records, ensure_ascii=False))
     else:
-        print(frame)
+        with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200):
+            print(frame)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from fupin_core.reports import summary
+
+    con = _open_existing(args.db)
+    try:
+        path = summary.export_to_file(con, Scope.of(args.year, args.township), args.format, args.out)
+    finally:
+        con.close()
+    print(f"已导出：{path}")
     return 0
 
 
@@ -142,10 +161,28 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_batches)
+    ingest_cli.add_parsers(sub)  # import, rollback
+
+    p = sub.add_parser("export", help="导出项目汇总表、进度报告或主要指标")
+    export_sub = p.add_subparsers(dest="export_what", required=True)
+    p = export_sub.add_parser(
+        "summary",
+        help="某年度的产业扶贫汇总",
+        description="xlsx：项目汇总表（总览及光伏、食用菌、菊芋、三变改革、经营主体与投资、利益联结、资金各一张表）；"
+        "docx：进度报告（文字、表格和图表）；csv：主要指标表（指标、数值、单位，UTF-8 带 BOM）。",
+    )
+    _add_db(p)
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--township", help="镇办代码（9位）；不填为全区")
+    p.add_argument("--format", required=True, choices=("xlsx", "docx", "csv"), help="xlsx 汇总表 | docx 进度报告 | csv 主要指标表")
+    p.add_argument("--out", help="输出文件；给目录或不填时用中文默认文件名（如 商州区产业扶贫项目汇总表_2017_20261128.xlsx）")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("datadict", help="输出数据字典（Markdown）")
     p.add_argument("--out", help="写入文件")
     p.set_defaults(func=cmd_datadict)
+
+    user_cli.add_parser(sub, _add_db)
     return parser
 
 

@@ -72,9 +72,71 @@ def _m002_datasets(con: duckdb.DuckDBPyConnection) -> None:
         create_dataset_tables(con, ds)
 
 
+def _m003_accounts(con: duckdb.DuckDBPyConnection) -> None:
+    """Users (fupin_core.auth), period locks (fupin_core.locks) and the audit log (fupin_core.audit)."""
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS users (
+            username VARCHAR NOT NULL,
+            display_name VARCHAR,
+            role VARCHAR NOT NULL,
+            townships VARCHAR NOT NULL,
+            password_hash VARCHAR NOT NULL,
+            disabled BOOLEAN NOT NULL,
+            failed_attempts INTEGER NOT NULL,
+            locked_until TIMESTAMP,
+            created_at TIMESTAMP NOT NULL,
+            sessions_valid_after TIMESTAMP NOT NULL
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS period_locks (
+            year INTEGER NOT NULL,
+            township_code VARCHAR,
+            locked_by VARCHAR NOT NULL,
+            locked_at TIMESTAMP NOT NULL,
+            unlocked_by VARCHAR,
+            unlocked_at TIMESTAMP
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS audit_log (
+            entry_id BIGINT NOT NULL,
+            logged_at TIMESTAMP NOT NULL,
+            user_name VARCHAR NOT NULL,
+            action VARCHAR NOT NULL,
+            target VARCHAR,
+            detail VARCHAR
+        )
+        """
+    )
+
+
+def _m004_header_mappings(con: duckdb.DuckDBPyConnection) -> None:
+    """Column mappings made by hand on the 数据上报 page, saved per source (fupin_core.ingest.mapping)."""
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS header_mappings (
+            source VARCHAR NOT NULL,
+            dataset VARCHAR NOT NULL,
+            header VARCHAR NOT NULL,
+            column_name VARCHAR NOT NULL,
+            saved_by VARCHAR,
+            saved_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core_tables", _m001_core),
     Migration(2, "dataset_tables", _m002_datasets),
+    Migration(3, "accounts_locks_audit", _m003_accounts),
+    Migration(4, "ingest_header_mappings", _m004_header_mappings),
 )
 
 

@@ -25,14 +25,24 @@ class PageSpec:
 
 PAGE_SPECS: list[PageSpec] = [
     PageSpec("pages/overview.py", "总览", "overview", default=True),
+    PageSpec("pages/export.py", "导出", "export", section="导出", min_role="viewer"),
+    PageSpec("pages/upload.py", "数据上报", "upload", section="数据", min_role="editor"),
+    PageSpec("pages/history.py", "上传记录", "history", section="数据", min_role="editor"),
+    PageSpec("pages/users.py", "用户管理", "users", section="管理", min_role="admin"),
+    PageSpec("pages/locks.py", "审核锁定", "locks", section="管理", min_role="admin"),
+    PageSpec("pages/audit.py", "审计日志", "audit", section="管理", min_role="admin"),
 ]
 
 
-def navigation(role: str = "admin"):
+def pages_for(role: str) -> list[PageSpec]:
+    """The pages `role` may open, in registry order."""
+    return [spec for spec in PAGE_SPECS if ROLE_ORDER[role] >= ROLE_ORDER[spec.min_role]]
+
+
+def navigation(role: str):
     """st.navigation over the pages `role` may open, grouped by section."""
     sections: dict[str, list] = {}
-    for spec in PAGE_SPECS:
-        if ROLE_ORDER[role] >= ROLE_ORDER[spec.min_role]:
-            page = st.Page(spec.path, title=spec.title, url_path=spec.url_path, default=spec.default)
-            sections.setdefault(spec.section, []).append(page)
+    for spec in pages_for(role):
+        page = st.Page(spec.path, title=spec.title, url_path=spec.url_path, default=spec.default)
+        sections.setdefault(spec.section, []).append(page)
     return st.navigation(sections)

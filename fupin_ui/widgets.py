@@ -5,7 +5,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from fupin_core import access
 from fupin_core.formatting import KPI_LABELS, format_kpi, percent
+from fupin_core.metrics import Scope
+from fupin_ui import auth_ui
 
 
 def kpi_card(column, key: str, value, *, target=None, help: str | None = None) -> None:
@@ -16,13 +19,17 @@ def kpi_card(column, key: str, value, *, target=None, help: str | None = None) -
 
 
 def table(frame: pl.DataFrame, *, height: int | None = None, key: str | None = None) -> None:
+    """A table; ID numbers masked unless the user's role may see them in full."""
+    frame = access.present(auth_ui.actor(), frame)
     st.dataframe(frame, hide_index=True, width="stretch", height=height or "auto", key=key)
 
 
-def csv_download(frame: pl.DataFrame, label: str, file_name: str, key: str) -> None:
-    """CSV in UTF-8 with BOM so that Chinese Excel/WPS open it correctly."""
-    data = "\ufeff" + frame.write_csv()
-    st.download_button(label, data.encode("utf-8"), file_name=file_name, mime="text/csv", key=key)
+def csv_download(frame: pl.DataFrame, label: str, file_name: str, key: str, scope: Scope | None = None) -> None:
+    """CSV in UTF-8 with BOM so that Chinese Excel/WPS open it correctly; ID numbers masked unless the
+    role may see them; each download is checked and written to the audit log."""
+    payload = ("\ufeff" + access.present(auth_ui.actor(), frame).write_csv()).encode("utf-8")
+    download = auth_ui.audited(lambda: payload, file_name, scope)
+    st.download_button(label, download, file_name=file_name, mime="text/csv", key=key, on_click="ignore")
 
 
 def chart(altair_chart) -> None:

@@ -46,4 +46,4 @@ gap = data.call(coverage_gap, scope)
 widgets.table(gap.head(500), height=300, key="gap_table")
 if gap.height > 500:
     st.caption(f"表中显示前500户，共{gap.height:,}户，请下载完整名单。")
-widgets.csv_download(gap, "下载未覆盖户名单（CSV）", f"{place}{scope.year}年产业未覆盖户.csv", key="gap_csv")
+widgets.csv_download(gap, "下载未覆盖户名单（CSV）", f"{place}{scope.year}年产业未覆盖户.csv", key="gap_csv", scope=scope)

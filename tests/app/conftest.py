@@ -1,12 +1,39 @@
-"""AppTest fixtures: each test runs the real app.py against its own copy of the sample database."""
+"""AppTest fixtures: each test runs the real app.py against its own copy of the sample database,
+logged in as an administrator (the `app` fixture) or as any user (`login`)."""
 
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from fupin_core import auth, schema
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
+TEST_PASSWORD = "测试密码-2017"
+
+
+def session_token(db_path, username: str = "admin", role: str = "admin", townships=None) -> str:
+    """Create `username` (if missing) in the database file and return a signed session token for it;
+    the app accepts it as the URL query parameter `t`, exactly like a refreshed browser tab."""
+    con = duckdb.connect(str(db_path))
+    try:
+        schema.migrate(con)
+        user = auth.get_user(con, username) or auth.create_user(con, username, TEST_PASSWORD, role, townships)
+        return auth.issue_session(con, user)
+    finally:
+        con.close()
+
+
+def logged_in_app(db_path, username: str = "admin", role: str = "admin", townships=None) -> AppTest:
+    """The app logged in as `username`; the administrator `admin` always exists (else: first start)."""
+    session_token(db_path)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["t"] = session_token(db_path, username, role, townships)
+    at.run()
+    assert not at.exception, at.exception
+    return at
 
 
 @pytest.fixture
@@ -19,7 +46,15 @@ def app_db(sample_db_path, tmp_path, monkeypatch):
 
 @pytest.fixture
 def app(app_db):
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    """The app logged in as the administrator `admin` (opens on 总览)."""
+    return logged_in_app(app_db)
+
+
+@pytest.fixture
+def login(app_db):
+    """login(username, role, townships=None) -> a running AppTest logged in as that user."""
+
+    def _login(username: str, role: str, townships=None) -> AppTest:
+        return logged_in_app(app_db, username, role, townships)
+
+    return _login

@@ -1,0 +1,171 @@
+"""Benchmark of the upload pipeline: a 100,000-row linkage xlsx and a 1,000,000-row linkage CSV through
+fupin_core.ingest (dry run = read, header, mapping, normalise, validate, classify; then commit as one
+batch) beside a raw DuckDB read_csv + INSERT of the same CSV. Prints medians and ratios.
+
+    .venv/bin/python benchmarks/bench_ingest.py [--runs 3] [--csv-rows 1000000] [--xlsx-rows 100000]
+
+Files and the scale-1 sample database are built into benchmarks/out/ (git-ignored) and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import xlsxwriter
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from fupin_core import sample  # noqa: E402
+from fupin_core.catalog import dataset  # noqa: E402
+from fupin_core.ingest import pipeline  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "out"
+LINKAGES = dataset("linkages")
+
+
+def base_db() -> Path:
+    path = OUT / "ingest_base_x1.duckdb"
+    if not path.exists():
+        con = duckdb.connect(str(path))
+        sample.load_sample(con, scale=1)
+        con.close()
+    return path
+
+
+def linkage_rows(con: duckdb.DuckDBPyConnection, n: int) -> pl.DataFrame:
+    """n linkage rows with distinct keys, for existing households and projects (years 2018–2035)."""
+    homes = pl.Series([r[0] for r in con.execute("SELECT household_id FROM households ORDER BY 1").fetchall()])
+    projects = pl.Series([r[0] for r in con.execute("SELECT project_id FROM projects ORDER BY 1").fetchall()])
+    mechanisms = pl.Series(["分红", "务工", "土地流转", "订单收购", "公益岗位", "菌袋发放", "其他"])
+    i = pl.int_range(0, n, eager=True)
+    assert n <= len(homes) * len(mechanisms) * 18
+    return pl.DataFrame(
+        {
+            "户编号": homes[i % len(homes)],
+            "项目编号": projects[i % len(projects)],
+            "联结方式": mechanisms[(i // len(homes)) % len(mechanisms)],
+            "细分类型": pl.Series([None] * n, dtype=pl.String),
+            "年度": 2018 + (i // (len(homes) * len(mechanisms))) % 18,
+            "收益金额(元)": (100 + (i * 37) % 5000).cast(pl.Float64) + 0.5,
+        }
+    )
+
+
+def write_files(csv_rows: int, xlsx_rows: int) -> tuple[Path, Path]:
+    csv_path, xlsx_path = OUT / f"linkages_{csv_rows}.csv", OUT / f"linkages_{xlsx_rows}.xlsx"
+    if csv_path.exists() and xlsx_path.exists():
+        return csv_path, xlsx_path
+    con = duckdb.connect(str(base_db()), read_only=True)
+    rows = linkage_rows(con, max(csv_rows, xlsx_rows))
+    con.close()
+    rows.head(csv_rows).write_csv(csv_path)
+    book = xlsxwriter.Workbook(str(xlsx_path), {"constant_memory": True})
+    sheet = book.add_worksheet("利益联结")
+    sheet.write_row(0, 0, rows.columns)
+    for r, values in enumerate(rows.head(xlsx_rows).iter_rows(), start=1):
+        for c, value in enumerate(values):
+            if value is not None:
+                sheet.write(r, c, value)
+    book.close()
+    return csv_path, xlsx_path
+
+
+def fresh_copy() -> Path:
+    path = OUT / "ingest_run.duckdb"
+    for suffix in ("", ".wal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    shutil.copy(base_db(), path)
+    return path
+
+
+STAGES = ("read", "header+mapping", "normalise", "validate", "classify")
+
+
+def through_pipeline(path: Path, stages: dict | None = None) -> tuple[float, float, int]:
+    """(dry-run seconds, commit seconds, rows written) on a fresh copy of the sample database;
+    `stages` collects the time of each dry-run stage (from the progress reports)."""
+    con = duckdb.connect(str(fresh_copy()))
+    data = path.read_bytes()
+    marks: list[float] = []
+    started = time.perf_counter()
+    preview = pipeline.prepare(con, "linkages", data, path.name, progress=lambda _f, _t: marks.append(time.perf_counter()))
+    dry = time.perf_counter() - started
+    if stages is not None:
+        for name, begin, end in zip(STAGES, marks, marks[1:], strict=False):
+            stages.setdefault(name, []).append(end - begin)
+    assert preview.errors.is_empty(), preview.errors.head()
+    started = time.perf_counter()
+    outcome = pipeline.commit(con, preview, user="bench")
+    commit = time.perf_counter() - started
+    con.close()
+    return dry, commit, outcome.rows_written
+
+
+def raw_load(path: Path) -> float:
+    """DuckDB's own read_csv straight into the current linkages table: no checks, no versions."""
+    con = duckdb.connect(str(fresh_copy()))
+    cols = ", ".join(f'"{c.header}"' for c in LINKAGES.columns)
+    started = time.perf_counter()
+    con.execute(
+        f"INSERT INTO linkages ({', '.join(LINKAGES.column_names)}, batch_id) SELECT {cols}, 0 FROM read_csv(?, header = true)",
+        [str(path)],
+    )
+    elapsed = time.perf_counter() - started
+    con.close()
+    return elapsed
+
+
+def raw_excel_load(path: Path) -> float:
+    """calamine read of the xlsx (polars.read_excel) + INSERT: the floor for an Excel upload."""
+    con = duckdb.connect(str(fresh_copy()))
+    started = time.perf_counter()
+    frame = pl.read_excel(path, engine="calamine")
+    con.register("frame", frame.to_arrow())
+    cols = ", ".join(f'"{c.header}"' for c in LINKAGES.columns)
+    con.execute(f"INSERT INTO linkages ({', '.join(LINKAGES.column_names)}, batch_id) SELECT {cols}, 0 FROM frame")
+    elapsed = time.perf_counter() - started
+    con.close()
+    return elapsed
+
+
+def median(fn, runs: int):
+    results = [fn() for _ in range(runs)]
+    if isinstance(results[0], tuple):
+        return tuple(statistics.median(r[i] for r in results) for i in range(len(results[0])))
+    return statistics.median(results)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--csv-rows", type=int, default=1_000_000)
+    parser.add_argument("--xlsx-rows", type=int, default=100_000)
+    args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, DuckDB {duckdb.__version__}"
+    )
+    csv_path, xlsx_path = write_files(args.csv_rows, args.xlsx_rows)
+    for label, path, raw in (("CSV", csv_path, raw_load), ("xlsx", xlsx_path, raw_excel_load)):
+        stages: dict[str, list[float]] = {}
+        dry, commit, written = median(lambda path=path, stages=stages: through_pipeline(path, stages), args.runs)
+        floor = median(lambda path=path, raw=raw: raw(path), args.runs)
+        total = dry + commit
+        print(
+            f"{label:>4} {path.stat().st_size / 2**20:6.1f} MiB, {int(written):,} rows: dry run {dry:6.2f} s + commit {commit:6.2f} s "
+            f"= {total:6.2f} s | raw load {floor:6.2f} s | ratio {total / floor:5.2f} (dry run alone {dry / floor:4.2f})"
+        )
+        print("      dry-run stages: " + ", ".join(f"{name} {statistics.median(times):.2f} s" for name, times in stages.items()))
+
+
+if __name__ == "__main__":
+    main()

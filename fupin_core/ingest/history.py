@@ -1,0 +1,55 @@
+"""上传记录: the batches with Chinese headers, and the original file kept with each batch."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from fupin_core import store
+from fupin_core.catalog import BY_KEY
+
+STATUS_LABELS = {"committed": "已导入", "rolled_back": "已回滚"}
+KIND_LABELS = {"upload": "上传", "sample": "示例数据"}
+
+
+def batch_table(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Newest first: 批次, 时间, 用户, 数据集, 文件, counts, 状态 (and the sha256 to fetch the file)."""
+    frame = store.list_batches(con)
+    titles = {k: ds.title for k, ds in BY_KEY.items()}
+    return frame.select(
+        pl.col("batch_id").alias("批次"),
+        pl.col("created_at").dt.strftime("%Y-%m-%d %H:%M:%S").alias("时间"),
+        pl.col("user_name").alias("用户"),
+        pl.col("dataset").replace_strict(titles, default=pl.col("dataset"), return_dtype=pl.String).alias("数据集"),
+        pl.col("file_name").alias("文件"),
+        pl.col("rows_read").alias("读取行数"),
+        pl.col("rows_new").alias("新增"),
+        pl.col("rows_updated").alias("更新"),
+        pl.col("rows_unchanged").alias("未变"),
+        pl.col("rows_rejected").alias("有误未导入"),
+        pl.col("status").replace_strict(STATUS_LABELS, default=pl.col("status"), return_dtype=pl.String).alias("状态"),
+        pl.col("kind").replace_strict(KIND_LABELS, default=pl.col("kind"), return_dtype=pl.String).alias("来源"),
+        pl.col("rolled_back_at").dt.strftime("%Y-%m-%d %H:%M:%S").alias("回滚时间"),
+        pl.col("rolled_back_by").alias("回滚人"),
+        pl.col("sha256"),
+    ).with_columns(pl.col("文件", "回滚时间", "回滚人").fill_null(""))
+
+
+def stored_file(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[str, bytes] | None:
+    """(file name, content) of the original file kept with a batch, by its sha256."""
+    row = con.execute("SELECT file_name, content FROM stored_files WHERE sha256 = ?", [sha256]).fetchone()
+    return (row[0], bytes(row[1])) if row else None
+
+
+def batch_records(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """`fupin batches --json`: one object per batch with batch_id, dataset, file, status, …"""
+    frame = store.list_batches(con)
+    out = []
+    for rec in frame.iter_rows(named=True):
+        rec = {"file": rec.pop("file_name"), **rec}
+        for key in ("created_at", "rolled_back_at"):
+            rec[key] = rec[key].isoformat(sep=" ", timespec="seconds") if rec[key] else None
+        out.append(
+            {"batch_id": rec.pop("batch_id"), "dataset": rec.pop("dataset"), "file": rec.pop("file"), "status": rec.pop("status"), **rec}
+        )
+    return out

@@ -1,0 +1,137 @@
+"""Cross-field rules (each `Dataset.rules` entry of the catalog) and outlier warnings, as polars masks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from fupin_core.catalog import PROJECT_TYPES, SCALE_UNITS, Dataset
+
+OUTLIER_FACTOR = 10  # a value above 10 × the 99th percentile of the usual values is worth a look
+OUTLIER_MIN_VALUES = 30
+MONEY_UNITS = ("元", "万元")
+
+
+@dataclass(frozen=True)
+class Rule:
+    column: str  # the column the problem is reported on
+    broken: Callable[[], pl.Expr]  # True where the rule is broken (null-safe)
+    message: Callable[[], pl.Expr]
+
+
+def number_text(name: str) -> pl.Expr:
+    """A number as people write it: 90 not 90.0."""
+    value = pl.col(name)
+    return pl.when(value == value.round(0)).then(value.round(0).cast(pl.Int64).cast(pl.String)).otherwise(value.cast(pl.String))
+
+
+def _type_pairs() -> list[str]:
+    pairs = [f"{industry}|{t}" for industry, types in PROJECT_TYPES.items() for t in types]
+    return pairs + [f"{industry}|其他" for industry in ("三变", "其他")]
+
+
+def _allowed_types() -> pl.Expr:
+    return pl.col("industry").replace_strict(
+        {**{k: "、".join(v) for k, v in PROJECT_TYPES.items()}, "三变": "其他", "其他": "其他"}, default=None, return_dtype=pl.String
+    )
+
+
+RULES: dict[str, dict[str, Rule]] = {
+    "villages": {
+        "深度贫困村必须是贫困村": Rule(
+            "is_deep_poverty_village",
+            lambda: ((pl.col("is_deep_poverty_village") == "是") & (pl.col("is_poverty_village") == "否")).fill_null(False),
+            lambda: pl.lit("标为深度贫困村，但“是否贫困村”为“否”：深度贫困村必须是贫困村"),
+        ),
+        "只有贫困村可以有退出年度": Rule(
+            "exit_year",
+            lambda: (pl.col("exit_year").is_not_null() & (pl.col("is_poverty_village") == "否")).fill_null(False),
+            lambda: pl.lit("不是贫困村，不应填写退出年度"),
+        ),
+    },
+    "households": {
+        "脱贫年度不早于识别年度": Rule(
+            "exit_year",
+            lambda: (pl.col("exit_year") < pl.col("identified_year")).fill_null(False),
+            lambda: pl.format("脱贫年度 {} 早于识别年度 {}", pl.col("exit_year"), pl.col("identified_year")),
+        ),
+    },
+    "projects": {
+        "项目类型须属于其产业类别": Rule(
+            "project_type",
+            lambda: (
+                ~pl.concat_str([pl.col("industry"), pl.lit("|"), pl.col("project_type")]).is_in(_type_pairs())
+                & _allowed_types().is_not_null()
+            ).fill_null(False),
+            lambda: pl.format("{}项目的项目类型应为：{}", pl.col("industry"), _allowed_types()),
+        ),  # fmt: skip
+        "规模单位须与产业类别相符（光伏 千瓦，食用菌 万袋，菊芋 亩）": Rule(
+            "scale_unit",
+            lambda: (
+                pl.col("scale_unit") != pl.col("industry").replace_strict(SCALE_UNITS, default=None, return_dtype=pl.String)
+            ).fill_null(False),
+            lambda: pl.format(
+                "{}项目的规模单位应为 {}",
+                pl.col("industry"),
+                pl.col("industry").replace_strict(SCALE_UNITS, default=None, return_dtype=pl.String),
+            ),
+        ),
+    },
+    "funds": {
+        "支出金额不大于下达金额": Rule(
+            "spent_wan",
+            lambda: (pl.col("spent_wan") > pl.col("allocated_wan") + 1e-9).fill_null(False),
+            lambda: pl.format("支出金额 {} 万元大于下达金额 {} 万元", number_text("spent_wan"), number_text("allocated_wan")),
+        ),
+    },
+    "pv_output": {
+        "收益分配不大于发电收益": Rule(
+            "distributed_yuan",
+            lambda: (pl.col("distributed_yuan") > pl.col("revenue_yuan") + 1e-9).fill_null(False),
+            lambda: pl.format("收益分配 {} 元大于发电收益 {} 元", number_text("distributed_yuan"), number_text("revenue_yuan")),
+        ),
+    },
+    "pilots": {
+        "贫困户股东户数不大于股东户数": Rule(
+            "poor_shareholder_households",
+            lambda: (pl.col("poor_shareholder_households") > pl.col("shareholder_households")).fill_null(False),
+            lambda: pl.format("贫困户股东户数 {} 大于股东户数 {}", pl.col("poor_shareholder_households"), pl.col("shareholder_households")),
+        ),
+    },
+    "dividends": {
+        "实付金额大于0时须填兑现日期": Rule(
+            "paid_date",
+            lambda: ((pl.col("paid_yuan") > 0) & pl.col("paid_date").is_null()).fill_null(False),
+            lambda: pl.format("实付金额为 {} 元，须填写兑现日期", number_text("paid_yuan")),
+        ),
+    },
+}
+
+
+def rules_of(ds: Dataset) -> dict[str, Rule]:
+    return RULES.get(ds.key, {})
+
+
+def money_columns(ds: Dataset) -> list[str]:
+    return [c.name for c in ds.columns if c.type == "decimal" and c.unit in MONEY_UNITS]
+
+
+def outlier_limits(con: duckdb.DuckDBPyConnection, ds: Dataset, frame: pl.DataFrame) -> dict[str, float]:
+    """Per money column, the value above which an amount is flagged: 10 × the 99th percentile of the
+    current table's positive values, or of the file's own when the table holds too few."""
+    limits = {}
+    for name in money_columns(ds):
+        row = con.execute(f'SELECT quantile_cont("{name}", 0.99), count("{name}") FROM "{ds.table}" WHERE "{name}" > 0').fetchone()
+        p99, count = (row[0], row[1]) if row else (None, 0)
+        if count < OUTLIER_MIN_VALUES and name in frame.columns:
+            own = frame.select(pl.col(name).filter(pl.col(name) > 0))
+            if own.height >= OUTLIER_MIN_VALUES:
+                # The file's own values may hold the outliers themselves: take a robust 90th percentile.
+                p99 = own.select(pl.col(name).quantile(0.9, interpolation="linear")).item()
+                count = own.height
+        if count >= OUTLIER_MIN_VALUES and p99:
+            limits[name] = float(p99) * OUTLIER_FACTOR
+    return limits

@@ -1,0 +1,255 @@
+"""Every check of a normalised frame, as whole-column polars expressions and DuckDB set operations.
+
+The result is one problems frame (row as the user sees it in Excel, catalog column, value as
+written, severity, Chinese message, suggestion). Python loops run only over the distinct bad values,
+to word their messages and suggestions.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import duckdb
+import polars as pl
+
+from fupin_core import idcodes
+from fupin_core.catalog import MAX_YEAR, MIN_YEAR, Column, Dataset
+from fupin_core.ingest import references, rules
+from fupin_core.ingest.header import ROW
+from fupin_core.ingest.normalize import BAD, MANGLED
+
+RAW = "__raw__"  # prefix of the columns holding each value as the user wrote it
+MAX_TEXT = 200  # characters; longer is a paste gone wrong, not a code or a name
+ERROR, WARNING = "error", "warning"
+PROBLEM_SCHEMA = {
+    "row": pl.Int64,
+    "column": pl.String,
+    "value": pl.String,
+    "severity": pl.String,
+    "message": pl.String,
+    "suggestion": pl.String,
+    "confirm": pl.Boolean,
+}
+_ID_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
+
+
+def empty_problems() -> pl.DataFrame:
+    return pl.DataFrame(schema=PROBLEM_SCHEMA)
+
+
+def problems_where(
+    frame: pl.DataFrame,
+    mask: pl.Expr,
+    column: str | None,
+    message: pl.Expr | str,
+    *,
+    severity: str = ERROR,
+    suggestion: pl.Expr | str | None = None,
+    confirm: bool = False,
+) -> pl.DataFrame:
+    """One problem per row of `frame` where `mask` holds."""
+    hit = frame.filter(mask)
+    if hit.is_empty():
+        return empty_problems()
+    value = pl.col(RAW + column).str.strip_chars() if column and RAW + column in frame.columns else pl.lit(None, pl.String)
+    as_expr = lambda x: pl.lit(x, pl.String) if x is None or isinstance(x, str) else x  # noqa: E731
+    return hit.select(
+        pl.col(ROW).cast(pl.Int64).alias("row"),
+        pl.lit(column, pl.String).alias("column"),
+        value.cast(pl.String).alias("value"),
+        pl.lit(severity).alias("severity"),
+        as_expr(message).cast(pl.String).alias("message"),
+        as_expr(suggestion).cast(pl.String).alias("suggestion"),
+        pl.lit(confirm).alias("confirm"),
+    )
+
+
+def _by_value(frame: pl.DataFrame, column: str, mask: pl.Expr, text_of, **kw) -> pl.DataFrame:
+    """Problems whose wording depends on the value: `text_of(value)` -> (message, suggestion) or None,
+    called once per distinct bad value."""
+    values = frame.filter(mask).get_column(column).unique().drop_nulls().to_list()
+    worded = {v: text_of(v) for v in values}
+    worded = {v: w for v, w in worded.items() if w}
+    if not worded:
+        return empty_problems()
+    keys = list(worded)
+    messages = pl.col(column).replace_strict(keys, [w[0] for w in worded.values()], default=None, return_dtype=pl.String)
+    suggestions = pl.col(column).replace_strict(keys, [w[1] for w in worded.values()], default=None, return_dtype=pl.String)
+    return problems_where(frame, mask & pl.col(column).is_in(keys), column, messages, suggestion=suggestions, **kw)
+
+
+# --- one column --------------------------------------------------------------------------------
+
+
+def _type_message(col: Column) -> tuple[str, str | None]:
+    if col.type == "int":
+        hint = "填写整数" + (f"（单位：{col.unit}）" if col.unit and col.unit != "年" else "")
+        return ("不是整数", hint if "year" not in col.checks else "年度写成四位数字，如 2017")
+    if col.type == "decimal":
+        hint = f"只填数字，单位为{col.unit}" if col.unit and col.unit != "规模单位" else "只填数字"
+        return ("不是数字", hint)
+    if col.type == "date":
+        return ("不是有效的日期", "日期写成 2017-12-20（或设为 Excel 日期格式）")
+    return ("报告期格式不对", "报告期写成 2017（全年）、2017Q3（季度）或 2017-09（月份）")
+
+
+def _mangled_message(col: Column) -> str:
+    return (
+        f"{col.header}被 Excel 当作数字保存了（显示为科学计数法或末尾变成0），超过15位的数字会丢失末尾几位，原号码已无法恢复；"
+        "请把这一列设为“文本”格式，重新录入完整号码"
+    )
+
+
+def _id_valid(value: pl.Expr) -> pl.Expr:
+    digits = [value.str.slice(i, 1).cast(pl.Int64, strict=False) for i in range(17)]
+    total = pl.sum_horizontal([d * w for d, w in zip(digits, _ID_WEIGHTS, strict=True)])
+    check = (total % 11).replace_strict(list(range(11)), list("10X98765432"), default=None, return_dtype=pl.String)
+    born = value.str.slice(6, 8).str.strptime(pl.Date, "%Y%m%d", strict=False)
+    return (value.str.contains(r"^\d{17}[\dX]$") & born.is_not_null() & (check == value.str.slice(17, 1))).fill_null(False)
+
+
+def _id_text(value: str) -> tuple[str, str | None] | None:
+    problem = idcodes.id_problem(value)
+    if problem is None:
+        return None
+    float_exact = value.isdigit() and len(value) >= 16 and str(int(float(value))) == value
+    if value.isdigit() and len(value) >= 16 and (value.endswith("000") or float_exact):
+        return (problem + "；看起来是被 Excel 当作数字保存后丢失了末尾数字", "把这一列设为“文本”格式，重新录入完整号码")
+    return (problem, None)
+
+
+def _column_problems(frame: pl.DataFrame, ds: Dataset, col: Column) -> list[pl.DataFrame]:
+    name, value = col.name, pl.col(col.name)
+    bad = pl.col(BAD + name)
+    mangled = pl.col(MANGLED + name) if MANGLED + name in frame.columns else pl.lit(False)
+    message, hint = _type_message(col)
+    out = [
+        problems_where(frame, bad & ~mangled, name, pl.format("“{}”" + message, pl.col(RAW + name).str.strip_chars()), suggestion=hint),
+        problems_where(frame, mangled, name, _mangled_message(col)),
+    ]
+    if col.required:
+        out.append(problems_where(frame, value.is_null() & ~bad & ~mangled, name, "必填，不能为空"))
+    present = value.is_not_null() & ~mangled
+    if col.type == "text" or col.type == "period":
+        out.append(problems_where(frame, present & (value.str.len_chars() > MAX_TEXT), name, pl.format("内容过长（{}个字）", value.str.len_chars()),
+                                  suggestion="请检查是否把多行内容粘贴进了一个单元格"))  # fmt: skip
+    if col.enum:
+        allowed = "、".join(col.enum)
+
+        def near(v: str, enum=col.enum, allowed=allowed) -> tuple[str, str]:
+            close = difflib.get_close_matches(v, enum, n=1, cutoff=0.3)
+            return (f"“{v}”不是允许的值（允许：{allowed}）", f"是否为“{close[0]}”？" if close else None)
+
+        out.append(_by_value(frame, name, present & ~value.is_in(col.enum), near))
+    checks = col.checks
+    if "year" in checks:
+        out.append(problems_where(frame, present & ~value.is_between(MIN_YEAR, MAX_YEAR), name,
+                                  pl.format("年度 {} 不在 {}–{} 之间", value, pl.lit(MIN_YEAR), pl.lit(MAX_YEAR))))  # fmt: skip
+    if "non_negative" in checks:
+        out.append(problems_where(frame, present & (value < 0), name, "不能为负数"))
+    if "positive" in checks:
+        out.append(problems_where(frame, present & (value <= 0), name, "应大于0"))
+    if "percent" in checks:
+        out.append(problems_where(frame, present & ~value.is_between(0, 100), name, "应在0到100之间（单位为%）"))
+        out.append(problems_where(frame, present & (value > 0) & (value < 1), name, severity=WARNING,
+                                  message=pl.format("收益率为 {}%，偏低", value), suggestion="若指 6% 请填 6，而不是 0.06"))  # fmt: skip
+    for check, digits in (("admin_code_9", 9), ("admin_code_12", 12)):
+        if check in checks:
+            out.append(
+                problems_where(frame, present & ~value.str.contains(rf"^\d{{{digits}}}$"), name, f"应为{digits}位数字的统计用区划代码")
+            )
+    if "id_card" in checks:
+        out.append(_by_value(frame, name, present & ~_id_valid(value), _id_text))
+    if "credit_code" in checks:
+        out.extend(_credit_code_problems(frame, name, present))
+    return out
+
+
+def _credit_code_problems(frame: pl.DataFrame, name: str, present: pl.Expr) -> list[pl.DataFrame]:
+    values = frame.filter(present).get_column(name).unique().to_list()
+    found = {v: p for v in values if (p := idcodes.credit_code_problem(v))}
+    out = []
+    for severity in (ERROR, WARNING):
+        chosen = {v: msg for v, (sev, msg) in found.items() if sev == severity}
+        if chosen:
+            keys = list(chosen)
+            message = pl.col(name).replace_strict(keys, list(chosen.values()), default=None, return_dtype=pl.String)
+            out.append(
+                problems_where(frame, present & pl.col(name).is_in(keys), name, message, severity=severity, confirm=severity == WARNING)
+            )
+    return out
+
+
+# --- across rows and tables ----------------------------------------------------------------------
+
+
+def _reference_problems(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, col: Column) -> pl.DataFrame:
+    usable = frame.filter(pl.col(col.name).is_not_null() & ~pl.col(BAD + col.name))
+    missing = references.missing_values(con, col, usable.get_column(col.name))
+    if not missing:
+        return empty_problems()
+    hints = {v: references.suggestion(con, col, v) for v in missing[: references.SUGGEST_LIMIT]}
+    suggestion = pl.col(col.name).replace_strict(list(hints), list(hints.values()), default=None, return_dtype=pl.String)
+    return problems_where(frame, pl.col(col.name).is_in(missing), col.name, references.message(col), suggestion=suggestion)
+
+
+def _duplicate_problems(frame: pl.DataFrame, ds: Dataset) -> pl.DataFrame:
+    keys = list(ds.natural_key)
+    complete = pl.all_horizontal([pl.col(k).is_not_null() for k in keys])
+    dup = frame.filter(complete & pl.struct(keys).is_duplicated())
+    if dup.is_empty():
+        return empty_problems()
+    label = "+".join(ds.header_of(k) for k in keys)
+    rows = pl.col(ROW).cast(pl.String).implode().over(keys).list.join("、")
+    dup = dup.with_columns(rows.alias("__dup_rows"))
+    return problems_where(dup, pl.lit(True), keys[0], pl.format("第{}行的{}相同：同一文件中重复", pl.col("__dup_rows"), pl.lit(label)),
+                          suggestion="每个" + label + "只保留一行")  # fmt: skip
+
+
+def _rule_problems(frame: pl.DataFrame, ds: Dataset) -> list[pl.DataFrame]:
+    out = []
+    for rule in rules.rules_of(ds).values():
+        involved_ok = pl.all_horizontal([~pl.col(BAD + c.name) for c in ds.columns])
+        out.append(problems_where(frame, rule.broken() & involved_ok, rule.column, rule.message()))
+    return out
+
+
+def _outlier_problems(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, ds: Dataset) -> list[pl.DataFrame]:
+    out = []
+    for name, limit in rules.outlier_limits(con, ds, frame).items():
+        unit = ds.column(name).unit
+        out.append(
+            problems_where(
+                frame,
+                (pl.col(name) > limit).fill_null(False),
+                name,
+                pl.format(
+                    "金额 {} {}远高于本数据集常见的数值（一般不超过 {} {}）",
+                    rules.number_text(name),
+                    pl.lit(unit),
+                    pl.lit(f"{limit / 10:,.0f}"),
+                    pl.lit(unit),
+                ),
+                severity=WARNING,
+                suggestion=f"请核对金额和单位（本列单位为{unit}）",
+            )
+        )
+    return out
+
+
+def validate(con: duckdb.DuckDBPyConnection, ds: Dataset, frame: pl.DataFrame, present: set[str]) -> pl.DataFrame:
+    """All problems of `frame` (normalised, with RAW columns). Columns not in `present` (not in the
+    file at all) are reported once by the pipeline, not on every row."""
+    parts: list[pl.DataFrame] = []
+    for col in ds.columns:
+        if col.name in present:
+            parts.extend(_column_problems(frame, ds, col))
+            if col.references:
+                parts.append(_reference_problems(con, frame, col))
+    parts.append(_duplicate_problems(frame, ds))
+    parts.extend(_rule_problems(frame, ds))
+    parts.extend(_outlier_problems(con, frame, ds))
+    parts = [p for p in parts if not p.is_empty()]
+    if not parts:
+        return empty_problems()
+    return pl.concat(parts).sort("row", "severity", maintain_order=True)

@@ -1,0 +1,93 @@
+"""导出: the 项目汇总表 (Excel), the 进度报告 (Word) and a CSV of every table, for the sidebar's 年度 and 镇办."""
+
+import datetime as dt
+
+import streamlit as st
+
+from fupin_core.reports import names, narrative, summary, tables
+from fupin_core.reports.csv import csv_bytes
+from fupin_ui import auth_ui, data, filters
+
+scope = filters.scope()
+today = dt.date.today()
+full = data.call(summary.collect, scope, None, today)
+
+st.title("导出")
+st.caption(f"年度和镇办在左侧选择。当前：{scope.year}年，{full.place}。导出的表格和报告只含所选范围的数据。")
+
+chosen = st.multiselect("汇总表（Excel）包含", tables.SHEET_NAMES, default=list(tables.SHEET_NAMES), key="export_sheets")
+sheet_names = tuple(n for n in tables.SHEET_NAMES if n in chosen)
+
+
+def _workbook() -> bytes:
+    return data.call(summary.workbook_bytes, scope, sheet_names, today)
+
+
+def _report() -> bytes:
+    return data.call(summary.report_bytes, scope, today)
+
+
+left, middle, right = st.columns(3)
+xlsx_name, docx_name, csv_name = (data.call(summary.file_name, scope, fmt, today) for fmt in ("xlsx", "docx", "csv"))
+left.download_button(
+    "下载项目汇总表（Excel）",
+    auth_ui.audited(_workbook, xlsx_name, scope),  # checked and audited when actually downloaded
+    file_name=xlsx_name,
+    mime=summary.MIME["xlsx"],
+    key="download_xlsx",
+    type="primary",
+    disabled=not sheet_names,
+    on_click="ignore",
+)
+middle.download_button(
+    "下载进度报告（Word）",
+    auth_ui.audited(_report, docx_name, scope),
+    file_name=docx_name,
+    mime=summary.MIME["docx"],
+    key="download_docx",
+    on_click="ignore",
+)
+right.download_button(
+    "下载主要指标（CSV）",
+    auth_ui.audited(lambda: data.call(summary.kpi_csv_bytes, scope), csv_name, scope),
+    file_name=csv_name,
+    mime=summary.MIME["csv"],
+    key="download_csv",
+    on_click="ignore",
+)
+if not sheet_names:
+    st.warning("请至少选择一张表。")
+
+st.subheader("预览")
+with st.expander("进度报告正文", expanded=False):
+    for _key, heading, paragraphs in narrative.outline(full):
+        st.markdown(f"**{heading}**")
+        for text in paragraphs:
+            st.write(text)
+
+shown = [(name, filled) for name, filled in full.sheets if name in sheet_names]
+for tab, (name, filled_tables) in zip(st.tabs([name for name, _ in shown]) if shown else [], shown, strict=True):
+    with tab:
+        for i, filled in enumerate(filled_tables):
+            frame = tables.with_total(filled)
+            st.markdown(f"**{filled.title}**（{filled.frame.height:,}行）")
+            st.dataframe(
+                frame,
+                hide_index=True,
+                width="stretch",
+                height=min(420, 38 + 35 * frame.height),
+                column_config={
+                    c: st.column_config.NumberColumn(format="percent" if "率" in c else "plain" if c.endswith("年度") else "localized")
+                    for c, t in frame.schema.items()
+                    if t.is_numeric()
+                },
+            )
+            table_name, payload = names.safe_file_name(f"{filled.title}_{today:%Y%m%d}.csv"), csv_bytes(frame)
+            st.download_button(
+                "下载此表（CSV）",
+                auth_ui.audited(lambda payload=payload: payload, table_name, scope),
+                file_name=table_name,
+                mime=summary.MIME["csv"],
+                key=f"csv_{name}_{i}",
+                on_click="ignore",
+            )

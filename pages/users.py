@@ -1,0 +1,76 @@
+"""用户管理 (administrators only): the user list, add a user, disable/enable, reset a password."""
+
+import streamlit as st
+
+from fupin_core import auth
+from fupin_core.metrics.overview import townships
+from fupin_ui import auth_ui, data, widgets
+
+actor = auth_ui.require("manage_users")
+frame = data.call(townships)
+names = dict(zip(frame["镇办代码"].to_list(), frame["镇办"].to_list(), strict=True))
+
+st.title("用户管理")
+st.caption("管理员：全部功能；录入员：上传数据、回滚本人批次（限所属镇办）；浏览者：只读。范围为空表示全区。")
+with data.cursor() as cur:
+    users = auth.users_table(cur, names)
+widgets.table(users, key="users_table")
+
+
+def _done(message: str) -> None:
+    st.session_state["users_message"] = message
+    st.rerun()
+
+
+if st.session_state.get("users_message"):
+    st.success(st.session_state.pop("users_message"))
+
+add, change = st.tabs(["新增用户", "停用 / 启用 / 重置密码"])
+with add, st.form("add_user_form", clear_on_submit=True):
+    left, right = st.columns(2)
+    username = left.text_input("用户名", key="new_username")
+    display_name = right.text_input("姓名", key="new_display_name")
+    role = left.selectbox("角色", auth.ROLES, index=2, format_func=auth.ROLE_LABELS.get, key="new_role")
+    scope = right.multiselect("镇办范围（不选为全区）", list(names), format_func=names.get, key="new_townships")
+    password = left.text_input("初始密码", type="password", key="new_password", help=f"至少{auth.MIN_PASSWORD_LENGTH}个字符")
+    again = right.text_input("再次输入密码", type="password", key="new_password_again")
+    if st.form_submit_button("新增用户", type="primary"):
+        if password != again:
+            st.error("两次输入的密码不一致")
+        else:
+            with data.cursor() as cur:
+                try:
+                    auth.create_user(cur, username, password, role, scope, display_name, by=actor)
+                except (auth.AuthError, PermissionError) as exc:
+                    st.error(str(exc))
+                else:
+                    _done(f"已新增用户「{username.strip()}」（{auth.ROLE_LABELS[role]}）")
+
+with change:
+    chosen = st.selectbox("用户", users["用户名"].to_list(), key="change_user")
+    left, right = st.columns(2)
+    with data.cursor() as cur:
+        if left.button("停用", key="disable_user", disabled=chosen == actor.username, help="不能停用自己"):
+            try:
+                auth.disable(cur, chosen, by=actor)
+            except (auth.AuthError, PermissionError) as exc:
+                st.error(str(exc))
+            else:
+                _done(f"已停用「{chosen}」，其登录立即失效")
+        if right.button("启用 / 解除锁定", key="enable_user"):
+            auth.enable(cur, chosen, by=actor)
+            _done(f"已启用「{chosen}」并清除输错密码的锁定")
+    with st.form("reset_password_form", clear_on_submit=True):
+        new_password = st.text_input("新密码", type="password", key="reset_password")
+        new_again = st.text_input("再次输入新密码", type="password", key="reset_password_again")
+        if st.form_submit_button("重置密码"):
+            if new_password != new_again:
+                st.error("两次输入的密码不一致")
+            else:
+                with data.cursor() as cur:
+                    try:
+                        auth.reset_password(cur, chosen, new_password, by=actor)
+                    except (auth.AuthError, PermissionError) as exc:
+                        st.error(str(exc))
+                    else:
+                        _done(f"已重置「{chosen}」的密码，其原有登录已失效")

@@ -1,0 +1,88 @@
+"""用户管理, 审核锁定 and 审计日志 under AppTest, as the administrator."""
+
+import duckdb
+import pytest
+
+from fupin_core import auth, locks
+from tests.app.conftest import TEST_PASSWORD
+
+
+def _open(app, path):
+    app.switch_page(path).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def _db(app_db):
+    return duckdb.connect(str(app_db))
+
+
+def test_users_page_lists_and_adds_users(app, app_db):
+    at = _open(app, "pages/users.py")
+    assert at.title[0].value == "用户管理"
+    assert at.dataframe[0].value["用户名"].tolist() == ["admin"]
+    at.text_input(key="new_username").input("muhu")
+    at.text_input(key="new_display_name").input("牧护关镇录入员")
+    at.selectbox(key="new_role").set_value("editor")
+    at.multiselect(key="new_townships").set_value(["611002111"])
+    at.text_input(key="new_password").input(TEST_PASSWORD)
+    at.text_input(key="new_password_again").input(TEST_PASSWORD)
+    _button(at, "新增用户").click().run()
+    assert not at.exception, at.exception
+    assert at.success[0].value == "已新增用户「muhu」（录入员）"
+    table = at.dataframe[0].value
+    assert table.loc[table["用户名"] == "muhu", ["角色", "范围"]].values.tolist() == [["录入员", "牧护关镇"]]
+    con = _db(app_db)
+    try:
+        assert auth.authenticate(con, "muhu", TEST_PASSWORD).townships == ("611002111",)
+    finally:
+        con.close()
+
+
+def test_users_page_refuses_a_short_password(app, app_db):
+    at = _open(app, "pages/users.py")
+    at.text_input(key="new_username").input("look")
+    at.text_input(key="new_password").input("short")
+    at.text_input(key="new_password_again").input("short")
+    _button(at, "新增用户").click().run()
+    assert at.error[0].value == f"密码至少需要{auth.MIN_PASSWORD_LENGTH}个字符"
+    assert at.dataframe[0].value["用户名"].tolist() == ["admin"]
+
+
+def test_locks_page_locks_and_unlocks_a_township_year(app, app_db):
+    at = _open(app, "pages/locks.py")
+    assert at.title[0].value == "审核锁定"
+    at.selectbox(key="lock_year").set_value(2017)
+    at.selectbox(key="lock_township").set_value("611002111").run()
+    _button(at, "锁定 2017年 牧护关镇").click().run()
+    assert not at.exception, at.exception
+    assert at.success[0].value == "已锁定2017年牧护关镇"
+    assert at.dataframe[0].value[["年度", "镇办"]].values.tolist() == [[2017, "牧护关镇"]]
+    con = _db(app_db)
+    try:
+        with pytest.raises(locks.PeriodLocked):
+            locks.check_unlocked(con, 2017, ["611002111"])
+    finally:
+        con.close()
+    _button(at, "解锁 2017年 牧护关镇").click().run()
+    assert at.success[0].value == "已解锁2017年牧护关镇"
+    assert at.dataframe[0].value.empty
+    assert at.dataframe[1].value["状态"].tolist() == ["已解锁"]
+
+
+def test_audit_page_shows_and_filters_the_log(app):
+    at = _open(app, "pages/locks.py")
+    at.selectbox(key="lock_year").set_value(2017).run()
+    _button(at, "锁定 2017年 全区").click().run()
+    at = _open(at, "pages/audit.py")
+    assert at.title[0].value == "审计日志"
+    log = at.dataframe[0].value
+    assert log["操作"].tolist()[:1] == ["审核锁定"]
+    assert set(log["操作"]) == {"审核锁定", "新增用户"}
+    at.selectbox(key="audit_action").set_value("user_add").run()
+    assert at.dataframe[0].value["对象"].tolist() == ["admin"]
+    assert at.get("download_button")[0].proto.label == "下载审计日志（CSV）"

@@ -1,0 +1,32 @@
+"""Tables and CSV downloads of every page mask ID numbers unless the role may see them in full."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from fupin_core.access import Actor
+from fupin_ui import auth_ui
+
+
+def _script():
+    import polars as pl
+
+    from fupin_ui import widgets
+
+    widgets.table(pl.DataFrame({"户主姓名": ["王某甲"], "户主身份证号": ["61100219900101123X"]}))
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"), [("admin", "61100219900101123X"), ("editor", "611002********123X"), ("viewer", "611002********123X")]
+)
+def test_table_masks_id_numbers_by_role(app_db, role, shown):
+    at = AppTest.from_function(_script, default_timeout=60)
+    at.session_state[auth_ui.ACTOR] = Actor("someone", role)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.dataframe[0].value["户主身份证号"].tolist() == [shown]
+
+
+def test_table_masks_when_nobody_is_logged_in(app_db):
+    at = AppTest.from_function(_script, default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert at.dataframe[0].value["户主身份证号"].tolist() == ["611002********123X"]

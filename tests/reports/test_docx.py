@@ -1,0 +1,99 @@
+"""The 进度报告, read back with python-docx: narrative from the data, the 镇办 filter, East-Asian
+fonts on styles and runs, KPI tables and chart images."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from fupin_core.formatting import money_wan, percent, smart_number
+from fupin_core.metrics import Scope
+from fupin_core.metrics import overview as m
+from fupin_core.reports import summary
+
+TODAY = dt.date(2026, 11, 28)
+YECUN = "611002101"
+
+
+@pytest.fixture(scope="module")
+def district_report(sample_con):
+    return docx.Document(io.BytesIO(summary.report_bytes(sample_con, Scope.of(2017), TODAY)))
+
+
+@pytest.fixture(scope="module")
+def township_report(sample_con):
+    return docx.Document(io.BytesIO(summary.report_bytes(sample_con, Scope.of(2017, YECUN), TODAY)))
+
+
+def _text(document) -> str:
+    return "\n".join(p.text for p in document.paragraphs)
+
+
+def _narrative_figures(k: dict, area: str, year: int) -> list[str]:
+    return [
+        f"截至{year}年底，{area}光伏装机容量达{smart_number(k['pv_capacity_mw'], 3)}兆瓦，"
+        f"完成目标（{smart_number(k['pv_target_mw'])}兆瓦）的{percent(k['pv_capacity_mw'] / k['pv_target_mw'])}",
+        f"{area}共有建档立卡贫困户{k['households_registered']:,}户{k['people_registered']:,}人",
+        f"带动建档立卡贫困户{k['linked_households']:,}户{k['linked_people']:,}人增收",
+        f"统筹整合涉农资金下达{money_wan(k['integrated_funds_allocated_wan'])}，支出{money_wan(k['integrated_funds_spent_wan'])}，"
+        f"支出率{percent(k['integrated_funds_spend_rate'])}",
+        f"尚有{k['uncovered_households']:,}户未被任何产业覆盖",
+    ]
+
+
+def test_narrative_is_written_from_the_metrics(district_report, sample_con):
+    k = m.overview_kpis(sample_con, Scope.of(2017))
+    text = _text(district_report)
+    assert district_report.paragraphs[0].text == "商州区2017年产业扶贫工作进展情况报告"
+    for sentence in _narrative_figures(k, "全区", 2017):
+        assert sentence in text
+    assert f"共有“三变”改革试点村{k['pilot_villages']}个，区级财政投入{money_wan(k['pilot_funds_wan'])}" in text
+    assert "示例数据" in text  # a sample report says so
+
+
+def test_a_township_filter_limits_the_narrative_and_tables(township_report, sample_con):
+    k = m.overview_kpis(sample_con, Scope.of(2017, YECUN))
+    text = _text(township_report)
+    assert township_report.paragraphs[0].text == "商州区夜村镇2017年产业扶贫工作进展情况报告"
+    for sentence in _narrative_figures(k, "夜村镇", 2017):
+        assert sentence in text
+    assert "全区" not in text and "城关街道" not in text
+    kpi_table = township_report.tables[0]
+    assert [c.text for c in kpi_table.rows[0].cells] == ["指标", "数值", "单位"]
+    shown = {r.cells[0].text: r.cells[1].text for r in kpi_table.rows[1:]}
+    assert shown["建档立卡户数"] == f"{k['households_registered']:,}"
+    assert shown["带动增收户数"] == f"{k['linked_households']:,}"
+    all_cells = " ".join(c.text for t in township_report.tables for r in t.rows for c in r.cells)
+    assert "城关街道" not in all_cells  # no by-township table for a single 镇办
+
+
+def _east_asia(rpr) -> str | None:
+    fonts = None if rpr is None else rpr.find(qn("w:rFonts"))
+    return None if fonts is None else fonts.get(qn("w:eastAsia"))
+
+
+def test_styles_and_every_run_carry_east_asian_fonts(district_report):
+    assert _east_asia(district_report.styles["Normal"].element.rPr) == "宋体"
+    assert _east_asia(district_report.styles["Heading 1"].element.rPr) == "黑体"
+    runs = [r for p in district_report.paragraphs for r in p.runs]
+    runs += [r for t in district_report.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs]
+    text_runs = [r for r in runs if r.text.strip()]
+    assert len(text_runs) > 100
+    assert all(_east_asia(r._r.rPr) in ("宋体", "黑体") for r in text_runs)
+    headings = [p for p in district_report.paragraphs if p.style.name == "Heading 1"]
+    assert [p.text for p in headings][:2] == ["一、总体情况", "二、“百千万”产业工程进展"]
+    assert all(_east_asia(r._r.rPr) == "黑体" for p in headings for r in p.runs)
+
+
+def test_the_report_contains_the_chart_images(district_report, township_report):
+    for document, charts in ((district_report, 2), (township_report, 1)):
+        assert len(document.inline_shapes) == charts
+        images = [rel.target_part for rel in document.part.rels.values() if "image" in rel.reltype]
+        assert len(images) == charts
+        for part in images:
+            assert part.content_type == "image/png"
+            assert part.blob.startswith(b"\x89PNG") and len(part.blob) > 20_000

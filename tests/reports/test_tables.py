@@ -1,0 +1,60 @@
+"""The declarative sheet list: totals, rates, the 合计 row, and the KPI table."""
+
+import polars as pl
+import pytest
+
+from fupin_core.metrics import Scope
+from fupin_core.metrics import overview as m
+from fupin_core.reports import tables
+from fupin_core.reports.tables import Rate, Table
+
+
+def _frame(con, scope):
+    return pl.DataFrame(
+        {"镇办": ["甲", "乙"], "下达(万元)": [10.0, 30.0], "支出(万元)": [9.0, 15.0], "户数(户)": [3, 4], "支出率": [0.9, 0.5]}
+    )
+
+
+SPEC = Table("{place}{year}年测试表", _frame, ("下达(万元)", "支出(万元)", "户数(户)"), (Rate("支出率", "支出(万元)", "下达(万元)"),))
+
+
+def test_fill_totals_and_rates(tiny_con):
+    filled = tables.fill(SPEC, tiny_con, Scope.of(2017), "某区")
+    assert filled.title == "某区2017年测试表"
+    assert filled.total == {"下达(万元)": 40.0, "支出(万元)": 24.0, "户数(户)": 7, "支出率": 0.6}  # 24 ÷ 40, not 0.9 + 0.5
+    assert isinstance(filled.total["户数(户)"], int)
+
+
+def test_with_total_appends_the_total_row(tiny_con):
+    shown = tables.with_total(tables.fill(SPEC, tiny_con, Scope.of(2017), "某区"))
+    assert shown.height == 3
+    assert shown.row(-1) == ("合计", 40.0, 24.0, 7, 0.6)
+    no_totals = tables.fill(Table("t", _frame), tiny_con, Scope.of(2017), "某区")
+    assert no_totals.total is None and tables.with_total(no_totals).height == 2
+
+
+def test_decimals_become_floats_and_whole_sums_integers(tiny_con):
+    frame = tables.pilot_villages(tiny_con, Scope.of(2017))
+    assert isinstance(frame.schema["区级财政投入(万元)"], pl.Decimal)  # as DuckDB hands it over
+    filled = tables.fill(tables.sheets(["三变改革"])[0].tables[0], tiny_con, Scope.of(2017), "全区")
+    assert filled.frame.schema["区级财政投入(万元)"] == pl.Float64
+    links = tables.fill(tables.sheets(["利益联结"])[0].tables[0], tiny_con, Scope.of(2017), "全区")
+    assert links.frame.schema["带动增收人数(人)"] == pl.Int64  # sum() of integers, DECIMAL(38,0) in DuckDB
+
+
+def test_kpi_table_lists_every_overview_kpi(sample_con):
+    scope = Scope.of(2017)
+    kpis = m.overview_kpis(sample_con, scope)
+    frame = tables.kpi_table(sample_con, scope)
+    shown = dict(zip(frame["指标"].to_list(), zip(frame["数值"].to_list(), frame["单位"].to_list(), strict=True), strict=True))
+    assert shown["建档立卡户数"] == (kpis["households_registered"], "户")
+    assert shown["整合资金支出率"] == (pytest.approx(kpis["integrated_funds_spend_rate"] * 100), "%")
+    assert shown["光伏装机容量"] == (kpis["pv_capacity_mw"], "兆瓦")
+    assert frame.height == len([k for k in kpis if k != "year"])
+
+
+def test_sheet_list_and_selection():
+    assert tables.SHEET_NAMES == ("总览", "光伏", "食用菌", "菊芋", "三变改革", "经营主体与投资", "利益联结", "资金")
+    assert [s.name for s in tables.sheets(["资金", "总览"])] == ["总览", "资金"]
+    with pytest.raises(ValueError, match="可选：总览、光伏"):
+        tables.sheets(["光伏", "水电"])
