@@ -80,7 +80,7 @@ def periods(dataset_key: str, rows: pl.DataFrame) -> list[Period]:
     return result
 
 
-def _lookup_sql(dataset_key: str) -> str | None:
+def lookup_sql(dataset_key: str) -> str | None:
     """SELECT ref_key, township over the current table of a single-key dataset (None: no 镇办)."""
     ds = BY_KEY[dataset_key]
     key = ds.natural_key[0]
@@ -90,7 +90,7 @@ def _lookup_sql(dataset_key: str) -> str | None:
     if via is None:
         return None
     target = ds.column(via).references[0]
-    return f'SELECT t."{key}" AS ref_key, l.township FROM "{ds.table}" AS t LEFT JOIN ({_lookup_sql(target)}) AS l ON l.ref_key = t."{via}"'
+    return f'SELECT t."{key}" AS ref_key, l.township FROM "{ds.table}" AS t LEFT JOIN ({lookup_sql(target)}) AS l ON l.ref_key = t."{via}"'
 
 
 def _township_sql(ds: Dataset, source: str) -> str:
@@ -102,8 +102,7 @@ def _township_sql(ds: Dataset, source: str) -> str:
         return f"SELECT s.{INDEX}, CAST(NULL AS VARCHAR) AS township FROM ({source}) AS s"
     target = ds.column(via).references[0]
     return (
-        f"SELECT s.{INDEX}, l.township FROM ({source}) AS s "
-        f'LEFT JOIN ({_lookup_sql(target)}) AS l ON l.ref_key = CAST(s."{via}" AS VARCHAR)'
+        f'SELECT s.{INDEX}, l.township FROM ({source}) AS s LEFT JOIN ({lookup_sql(target)}) AS l ON l.ref_key = CAST(s."{via}" AS VARCHAR)'
     )
 
 
@@ -116,6 +115,18 @@ def _run(con: duckdb.DuckDBPyConnection, ds: Dataset, rows: pl.DataFrame, source
     finally:
         con.unregister(view)
     return [found.get(i) for i in range(rows.height)]
+
+
+def current_rows_with_township(dataset_key: str) -> tuple[str, str]:
+    """(FROM clause over the current table aliased t, SQL expression of each row's 镇办 code or NULL)."""
+    ds = BY_KEY[dataset_key]
+    if TOWNSHIP in ds.column_names:
+        return f'"{ds.table}" AS t', f't."{TOWNSHIP}"'
+    via = TOWNSHIP_VIA.get(dataset_key)
+    if via is None:
+        return f'"{ds.table}" AS t', "CAST(NULL AS VARCHAR)"
+    target = ds.column(via).references[0]
+    return f'"{ds.table}" AS t LEFT JOIN ({lookup_sql(target)}) AS l ON l.ref_key = CAST(t."{via}" AS VARCHAR)', "l.township"
 
 
 def townships(con: duckdb.DuckDBPyConnection, dataset_key: str, rows: pl.DataFrame) -> list[str | None]:

@@ -8,7 +8,8 @@ import streamlit as st
 from fupin_core import access
 from fupin_core.formatting import KPI_LABELS, format_kpi, percent
 from fupin_core.metrics import Scope
-from fupin_ui import auth_ui
+from fupin_core.metrics import provenance as provenance_metrics
+from fupin_ui import auth_ui, data
 
 
 def kpi_card(column, key: str, value, *, target=None, help: str | None = None) -> None:
@@ -30,6 +31,14 @@ def csv_download(frame: pl.DataFrame, label: str, file_name: str, key: str, scop
     payload = ("\ufeff" + access.present(auth_ui.actor(), frame).write_csv()).encode("utf-8")
     download = auth_ui.audited(lambda: payload, file_name, scope)
     st.download_button(label, download, file_name=file_name, mime="text/csv", key=key, on_click="ignore")
+
+
+def provenance(dataset_keys: tuple[str, ...], scope: Scope, *, key: str) -> None:
+    """来源: the batches and uploaded files behind a table's rows, folded away under the table."""
+    frame = data.call(provenance_metrics.sources, tuple(dataset_keys), scope)
+    with st.expander(f"来源（{frame.height}个批次）"):
+        st.dataframe(frame, hide_index=True, width="stretch", key=key)
+        st.caption("原始文件可在“上传记录”页下载；回滚某一批次后，表中数据即恢复到该批次之前。")
 
 
 def chart(altair_chart) -> None:

@@ -29,4 +29,6 @@ def theme_config() -> dict:
 
 
 def apply_theme(chart: alt.Chart) -> alt.Chart:
-    return chart.configure(**theme_config()["config"])
+    # fit-x: with width="stretch" the view takes the container width; without it a chart whose
+    # data has a single category was drawn 0 px wide in Chromium.
+    return chart.configure(**theme_config()["config"]).properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))

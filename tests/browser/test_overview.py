@@ -62,6 +62,8 @@ def test_year_and_township_filters_change_the_figures(journey, sample_figures):
     journey.choose("镇办", "牧护关镇")
     expect(journey.page.locator("h1")).to_contain_text("牧护关镇")
     journey.step("township-muhuguan-2016")
+    # One 镇办 = one category per chart: every chart must still get a plot area (0 px before fit-x).
+    ui.assert_charts_drawn(journey.page)
     township = sample_figures.township_code("牧护关镇")
     in_township = journey.metrics()
     assert in_township["建档立卡户数"] != shown["建档立卡户数"]

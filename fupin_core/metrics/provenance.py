@@ -1,0 +1,53 @@
+"""来源: which batches and uploaded files the rows behind a table came from.
+
+Every current row carries the batch that wrote its version, so a table's provenance is the set of
+batches among its rows (within the chosen 镇办), with each batch's file, kind, user and time.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from fupin_core import row_places
+from fupin_core.catalog import BY_KEY
+from fupin_core.metrics.scope import Scope
+
+KIND_LABELS = {"sample": "示例数据", "upload": "上传文件", "import": "命令行导入"}
+COLUMNS = ["数据表", "批次号", "来源", "文件名", "上传人", "上传时间", "本范围行数"]
+
+
+def _rows_by_batch(con: duckdb.DuckDBPyConnection, dataset_key: str, scope: Scope) -> list[tuple]:
+    source, township = row_places.current_rows_with_township(dataset_key)
+    cond, params = "", []
+    if scope.townships is not None:
+        # District-wide rows (no 镇办, e.g. targets) belong to every 镇办's figures.
+        marks = ", ".join("?" for _ in scope.townships) or "NULL"
+        cond = f"WHERE {township} IS NULL OR {township} IN ({marks})"
+        params = list(scope.townships)
+    return con.execute(f"SELECT t.batch_id, count(*) FROM {source} {cond} GROUP BY t.batch_id", params).fetchall()
+
+
+def sources(con: duckdb.DuckDBPyConnection, dataset_keys: tuple[str, ...], scope: Scope) -> pl.DataFrame:
+    """One row per (dataset, batch) that supplies current rows in `scope`, newest batch first."""
+    records = []
+    for key in dataset_keys:
+        title = BY_KEY[key].title
+        for batch_id, n_rows in _rows_by_batch(con, key, scope):
+            info = con.execute("SELECT kind, file_name, user_name, created_at FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
+            kind, file_name, user_name, created_at = info if info else (None, None, None, None)
+            records.append((title, int(batch_id), KIND_LABELS.get(kind, kind), file_name, user_name, created_at, int(n_rows)))
+    frame = pl.DataFrame(
+        records,
+        schema={
+            "数据表": pl.String,
+            "批次号": pl.Int64,
+            "来源": pl.String,
+            "文件名": pl.String,
+            "上传人": pl.String,
+            "上传时间": pl.Datetime,
+            "本范围行数": pl.Int64,
+        },
+        orient="row",
+    )
+    return frame.sort(["批次号"], descending=True)
