@@ -4,9 +4,10 @@ import streamlit as st
 
 from fupin_core import store
 from fupin_core.metrics.overview import townships
-from fupin_ui import auth_ui, data, filters, nav
+from fupin_ui import auth_ui, data, filters, nav, style
 
 st.set_page_config(page_title="产业扶贫追踪", layout="wide")
+style.apply()
 
 actor = auth_ui.gate()  # stops here with the login (or first-start) form until someone logs in
 navigation = nav.navigation(actor.role)

@@ -16,7 +16,7 @@ import streamlit as st
 from fupin_core import access, auth, session_tokens
 from fupin_core.access import Actor
 from fupin_core.metrics import Scope
-from fupin_ui import data
+from fupin_ui import data, nav
 
 USER, TOKEN, TOKEN_AT, ACTOR, NOTICE = "auth_user", "auth_token", "auth_token_at", "auth_actor", "auth_notice"
 QUERY = "t"
@@ -105,8 +105,14 @@ def _forget() -> None:
 
 
 def _show(page_fn, title: str, url_path: str) -> None:
-    # A one-page navigation keeps Streamlit from offering the pages/ directory to a stranger.
-    st.navigation([st.Page(page_fn, title=title, url_path=url_path)], position="hidden").run()
+    """Only the form runs, whatever address was opened. Every page's address is known to this hidden
+    navigation, so a bookmarked page gets the form (not Streamlit's English "Page not found") and,
+    after the login reruns, opens itself; an explicit navigation also keeps Streamlit from offering
+    the pages/ directory to a stranger."""
+    form = st.Page(page_fn, title=title, url_path=url_path, default=True)
+    known = [st.Page(spec.path, title=spec.title, url_path=spec.url_path) for spec in nav.PAGE_SPECS]
+    st.navigation([form, *known], position="hidden")
+    page_fn()
     st.stop()
 
 

@@ -39,10 +39,26 @@ def pages_for(role: str) -> list[PageSpec]:
     return [spec for spec in PAGE_SPECS if ROLE_ORDER[role] >= ROLE_ORDER[spec.min_role]]
 
 
+def _refusal(spec: PageSpec):
+    def refuse() -> None:
+        st.error(f"您没有权限打开“{spec.title}”页面，如有需要请联系管理员。")
+
+    refuse.__name__ = f"refuse_{spec.url_path}"  # Streamlit tells pages apart by their callables' names
+    return refuse
+
+
 def navigation(role: str):
-    """st.navigation over the pages `role` may open, grouped by section."""
+    """st.navigation over the pages `role` may open, grouped by section.
+
+    The other pages' addresses stay known but hidden and only show a refusal in Chinese, so a typed or
+    bookmarked address of a forbidden page neither opens it nor gets Streamlit's English "Page not found".
+    """
+    allowed = pages_for(role)
     sections: dict[str, list] = {}
-    for spec in pages_for(role):
-        page = st.Page(spec.path, title=spec.title, url_path=spec.url_path, default=spec.default)
+    for spec in PAGE_SPECS:
+        if spec in allowed:
+            page = st.Page(spec.path, title=spec.title, url_path=spec.url_path, default=spec.default)
+        else:
+            page = st.Page(_refusal(spec), title=spec.title, url_path=spec.url_path, visibility="hidden")
         sections.setdefault(spec.section, []).append(page)
     return st.navigation(sections)

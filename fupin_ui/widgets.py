@@ -9,6 +9,7 @@ from fupin_core import access
 from fupin_core.formatting import KPI_LABELS, format_kpi, percent
 from fupin_core.metrics import Scope
 from fupin_core.metrics import provenance as provenance_metrics
+from fupin_core.reports.csv import csv_bytes
 from fupin_ui import auth_ui, data
 
 
@@ -25,10 +26,15 @@ def table(frame: pl.DataFrame, *, height: int | None = None, key: str | None = N
     st.dataframe(frame, hide_index=True, width="stretch", height=height or "auto", key=key)
 
 
+def csv_payload(frame: pl.DataFrame) -> bytes:
+    """The bytes of a CSV download as the acting user may have them."""
+    return csv_bytes(access.present(auth_ui.actor(), frame))
+
+
 def csv_download(frame: pl.DataFrame, label: str, file_name: str, key: str, scope: Scope | None = None) -> None:
-    """CSV in UTF-8 with BOM so that Chinese Excel/WPS open it correctly; ID numbers masked unless the
-    role may see them; each download is checked and written to the audit log."""
-    payload = ("\ufeff" + access.present(auth_ui.actor(), frame).write_csv()).encode("utf-8")
+    """CSV in UTF-8 with BOM so that Chinese Excel/WPS open it correctly, formula-like cells neutralised;
+    ID numbers masked unless the role may see them; each download is checked and written to the audit log."""
+    payload = csv_payload(frame)
     download = auth_ui.audited(lambda: payload, file_name, scope)
     st.download_button(label, download, file_name=file_name, mime="text/csv", key=key, on_click="ignore")
 

@@ -30,3 +30,24 @@ def test_table_masks_when_nobody_is_logged_in(app_db):
     at = AppTest.from_function(_script, default_timeout=60).run()
     assert not at.exception, at.exception
     assert at.dataframe[0].value["户主身份证号"].tolist() == ["611002********123X"]
+
+
+def _csv_script():
+    import polars as pl
+    import streamlit as st
+
+    from fupin_ui import widgets
+
+    frame = pl.DataFrame({"合作社": ["=HYPERLINK(\"http://x\")"], "户主身份证号": ["61100219900101123X"], "金额": [1.5]})
+    st.text(widgets.csv_payload(frame).decode("utf-8"))
+
+
+def test_csv_download_neutralises_formulas_and_masks_ids(app_db):
+    at = AppTest.from_function(_csv_script, default_timeout=60)
+    at.session_state[auth_ui.ACTOR] = Actor("someone", "viewer")
+    at.run()
+    assert not at.exception, at.exception
+    text = at.text[0].value
+    assert text.startswith("\ufeff")
+    lines = text.lstrip("\ufeff").splitlines()
+    assert lines[1] == "\"'=HYPERLINK(\"\"http://x\"\")\",611002********123X,1.5"

@@ -205,3 +205,25 @@ def sign_in(page: Page, username: str, password: str) -> str:
     submit.get_by_role("button").click()
     settle(page)
     return "创建管理员" if "创建管理员" in label else "登录"
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick `option` in the main-area selectbox labelled `label`, then settle."""
+    box = page.get_by_test_id("stMain").get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
+    box.click()
+    page.locator("[role=option]", has_text=option).first.click()
+    settle(page)
+
+
+def upload(page: Page, file_name: str, content: bytes, mime: str = "text/csv") -> None:
+    """Put a file into the (single) file uploader of the page, as a user's file chooser would."""
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files({"name": file_name, "mimeType": mime, "buffer": content})
+    settle(page)
+
+
+def download(page: Page, button_text: str) -> tuple[str, bytes]:
+    """Click a download button and return (suggested file name, bytes) of what the browser saved."""
+    with page.expect_download() as info:
+        page.get_by_test_id("stDownloadButton").filter(has_text=button_text).get_by_role("button").click()
+    saved = info.value
+    return saved.suggested_filename, Path(saved.path()).read_bytes()
