@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from fupin_core import db, schema, user_cli
+from fupin_core import access, db, schema, user_cli
 from fupin_core.formatting import KPI_LABELS, format_kpi
 from fupin_core.ingest import cli_commands as ingest_cli
 from fupin_core.metrics import Scope
@@ -70,10 +70,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return subprocess.call(command, env=env, cwd=APP_PATH.parent)
 
 
-def _open_existing(url: str | None):
+def _open_existing(url: str | None, *, read_only: bool = True):
     if not db.exists(url):
         raise CliError(f"数据库 {db.resolve_url(url).target} 不存在，请先运行 fupin init --sample 或 fupin init")
-    return db.connect(url, read_only=True)
+    return db.connect(url, read_only=read_only)
 
 
 def cmd_kpi(args: argparse.Namespace) -> int:
@@ -111,9 +111,11 @@ def cmd_batches(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from fupin_core.reports import summary
 
-    con = _open_existing(args.db)
+    con = _open_existing(args.db, read_only=False)  # the export is written to the audit log
     try:
-        path = summary.export_to_file(con, Scope.of(args.year, args.township), args.format, args.out)
+        scope = Scope.of(args.year, args.township)
+        path = summary.export_to_file(con, scope, args.format, args.out)
+        access.record_export(con, access.local_admin(), path.name, scope)
     finally:
         con.close()
     print(f"已导出：{path}")

@@ -12,7 +12,11 @@ st.title("上传记录")
 if st.session_state.get("history_message"):
     st.success(st.session_state.pop("history_message"))
 
-batches = data.call(history.batch_table)
+# A 录入员 may roll back only their own batches, and sees only those; administrators see all.
+uploaded_by = None if actor.can("rollback_any") else actor.username
+batches = data.call(history.batch_table, uploaded_by)
+if uploaded_by is not None:
+    st.caption(f"这里列出您（{actor.username}）上传的批次；其他人的批次请联系管理员查看。")
 if batches.is_empty():
     st.info("还没有任何上传批次。")
     st.stop()

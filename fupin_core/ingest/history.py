@@ -12,9 +12,14 @@ STATUS_LABELS = {"committed": "已导入", "rolled_back": "已回滚"}
 KIND_LABELS = {"upload": "上传", "sample": "示例数据"}
 
 
-def batch_table(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Newest first: 批次, 时间, 用户, 数据集, 文件, counts, 状态 (and the sha256 to fetch the file)."""
+def batch_table(con: duckdb.DuckDBPyConnection, uploaded_by: str | None = None) -> pl.DataFrame:
+    """Newest first: 批次, 时间, 用户, 数据集, 文件, counts, 状态 (and the sha256 to fetch the file).
+
+    `uploaded_by`: only that user's batches (what a 录入员, who may roll back only their own, sees).
+    """
     frame = store.list_batches(con)
+    if uploaded_by is not None:
+        frame = frame.filter(pl.col("user_name") == uploaded_by)
     titles = {k: ds.title for k, ds in BY_KEY.items()}
     return frame.select(
         pl.col("batch_id").alias("批次"),

@@ -139,3 +139,13 @@ def test_sheet_choice(app, sample_con):
     at.selectbox(key="upload_sheet").set_value("封面").run()
     assert not at.exception, at.exception
     assert "没有找到表头" in at.error[0].value
+
+
+def test_editor_sees_only_own_batches_in_history(login):
+    at = login("luru", "editor")
+    at.switch_page("pages/history.py").run()
+    assert not at.exception, at.exception
+    # The sample's batches belong to the system; an editor who uploaded nothing sees none of them.
+    assert any("您（luru）上传的批次" in c.value for c in at.caption)
+    assert any("还没有任何上传批次" in i.value for i in at.info)
+    assert not at.dataframe

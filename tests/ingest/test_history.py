@@ -24,6 +24,14 @@ def test_batch_table_and_original_file(tiny_con):
     assert history.stored_file(tiny_con, "0" * 64) is None
 
 
+def test_batch_table_of_one_uploader(tiny_con):
+    content = csv([LINK_HEAD, ["H4", "P1", "分红", "", 2017, 100]])
+    outcome = pipeline.commit(tiny_con, pipeline.prepare(tiny_con, "linkages", content, "联结.csv"), user="王某")
+    assert history.batch_table(tiny_con, "王某")["批次"].to_list() == [outcome.batch_id]
+    assert history.batch_table(tiny_con, "无此人").is_empty()
+    assert history.batch_table(tiny_con).height == history.batch_table(tiny_con, "测试").height + 1
+
+
 def test_batch_records_for_the_cli(tiny_con):
     records = history.batch_records(tiny_con)
     assert len(records) == 14

@@ -5,10 +5,11 @@ import io
 import shutil
 
 import docx
+import duckdb
 import polars as pl
 import pytest
 
-from fupin_core import cli
+from fupin_core import audit, cli
 from fupin_core.metrics import Scope
 from fupin_core.metrics import overview as m
 from fupin_core.reports import summary
@@ -68,3 +69,10 @@ def test_cli_export_summary(sample_db_path, tmp_path, capsys):
     assert (tmp_path / f"商州区产业扶贫主要指标_2017_{dt.date.today():%Y%m%d}.csv").exists()
     assert cli.main(["export", "summary", "--year", "2017", "--township", "6110", "--format", "docx", "--db", str(db_path)]) == 2
     assert "镇办代码 6110 不存在" in capsys.readouterr().err
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        logged = audit.entries(con, action="export")
+    finally:
+        con.close()
+    assert logged["对象"].to_list() == [f"商州区产业扶贫主要指标_2017_{dt.date.today():%Y%m%d}.csv", "汇总.xlsx"]
+    assert all(user.startswith("命令行:") for user in logged["用户"].to_list())
