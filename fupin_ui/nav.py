@@ -25,6 +25,15 @@ class PageSpec:
 
 PAGE_SPECS: list[PageSpec] = [
     PageSpec("pages/overview.py", "总览", "overview", default=True),
+    PageSpec("pages/pv.py", "光伏", "pv", section="浏览", min_role="viewer"),
+    PageSpec("pages/fungus.py", "食用菌", "fungus", section="浏览", min_role="viewer"),
+    PageSpec("pages/artichoke.py", "菊芋", "artichoke", section="浏览", min_role="viewer"),
+    PageSpec("pages/pilots.py", "三变改革", "pilots", section="浏览", min_role="viewer"),
+    PageSpec("pages/entities.py", "经营主体与投资", "entities", section="浏览", min_role="viewer"),
+    PageSpec("pages/funds.py", "资金", "funds", section="浏览", min_role="viewer"),
+    PageSpec("pages/linkage.py", "利益联结", "linkage", section="浏览", min_role="viewer"),
+    PageSpec("pages/drilldown.py", "镇村明细", "drilldown", section="浏览", min_role="viewer"),
+    PageSpec("pages/pivot.py", "透视分析", "pivot", section="浏览", min_role="viewer"),
     PageSpec("pages/export.py", "导出", "export", section="导出", min_role="viewer"),
     PageSpec("pages/upload.py", "数据上报", "upload", section="数据", min_role="editor"),
     PageSpec("pages/history.py", "上传记录", "history", section="数据", min_role="editor"),
@@ -32,6 +41,11 @@ PAGE_SPECS: list[PageSpec] = [
     PageSpec("pages/locks.py", "审核锁定", "locks", section="管理", min_role="admin"),
     PageSpec("pages/audit.py", "审计日志", "audit", section="管理", min_role="admin"),
 ]
+
+
+def path_of(url_path: str) -> str:
+    """The page file registered under `url_path` (for st.page_link)."""
+    return next(spec.path for spec in PAGE_SPECS if spec.url_path == url_path)
 
 
 def pages_for(role: str) -> list[PageSpec]:
@@ -61,4 +75,4 @@ def navigation(role: str):
         else:
             page = st.Page(_refusal(spec), title=spec.title, url_path=spec.url_path, visibility="hidden")
         sections.setdefault(spec.section, []).append(page)
-    return st.navigation(sections)
+    return st.navigation(sections, expanded=True)  # all pages, no English "View more"

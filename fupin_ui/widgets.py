@@ -21,9 +21,27 @@ def kpi_card(column, key: str, value, *, target=None, help: str | None = None) -
 
 
 def table(frame: pl.DataFrame, *, height: int | None = None, key: str | None = None) -> None:
-    """A table; ID numbers masked unless the user's role may see them in full."""
-    frame = access.present(auth_ui.actor(), frame)
-    st.dataframe(frame, hide_index=True, width="stretch", height=height or "auto", key=key)
+    """A table; ID numbers masked unless the user's role may see them in full. Missing text shows as
+    an empty cell (not "None") and dates as 2017-12-31 (not with a time of day)."""
+    frame = access.present(auth_ui.actor(), frame).with_columns(pl.col(pl.String).fill_null(""))
+    st.dataframe(frame, hide_index=True, width="stretch", height=height or "auto", key=key, column_config=column_formats(frame) or None)
+
+
+# Numbers that are names, not quantities: 2017, not 2,017.
+PLAIN_NUMBER_COLUMNS = ("年", "行")
+PLAIN_NUMBER_WORDS = ("年度", "年份", "批次", "编号", "代码")
+
+
+def column_formats(frame: pl.DataFrame) -> dict:
+    """Thousands separators for amounts and counts, plain years and ids, dates without a time of day."""
+    formats = {}
+    for name, dtype in frame.schema.items():
+        if dtype == pl.Date:
+            formats[name] = st.column_config.DateColumn(name, format="YYYY-MM-DD")
+        elif dtype.is_numeric():
+            plain = name in PLAIN_NUMBER_COLUMNS or any(word in name for word in PLAIN_NUMBER_WORDS)
+            formats[name] = st.column_config.NumberColumn(name, format="plain" if plain else "localized")
+    return formats
 
 
 def csv_payload(frame: pl.DataFrame) -> bytes:

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from fupin_core.charts import overview as charts
+from fupin_core.metrics.alerts import alerts
 from fupin_core.metrics.overview import coverage_gap, overview_kpis, programme_progress, township_breakdown
-from fupin_ui import data, filters, widgets
+from fupin_ui import data, filters, nav, widgets
 
 scope = filters.scope()
 place = filters.place_name()
@@ -32,6 +33,12 @@ widgets.kpi_card(cols[0], "integrated_funds_allocated_wan", kpis["integrated_fun
 widgets.kpi_card(cols[1], "integrated_funds_spent_wan", kpis["integrated_funds_spent_wan"])
 widgets.kpi_card(cols[2], "integrated_funds_spend_rate", kpis["integrated_funds_spend_rate"])
 widgets.kpi_card(cols[3], "dividend_payout_rate", kpis["dividend_payout_rate"])
+
+st.subheader("需要关注")
+for column, alert in zip(st.columns(4), data.call(alerts, scope).iter_rows(named=True), strict=True):
+    icon = ":material/warning:" if alert["数量"] else ":material/check_circle:"
+    column.page_link(nav.path_of(alert["page"]), label=f"{alert['提醒']}：{alert['数量']:,}{alert['单位']}", icon=icon, help=alert["说明"])
+    column.caption(alert["说明"])
 
 left, right = st.columns(2)
 with left:

@@ -3,6 +3,7 @@
 import duckdb
 
 from fupin_core.metrics import Scope
+from fupin_core.metrics.alerts import alerts
 from fupin_core.metrics.overview import overview_kpis
 
 
@@ -62,3 +63,11 @@ def test_year_and_township_together_persist_across_reruns(app, app_db):
     expected = _expected(app_db, 2016, "611002111")
     assert _metrics(app)["建档立卡户数"] == f"{expected['households_registered']:,}户"
     assert app.title[0].value.startswith("牧护关镇2016年")
+
+
+def test_overview_lists_the_alerts_with_links(app, sample_con):
+    expected = alerts(sample_con, Scope.of(2017))  # the app runs on a copy of the sample
+    links = [el for el in app.main if type(el).__name__ == "PageLink" or getattr(el, "type", "") == "page_link"]
+    labels = [el.proto.label for el in links]
+    assert labels == [f"{a['提醒']}：{a['数量']:,}{a['单位']}" for a in expected.iter_rows(named=True)]
+    assert [el.proto.page for el in links][0].endswith("linkage")

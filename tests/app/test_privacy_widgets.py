@@ -51,3 +51,27 @@ def test_csv_download_neutralises_formulas_and_masks_ids(app_db):
     assert text.startswith("\ufeff")
     lines = text.lstrip("\ufeff").splitlines()
     assert lines[1] == "\"'=HYPERLINK(\"\"http://x\"\")\",611002********123X,1.5"
+
+
+def _blank_script():
+    import polars as pl
+
+    from fupin_ui import widgets
+
+    widgets.table(pl.DataFrame({"镇办": ["夜村镇"], "村": [None]}, schema={"镇办": pl.String, "村": pl.String}))
+
+
+def test_table_shows_missing_text_as_empty(app_db):
+    at = AppTest.from_function(_blank_script, default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert at.dataframe[0].value["村"].tolist() == [""]
+
+
+def test_column_formats_separate_thousands_but_not_years():
+    import polars as pl
+
+    from fupin_ui.widgets import column_formats
+
+    frame = pl.DataFrame({"建设年度": [2017], "行": [3], "收益金额(元)": [12345.5], "户数": [1200], "镇办": ["夜村镇"]})
+    formats = {name: config["type_config"].get("format") for name, config in column_formats(frame).items()}
+    assert formats == {"建设年度": "plain", "行": "plain", "收益金额(元)": "localized", "户数": "localized"}

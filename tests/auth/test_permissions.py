@@ -27,6 +27,15 @@ view_full_id      Y      -       -
 PAGE_MATRIX = """
 page        admin  editor  viewer
 总览          Y      Y       Y
+光伏          Y      Y       Y
+食用菌        Y      Y       Y
+菊芋          Y      Y       Y
+三变改革      Y      Y       Y
+经营主体与投资  Y      Y       Y
+资金          Y      Y       Y
+利益联结      Y      Y       Y
+镇村明细      Y      Y       Y
+透视分析      Y      Y       Y
 导出          Y      Y       Y
 数据上报      Y      Y       -
 上传记录      Y      Y       -

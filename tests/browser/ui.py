@@ -123,9 +123,7 @@ def metric_cards(page: Page) -> dict[str, str]:
 def choose_in_sidebar(page: Page, label: str, option: str) -> None:
     """Pick `option` in the sidebar selectbox labelled `label` (e.g. 年度 → 2016年), then settle."""
     box = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
-    box.click()
-    page.locator("[role=option]", has_text=option).first.click()
-    settle(page)
+    _pick(page, box, option)
 
 
 _CJK_FONT = re.compile(r"CJK|WenQuanYi|Hei|Song|Kai|Ming|Droid Sans Fallback|Sarasa", re.IGNORECASE)
@@ -210,7 +208,14 @@ def sign_in(page: Page, username: str, password: str) -> str:
 def choose(page: Page, label: str, option: str) -> None:
     """Pick `option` in the main-area selectbox labelled `label`, then settle."""
     box = page.get_by_test_id("stMain").get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
+    _pick(page, box, option)
+
+
+def _pick(page: Page, box, option: str) -> None:
+    # The drop-down list is virtual (only the options in view exist), so type to narrow it first,
+    # as a user does with a long list of 镇办.
     box.click()
+    page.keyboard.type(option)
     page.locator("[role=option]", has_text=option).first.click()
     settle(page)
 

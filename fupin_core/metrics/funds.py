@@ -1,0 +1,161 @@
+"""资金: project funds by source and year, allocated (下达) against spent (支出), the spending rate
+by project and by 镇办, and the projects spending below a threshold (90 % by default).
+
+Funds are placed by their project's 镇办/村, exactly as overview.fund_kpis places them, so the
+统筹整合涉农资金 figures here equal the 总览 ones. `source=None` means every 资金来源.
+Money columns arrive as DOUBLE.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from fupin_core.catalog import FUND_SOURCES
+from fupin_core.metrics.overview import fund_kpis
+from fupin_core.metrics.scope import Scope
+
+LOW_SPENDING = 0.9
+
+_RATE = "CAST(CASE WHEN sum(f.allocated_wan) > 0 THEN round(sum(f.spent_wan) / sum(f.allocated_wan), 4) END AS DOUBLE)"
+
+
+def _source_order(column: str) -> tuple[str, list]:
+    """ORDER BY expression placing `column` in the catalog's order of 资金来源 (values bound)."""
+    whens = " ".join("WHEN ? THEN " + str(i) for i in range(len(FUND_SOURCES)))
+    return f"CASE {column} {whens} ELSE {len(FUND_SOURCES)} END", list(FUND_SOURCES)
+
+
+def _source_filter(source: str | None) -> tuple[str, list]:
+    return ("", []) if source is None else (" AND f.fund_source = ?", [source])
+
+
+def funds_by_source(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Year Y per 资金来源 (catalog order; sources without funds left out)."""
+    cond, params = scope.where("p.township_code", "p.village_code")
+    order_sql, order = _source_order("f.fund_source")
+    return con.execute(
+        f"""
+        SELECT f.fund_source AS 资金来源, count(DISTINCT f.project_id) AS "项目数(个)",
+               CAST(sum(f.allocated_wan) AS DOUBLE) AS "下达金额(万元)", CAST(sum(f.spent_wan) AS DOUBLE) AS "支出金额(万元)",
+               {_RATE} AS 支出率
+        FROM funds AS f JOIN projects AS p ON p.project_id = f.project_id
+        WHERE f.year = ? {cond}
+        GROUP BY f.fund_source
+        ORDER BY min({order_sql})
+        """,
+        [scope.year, *params, *order],
+    ).pl()
+
+
+def funds_by_year(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Every year up to Y per 资金来源 (year, then catalog order of sources)."""
+    cond, params = scope.where("p.township_code", "p.village_code")
+    order_sql, order = _source_order("f.fund_source")
+    return con.execute(
+        f"""
+        SELECT f.year AS 年度, f.fund_source AS 资金来源,
+               CAST(sum(f.allocated_wan) AS DOUBLE) AS "下达金额(万元)", CAST(sum(f.spent_wan) AS DOUBLE) AS "支出金额(万元)",
+               {_RATE} AS 支出率
+        FROM funds AS f JOIN projects AS p ON p.project_id = f.project_id
+        WHERE f.year <= ? {cond}
+        GROUP BY f.year, f.fund_source
+        ORDER BY f.year, min({order_sql})
+        """,
+        [scope.year, *params, *order],
+    ).pl()
+
+
+def funds_by_township(con: duckdb.DuckDBPyConnection, scope: Scope, source: str | None = None) -> pl.DataFrame:
+    """Year Y per 镇办 in scope (every 镇办, by code; none = zero), with the count of projects whose
+    spending rate is below LOW_SPENDING."""
+    cond, params = scope.where("p.township_code", "p.village_code")
+    outer_cond, outer_params = Scope(scope.year, scope.townships).where("t.township_code", None)
+    source_sql, source_params = _source_filter(source)
+    return con.execute(
+        f"""
+        WITH per_project AS (
+            SELECT p.township_code, f.project_id, sum(f.allocated_wan) AS allocated, sum(f.spent_wan) AS spent
+            FROM funds AS f JOIN projects AS p ON p.project_id = f.project_id
+            WHERE f.year = ? {source_sql} {cond}
+            GROUP BY p.township_code, f.project_id
+        ),
+        per_township AS (
+            SELECT township_code, count(*) AS projects, sum(allocated) AS allocated, sum(spent) AS spent,
+                   count(*) FILTER (WHERE allocated > 0 AND spent / allocated < ?) AS low
+            FROM per_project GROUP BY township_code
+        )
+        SELECT t.township_code AS 镇办代码, t.township_name AS 镇办,
+               coalesce(pt.projects, 0) AS "项目数(个)",
+               CAST(coalesce(pt.allocated, 0) AS DOUBLE) AS "下达金额(万元)",
+               CAST(coalesce(pt.spent, 0) AS DOUBLE) AS "支出金额(万元)",
+               CAST(CASE WHEN pt.allocated > 0 THEN round(pt.spent / pt.allocated, 4) END AS DOUBLE) AS 支出率,
+               coalesce(pt.low, 0) AS "支出率低于90%项目数(个)"
+        FROM townships AS t LEFT JOIN per_township AS pt ON pt.township_code = t.township_code
+        WHERE TRUE {outer_cond}
+        ORDER BY t.township_code
+        """,
+        [scope.year, *source_params, *params, LOW_SPENDING, *outer_params],
+    ).pl()
+
+
+def _projects_sql(cond: str, source_sql: str, having: str) -> str:
+    order_sql, _ = _source_order("f.fund_source")
+    return f"""
+        SELECT t.township_name AS 镇办, v.village_name AS 村, p.project_id AS 项目编号, p.project_name AS 项目名称,
+               p.industry AS 产业类别, p.build_status AS 建设状态,
+               string_agg(f.fund_source, '、' ORDER BY {order_sql}) AS 资金来源,
+               CAST(sum(f.allocated_wan) AS DOUBLE) AS "下达金额(万元)", CAST(sum(f.spent_wan) AS DOUBLE) AS "支出金额(万元)",
+               CAST(sum(f.allocated_wan) - sum(f.spent_wan) AS DOUBLE) AS "未支出金额(万元)",
+               {_RATE} AS 支出率
+        FROM funds AS f
+        JOIN projects AS p ON p.project_id = f.project_id
+        JOIN townships AS t ON t.township_code = p.township_code
+        LEFT JOIN villages AS v ON v.village_code = p.village_code
+        WHERE f.year = ? {source_sql} {cond}
+        GROUP BY p.township_code, p.village_code, t.township_name, v.village_name, p.project_id, p.project_name,
+                 p.industry, p.build_status
+        {having}
+    """
+
+
+def funds_by_project(con: duckdb.DuckDBPyConnection, scope: Scope, source: str | None = None) -> pl.DataFrame:
+    """Year Y per project (sources joined in catalog order), by 镇办, village and project code."""
+    cond, params = scope.where("p.township_code", "p.village_code")
+    source_sql, source_params = _source_filter(source)
+    return con.execute(
+        _projects_sql(cond, source_sql, "") + " ORDER BY p.township_code, p.village_code NULLS LAST, p.project_id",
+        [*FUND_SOURCES, scope.year, *source_params, *params],
+    ).pl()
+
+
+def low_spending_projects(
+    con: duckdb.DuckDBPyConnection, scope: Scope, threshold: float = LOW_SPENDING, source: str | None = None
+) -> pl.DataFrame:
+    """Projects of year Y whose funds were spent below `threshold` of the allocation (支出 ÷ 下达 <
+    threshold), the lowest rate first; the rate is compared unrounded."""
+    cond, params = scope.where("p.township_code", "p.village_code")
+    source_sql, source_params = _source_filter(source)
+    having = "HAVING sum(f.allocated_wan) > 0 AND sum(f.spent_wan) / sum(f.allocated_wan) < ?"
+    return con.execute(
+        _projects_sql(cond, source_sql, having) + " ORDER BY sum(f.spent_wan) / sum(f.allocated_wan), p.project_id",
+        [*FUND_SOURCES, scope.year, *source_params, *params, threshold],
+    ).pl()
+
+
+def fund_summary(con: duckdb.DuckDBPyConnection, scope: Scope, source: str | None = None) -> dict:
+    """Year Y's totals (for one source, or all), and how many projects spend below LOW_SPENDING.
+    For 统筹整合涉农资金 the totals are overview.fund_kpis itself."""
+    if source is not None:
+        totals = fund_kpis(con, scope, source)
+    else:
+        frame = funds_by_source(con, scope)
+        allocated = round(float(frame["下达金额(万元)"].sum()), 2)
+        spent = round(float(frame["支出金额(万元)"].sum()), 2)
+        totals = {"allocated_wan": allocated, "spent_wan": spent, "spend_rate": round(spent / allocated, 3) if allocated else None}
+    projects = funds_by_project(con, scope, source)
+    return {
+        **totals,
+        "projects": projects.height,
+        "low_spending_projects": low_spending_projects(con, scope, LOW_SPENDING, source).height,
+    }

@@ -1,0 +1,237 @@
+"""利益联结: how registered poor households earn from the industry projects, in year Y.
+
+A linked household (带动增收户) has a linkage of Y with 收益金额 > 0 (DESIGN.md); its linked income
+per person is the sum of those incomes ÷ 家庭人口, compared with the year's poverty line. The
+coverage gap is overview.coverage_gap's list, only grouped here.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import duckdb
+import polars as pl
+
+from fupin_core.catalog import INDUSTRIES, LINK_MECHANISMS
+from fupin_core.metrics import overview
+from fupin_core.metrics.pivot import DIMENSIONS, aggregate
+from fupin_core.metrics.scope import Scope
+
+# 国家现行农村贫困标准 (2010年不变价每人每年2300元) at each year's prices, 元 per person and year
+# (国家统计局《中国农村贫困监测报告》; 2020: about 4,000元). Neither DESIGN.md nor the targets
+# dataset holds the line, so it is declared here; years outside the table take the nearest one.
+POVERTY_LINE_YUAN: dict[int, float] = {
+    2010: 2300.0,
+    2011: 2536.0,
+    2012: 2625.0,
+    2013: 2736.0,
+    2014: 2800.0,
+    2015: 2855.0,
+    2016: 2952.0,
+    2017: 2952.0,
+    2018: 2995.0,
+    2019: 3218.0,
+    2020: 4000.0,
+}
+# Shares of the poverty line that bound the income bands of the distribution chart.
+BAND_SHARES = (0.25, 0.5, 0.75, 1.0)
+MAX_LOOKUP = 50
+
+
+def poverty_line(year: int) -> float:
+    """The poverty line (元 per person and year) in force in `year`."""
+    nearest = min(POVERTY_LINE_YUAN, key=lambda y: (abs(y - int(year)), -y))
+    return POVERTY_LINE_YUAN[nearest]
+
+
+def _households_income_sql(cond: str) -> str:
+    """One row per linked household in scope: its linked income of Y and that income per person."""
+    return f"""
+        WITH income AS (
+            SELECT household_id, sum(income_yuan) AS income_yuan, count(*) AS links
+            FROM linkages WHERE year = ? AND income_yuan > 0 GROUP BY household_id
+        )
+        SELECT t.township_code, t.township_name, v.village_code, v.village_name, h.household_id, h.head_name,
+               h.family_size, CAST(i.income_yuan AS DOUBLE) AS income_yuan, i.links,
+               CASE WHEN h.family_size > 0 THEN CAST(i.income_yuan AS DOUBLE) / h.family_size END AS per_person
+        FROM income AS i
+        JOIN households AS h ON h.household_id = i.household_id
+        JOIN villages AS v ON v.village_code = h.village_code
+        JOIN townships AS t ON t.township_code = v.township_code
+        WHERE TRUE {cond}
+    """
+
+
+def summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
+    """Linked households and people, their linked income (元), per person, and how many stay below the line."""
+    cond, params = scope.where("v.township_code", "h.village_code")
+    line = poverty_line(scope.year)
+    row = con.execute(
+        f"""SELECT count(*), coalesce(sum(family_size), 0), coalesce(sum(income_yuan), 0),
+                   count(*) FILTER (WHERE per_person < ?), coalesce(sum(family_size) FILTER (WHERE per_person < ?), 0)
+            FROM ({_households_income_sql(cond)}) AS linked""",
+        [line, line, scope.year, *params],
+    ).fetchone()
+    households, people, income = int(row[0]), int(row[1]), round(float(row[2]), 2)
+    return {
+        "linked_households": households,
+        "linked_people": people,
+        "linked_income_yuan": income,
+        "income_per_person_yuan": round(income / people, 2) if people else None,
+        "poverty_line_yuan": line,
+        "below_line_households": int(row[3]),
+        "below_line_people": int(row[4]),
+    }
+
+
+def _summary_frame(frame: pl.DataFrame, name: str, categories: tuple[str, ...]) -> pl.DataFrame:
+    """Every category in catalog order (zeros where none), then any category the catalog lacks."""
+    known = pl.DataFrame({name: list(categories)})
+    extra = frame.filter(~pl.col(name).is_in(categories)).select(name)
+    out = pl.concat([known, extra]).join(frame, on=name, how="left", maintain_order="left")
+    return out.select(
+        name,
+        pl.col("户数").fill_null(0),
+        pl.col("人数").fill_null(0),
+        (pl.col("收益金额").fill_null(0.0) / 10_000).round(2).alias("收益金额(万元)"),
+        pl.when(pl.col("户数") > 0).then((pl.col("收益金额") / pl.col("户数")).round(2)).alias("户均收益(元)"),
+    )
+
+
+def by_mechanism(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """联结方式 → 户数, 人数, 收益金额(万元), 户均收益(元); a household with two mechanisms counts in both."""
+    return _summary_frame(aggregate(con, scope, ("联结方式",)), "联结方式", LINK_MECHANISMS)
+
+
+def by_programme(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """产业 (the linked project's 产业类别) → 户数, 人数, 收益金额(万元), 户均收益(元)."""
+    return _summary_frame(aggregate(con, scope, ("产业",)), "产业", INDUSTRIES)
+
+
+def welfare_posts(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """公益岗位 by 细分类型 (生态护林员, 保洁员, 公益性岗位 …): 户数, 人数, 收益金额(万元)."""
+    frame = aggregate(con, scope, ("细分类型",), equals={"联结方式": "公益岗位"})
+    return frame.select("细分类型", "户数", "人数", (pl.col("收益金额") / 10_000).round(2).alias("收益金额(万元)"))
+
+
+def income_by_township(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Per 镇办 in scope: linked households, people, income, income per person and those below the line."""
+    cond, params = scope.where("v.township_code", "h.village_code")
+    township_cond, township_params = Scope(scope.year, scope.townships).where("t.township_code", None)
+    line = poverty_line(scope.year)
+    return con.execute(
+        f"""
+        WITH linked AS ({_households_income_sql(cond)}),
+        per_township AS (
+            SELECT township_code, count(*) AS households, CAST(sum(family_size) AS BIGINT) AS people, sum(income_yuan) AS income,
+                   count(*) FILTER (WHERE per_person < ?) AS below
+            FROM linked GROUP BY township_code
+        )
+        SELECT t.township_code AS 镇办代码, t.township_name AS 镇办,
+               coalesce(p.households, 0) AS 带动户数, coalesce(p.people, 0) AS 带动人数,
+               round(coalesce(p.income, 0), 2) AS "收益金额(元)",
+               CASE WHEN p.people > 0 THEN round(p.income / p.people, 2) END AS "人均联结收益(元)",
+               CAST(? AS DOUBLE) AS "贫困线(元)",
+               coalesce(p.below, 0) AS 低于贫困线户数
+        FROM townships AS t LEFT JOIN per_township AS p ON p.township_code = t.township_code
+        WHERE TRUE {township_cond}
+        ORDER BY t.township_code
+        """,
+        [scope.year, *params, line, line, *township_params],
+    ).pl()
+
+
+def income_bands(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Linked households by linked income per person, in bands of a quarter of the poverty line."""
+    cond, params = scope.where("v.township_code", "h.village_code")
+    line = poverty_line(scope.year)
+    bounds = [round(line * share, 2) for share in BAND_SHARES]
+    whens = " ".join(f"WHEN per_person < ? THEN {i}" for i in range(len(bounds)))
+    rows = con.execute(
+        f"""SELECT CASE {whens} ELSE {len(bounds)} END AS band, count(*), coalesce(sum(family_size), 0)
+            FROM ({_households_income_sql(cond)}) AS linked GROUP BY 1""",
+        [*bounds, scope.year, *params],
+    ).fetchall()
+    counts = {int(band): (int(n), int(people)) for band, n, people in rows}
+    labels = [f"{bounds[0]:,.0f}元以下"]
+    labels += [f"{lo:,.0f}–{hi:,.0f}元" for lo, hi in zip(bounds, bounds[1:], strict=False)]
+    labels.append(f"{bounds[-1]:,.0f}元及以上（达到贫困线）")
+    return pl.DataFrame(
+        {
+            "人均联结收益": labels,
+            "户数": [counts.get(i, (0, 0))[0] for i in range(len(labels))],
+            "人数": [counts.get(i, (0, 0))[1] for i in range(len(labels))],
+            "低于贫困线": [i < len(bounds) for i in range(len(labels))],
+        }
+    )
+
+
+def below_poverty_line(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Linked households of Y whose linked income per person is still below the year's poverty line."""
+    cond, params = scope.where("v.township_code", "h.village_code")
+    line = poverty_line(scope.year)
+    return con.execute(
+        f"""SELECT township_name AS 镇办, village_name AS 村, household_id AS 户编号, head_name AS 户主姓名,
+                   family_size AS 家庭人口, links AS 联结项数, round(income_yuan, 2) AS "联结收益(元)",
+                   round(per_person, 2) AS "人均联结收益(元)", CAST(? AS DOUBLE) AS "贫困线(元)",
+                   round(? - per_person, 2) AS "差距(元)"
+            FROM ({_households_income_sql(cond)}) AS linked
+            WHERE per_person < ?
+            ORDER BY township_code, village_code, household_id""",
+        [line, line, scope.year, *params, line],
+    ).pl()
+
+
+def gap_by_township(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Not-yet-exited households no industry reaches, counted per 镇办 (overview's definition)."""
+    return overview.coverage_gap_by_township(con, scope)
+
+
+def gap_by_village(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """The same gap per village (villages with a gap only), in code order: 户数 and 人数."""
+    gap = overview.coverage_gap(con, scope)
+    # coverage_gap comes ordered by 镇办代码 and 村代码; a village name is unique within its 镇办.
+    return gap.group_by("镇办", "村", maintain_order=True).agg(
+        pl.len().cast(pl.Int64).alias("未覆盖户数"), pl.col("家庭人口").sum().cast(pl.Int64).alias("未覆盖人数")
+    )
+
+
+class HouseholdLookup(NamedTuple):
+    households: pl.DataFrame  # the matching households (at most MAX_LOOKUP)
+    linkages: pl.DataFrame  # every linkage of those households, all years
+    matches: int  # how many households matched in all
+
+
+def household_lookup(con: duckdb.DuckDBPyConnection, query: str, scope: Scope) -> HouseholdLookup:
+    """Households in scope whose 户编号 or 户主身份证号 equals `query`, or whose 户主姓名 contains it."""
+    text = (query or "").strip()
+    cond, params = scope.where("v.township_code", "h.village_code")
+    match = "(h.household_id = ? OR upper(h.head_id_number) = ? OR strpos(h.head_name, ?) > 0)"
+    match_params = [text, text.upper(), text]
+    if not text:
+        match, match_params = "FALSE", []
+    frm = f"""FROM households AS h JOIN villages AS v ON v.village_code = h.village_code
+              JOIN townships AS t ON t.township_code = v.township_code
+              WHERE {match} {cond}"""
+    matches = int(con.execute(f"SELECT count(*) {frm}", [*match_params, *params]).fetchone()[0])
+    households = con.execute(
+        f"""SELECT h.household_id AS 户编号, h.head_name AS 户主姓名, h.head_id_number AS 户主身份证号,
+                   t.township_name AS 镇办, v.village_name AS 村, h.family_size AS 家庭人口,
+                   h.household_kind AS 贫困户属性, h.main_cause AS 主要致贫原因,
+                   h.identified_year AS 识别年度, h.exit_year AS 脱贫年度
+            {frm} ORDER BY h.household_id LIMIT ?""",
+        [*match_params, *params, MAX_LOOKUP],
+    ).pl()
+    ids = households["户编号"].to_list()
+    marks = ", ".join("?" for _ in ids) or "NULL"
+    mechanism_order, order_params = DIMENSIONS["联结方式"].order()
+    linkages = con.execute(
+        f"""SELECT l.household_id AS 户编号, l.year AS 年度, l.project_id AS 项目编号, p.project_name AS 项目名称,
+                   p.industry AS 产业类别, l.mechanism AS 联结方式, l.sub_type AS 细分类型,
+                   CAST(l.income_yuan AS DOUBLE) AS "收益金额(元)"
+            FROM linkages AS l LEFT JOIN projects AS p ON p.project_id = l.project_id
+            WHERE l.household_id IN ({marks})
+            ORDER BY l.household_id, l.year DESC, {mechanism_order}, l.project_id""",
+        [*ids, *order_params],
+    ).pl()
+    return HouseholdLookup(households, linkages, matches)

@@ -1,0 +1,96 @@
+"""Pieces shared by the three 百千万 programme pages (光伏, 食用菌, 菊芋): the target in force, report
+periods in Chinese, and the households a programme's projects reach, by linkage mechanism.
+
+Linkages are placed by their project's 镇办/村 here (a programme page shows what its projects do).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from fupin_core.catalog import LINK_MECHANISMS
+from fupin_core.metrics.overview import target
+from fupin_core.metrics.scope import Scope
+
+# Shown as the 村 of a project run for a whole 镇办 (菌袋发放到户, 订单种植, a 集中式电站), and as the
+# operator of a project that names none.
+WHOLE_TOWNSHIP = "全镇"
+NO_OPERATOR = "—"
+
+
+def target_progress(con: duckdb.DuckDBPyConnection, industry: str, year: int, achieved: float) -> dict:
+    """The programme's target in force for `year` and how much of it `achieved` is (None: no target)."""
+    t = target(con, industry, year)
+    goal = t["value"] if t else None
+    return {
+        "target": goal,
+        "target_year": t["year"] if t else None,
+        "progress": round(achieved / goal, 4) if goal else None,
+    }
+
+
+def period_label(period: str) -> str:
+    """'2017' -> '2017年', '2017Q3' -> '2017年3季度', '2017-09' -> '2017年9月'."""
+    year, rest = period[:4], period[4:]
+    if rest.startswith("Q"):
+        return f"{year}年{int(rest[1:])}季度"
+    if rest.startswith("-"):
+        return f"{year}年{int(rest[1:])}月"
+    return f"{year}年"
+
+
+def with_period_labels(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add 报告期 (Chinese) beside 报告期代码, keeping the frame's order."""
+    labels = [period_label(p) for p in frame["报告期代码"].to_list()]
+    return frame.insert_column(frame.columns.index("报告期代码") + 1, pl.Series("报告期", labels, dtype=pl.String))
+
+
+def _mechanism_rank(mechanism: str) -> int:
+    return LINK_MECHANISMS.index(mechanism) if mechanism in LINK_MECHANISMS else len(LINK_MECHANISMS)
+
+
+def linked_by_mechanism(con: duckdb.DuckDBPyConnection, scope: Scope, industry: str, always: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Households earning (收益金额 > 0) in year Y from `industry`'s projects, per 联结方式.
+
+    `always` lists mechanisms shown even when nobody earns through them (as 0 rows).
+    A household linked two ways counts under each; the page's total uses `linked_totals`.
+    """
+    cond, params = scope.where("p.township_code", "p.village_code")
+    rows = con.execute(
+        f"""
+        SELECT l.mechanism, count(DISTINCT l.household_id), CAST(sum(l.income_yuan) AS DOUBLE)
+        FROM linkages AS l JOIN projects AS p ON p.project_id = l.project_id
+        WHERE p.industry = ? AND l.year = ? AND l.income_yuan > 0 {cond}
+        GROUP BY l.mechanism
+        """,
+        [industry, scope.year, *params],
+    ).fetchall()
+    found = {m: (int(n), float(amount)) for m, n, amount in rows}
+    # The programme's own mechanisms first, in the order given; then any other, in catalog order.
+    mechanisms = sorted(set(found) | set(always), key=lambda m: (always.index(m) if m in always else len(always), _mechanism_rank(m), m))
+    records = []
+    for m in mechanisms:
+        households, amount = found.get(m, (0, 0.0))
+        records.append((m, households, round(amount / 10_000, 4), round(amount / households, 2) if households else None))
+    return pl.DataFrame(
+        records,
+        schema={"联结方式": pl.String, "户数": pl.Int64, "收益金额(万元)": pl.Float64, "户均收益(元)": pl.Float64},
+        orient="row",
+    )
+
+
+def linked_totals(con: duckdb.DuckDBPyConnection, scope: Scope, industry: str, mechanism: str | None = None) -> dict:
+    """Distinct households earning in year Y from `industry`'s projects (optionally one mechanism),
+    and their income in 元."""
+    cond, params = scope.where("p.township_code", "p.village_code")
+    mech_sql, mech_params = ("AND l.mechanism = ?", [mechanism]) if mechanism else ("", [])
+    households, income = con.execute(
+        f"""
+        SELECT count(DISTINCT l.household_id), coalesce(CAST(sum(l.income_yuan) AS DOUBLE), 0)
+        FROM linkages AS l JOIN projects AS p ON p.project_id = l.project_id
+        WHERE p.industry = ? AND l.year = ? AND l.income_yuan > 0 {mech_sql} {cond}
+        """,
+        [industry, scope.year, *mech_params, *params],
+    ).fetchone()
+    return {"households": int(households), "income_yuan": round(float(income), 2)}

@@ -1,0 +1,56 @@
+"""镇村明细: the chosen 镇办's villages → a village's projects → a project's households."""
+
+import streamlit as st
+
+from fupin_core.formatting import money_yuan
+from fupin_core.metrics import drilldown
+from fupin_ui import data, filters, widgets
+
+scope = filters.scope()
+place = filters.place_name()
+st.title(f"{place}{scope.year}年镇村明细")
+if scope.townships is None or len(scope.townships) > 1:
+    st.info("在左侧选择一个镇办，即可只看该镇办的村和项目。")
+
+villages = data.call(drilldown.villages, scope)
+st.subheader(f"各村情况（{villages.height:,}个村）")
+st.caption(
+    "建档立卡户：识别年度不晚于本年；带动增收户：本年度有产业收益；未覆盖户：年初尚未脱贫且本年度没有产业收益；产业覆盖率：带动增收的未脱贫户 ÷ 年初尚未脱贫的户；项目数：本村本年度及以前建设的项目。"
+)
+widgets.table(villages, height=min(420, 40 + 35 * villages.height), key="villages_table")
+widgets.provenance(("villages", "households", "linkages", "projects"), scope, key="villages_src")
+
+with st.expander("本范围全部项目"):
+    projects_all = data.call(drilldown.township_projects, scope)
+    widgets.table(projects_all, height=min(420, 40 + 35 * projects_all.height), key="township_projects_table")
+    widgets.provenance(("projects", "linkages"), scope, key="township_projects_src")
+
+if villages.is_empty():
+    st.info("当前范围内没有村。")
+    st.stop()
+
+names = dict(zip(villages["村代码"].to_list(), (villages["镇办"] + "·" + villages["村"]).to_list(), strict=True))
+village = st.selectbox("选择村", list(names), format_func=names.get, key=f"drill_village_{'_'.join(scope.townships or ['all'])}")
+projects = data.call(drilldown.village_projects, scope, village)
+st.subheader(f"{names[village]}的项目（{projects.height}个）")
+st.caption("本村建设的项目，以及带动本村贫困户增收的其他项目（如镇办级订单种植）。")
+if projects.is_empty():
+    st.info("该村本年度没有项目，也没有带动本村贫困户增收的项目。")
+    st.stop()
+widgets.table(projects, key="village_projects_table")
+widgets.provenance(("projects", "linkages", "households"), scope, key="village_projects_src")
+
+titles = dict(zip(projects["项目编号"].to_list(), projects["项目名称"].to_list(), strict=True))
+project = st.selectbox("选择项目", list(titles), format_func=lambda p: f"{titles[p]}（{p}）", key=f"drill_project_{village}")
+households = data.call(drilldown.project_households, scope, project)
+summary = data.call(drilldown.project_summary, scope, project)
+st.subheader(f"{titles[project]}联结的贫困户")
+st.caption(
+    f"{scope.year}年共{summary['linkages']:,}项利益联结，其中{summary['linked_households']:,}户有收益，"
+    f"收益合计{money_yuan(summary['income_yuan'])}。"
+)
+widgets.table(households, height=min(420, 40 + 35 * max(households.height, 1)), key="project_households_table")
+widgets.csv_download(
+    households, "下载名单（CSV）", f"{titles[project]}{scope.year}年联结贫困户.csv", key="project_households_csv", scope=scope
+)
+widgets.provenance(("linkages", "households"), scope, key="project_households_src")

@@ -1,0 +1,58 @@
+"""食用菌: bags against the 千万袋 target by 镇办/base and report period, fresh yield and sales, and
+the households the projects reach by 联结方式."""
+
+import streamlit as st
+
+from fupin_core.charts import fungus as charts
+from fupin_core.formatting import money_wan, money_yuan, percent, smart_number
+from fupin_core.metrics import fungus
+from fupin_ui import data, filters, widgets
+
+scope = filters.scope()
+place = filters.place_name()
+whole = scope.townships is None and scope.village is None
+summary = data.call(fungus.fungus_summary, scope)
+
+st.title(f"{place}{scope.year}年食用菌产业")
+st.caption("菌袋、产量和销售为所选年度各报告期之和（同一项目同一年既报年度又报季度时只计年度数）。")
+
+cols = st.columns(4)
+cols[0].metric("生产菌袋", f"{smart_number(summary['bags_wan'], 2)}万袋")
+cols[1].metric(
+    "完成目标" if whole else "占全区目标",
+    percent(summary["progress"]),
+    help=f"目标{smart_number(summary['target_wan'])}万袋（{summary['target_year']}年）" if summary["target_wan"] else "尚未设定食用菌目标",
+)
+cols[2].metric("鲜菇产量", f"{smart_number(summary['fresh_yield_t'], 1)}吨")
+cols[3].metric("销售收入", money_wan(summary["sales_wan"]))
+cols = st.columns(4)
+cols[0].metric("生产基地及发放项目", f"{summary['producing_projects']:,}个", help="本年度报送了生产数据的项目")
+cols[1].metric("带动贫困户", f"{summary['households_reached']:,}户", help="本年度从食用菌项目获得收益的贫困户（不重复计）")
+cols[2].metric("带动增收", money_yuan(summary["household_income_yuan"]))
+
+by_township = data.call(fungus.bags_by_township, scope)
+by_base = data.call(fungus.bags_by_base, scope)
+left, right = st.columns(2)
+with left:
+    widgets.chart(charts.bags_target_chart(by_township, summary["target_wan"], whole))
+    widgets.chart(charts.period_bags_chart(data.call(fungus.output_by_period, scope)))
+with right:
+    if whole:
+        widgets.chart(charts.township_bags_chart(by_township))
+    else:
+        widgets.chart(charts.base_bags_chart(by_base, list(fungus.PROJECT_KINDS)))
+
+st.subheader("生产基地与菌袋发放项目")
+widgets.table(by_base, key="fungus_bases")
+widgets.provenance(("projects", "fungus_output", "entities"), scope, key="fungus_bases_src")
+widgets.csv_download(by_base, "下载基地清单（CSV）", f"{place}{scope.year}年食用菌基地.csv", key="fungus_bases_csv", scope=scope)
+
+st.subheader("带动贫困户")
+st.caption("食用菌项目的利益联结（菌袋发放、务工、分红等），只计本年度收益大于0的户；一户有几种方式时各计一次。")
+linked = data.call(fungus.linked_by_mechanism, scope)
+left, right = st.columns(2)
+with left:
+    widgets.chart(charts.linked_chart(linked))
+with right:
+    widgets.table(linked, key="fungus_linked")
+    widgets.provenance(("linkages", "projects"), scope, key="fungus_linked_src")

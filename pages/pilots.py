@@ -1,0 +1,59 @@
+"""三变改革: the pilot villages (资源变资产、资金变股金、农民变股东), their dividends to households, and
+linked income per person in pilot against non-pilot villages."""
+
+import polars as pl
+import streamlit as st
+
+from fupin_core.charts import pilots as charts
+from fupin_core.formatting import money_wan, money_yuan, percent, smart_number
+from fupin_core.metrics.pilots import linked_income_by_pilot, pilot_dividends_by_year, pilot_totals, pilot_villages
+from fupin_ui import data, filters, widgets
+
+scope = filters.scope()
+place = filters.place_name()
+totals = data.call(pilot_totals, scope)
+
+st.title(f"{place}{scope.year}年三变改革试点")
+st.caption("资源变资产、资金变股金、农民变股东：试点村的区级财政投入、折股量化资产、入股土地、股东和分红。")
+
+cols = st.columns(4)
+cols[0].metric("三变试点村数", f"{totals['pilot_villages']:,}个")
+cols[1].metric("区级财政投入", money_wan(totals["pilot_funds_wan"]))
+cols[2].metric("折股量化资产", money_wan(totals["quantified_assets_wan"]))
+cols[3].metric("入股土地", f"{smart_number(totals['land_shares_mu'])}亩")
+cols = st.columns(4)
+cols[0].metric("股东户数", f"{totals['shareholder_households']:,}户")
+cols[1].metric(
+    "贫困户股东户数",
+    f"{totals['poor_shareholder_households']:,}户",
+    help=f"占股东户数的{percent(totals['poor_shareholder_share'])}",
+)
+cols[2].metric("试点村年度分红", money_wan(totals["annual_dividend_wan"]), help="各试点村报送的年度分红合计")
+cols[3].metric(
+    "本年分红到户",
+    money_yuan(totals["dividend_yuan"]),
+    help=f"“三变”项目本年以分红方式带动{totals['dividend_households']:,}户增收（利益联结数据）",
+)
+
+villages = data.call(pilot_villages, scope)
+income = data.call(linked_income_by_pilot, scope)
+left, right = st.columns(2)
+with left:
+    if villages.height:
+        widgets.chart(charts.shareholders_chart(villages))
+    else:
+        st.info(f"{place}{scope.year}年没有“三变”改革试点村。")
+with right:
+    widgets.chart(charts.pilot_income_chart(income))
+    widgets.chart(charts.pilot_dividends_chart(data.call(pilot_dividends_by_year, scope)))
+
+st.subheader(f"试点村（{villages.height:,}个）")
+shown = villages.with_columns((pl.col("贫困户股东占比") * 100).round(1)).rename({"贫困户股东占比": "贫困户股东占比(%)"})
+widgets.table(shown, height=min(420, 38 + 35 * max(1, villages.height)), key="pilot_table")
+widgets.provenance(("pilots", "villages", "projects", "linkages"), scope, key="pilot_src")
+widgets.csv_download(shown, "下载试点村表（CSV）", f"{place}{scope.year}年三变改革试点村.csv", key="pilot_csv", scope=scope)
+
+st.subheader("试点村与非试点村带动增收对比")
+st.caption("本年有产业收益的贫困户（与总览“带动增收”同一口径），按所在村是否为“三变”试点村分组；人均收益 = 收益金额 ÷ 带动增收人数。")
+widgets.table(income, key="pilot_income_table")
+widgets.provenance(("linkages", "households", "villages", "pilots"), scope, key="pilot_income_src")

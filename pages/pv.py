@@ -1,0 +1,88 @@
+"""光伏: capacity against the 百兆瓦 target, stations, output and revenue, revenue reaching households,
+and stations producing too little for their size."""
+
+import streamlit as st
+
+from fupin_core.charts import pv as charts
+from fupin_core.formatting import money_yuan, percent, smart_number
+from fupin_core.metrics import pv
+from fupin_ui import data, filters, widgets
+
+scope = filters.scope()
+place = filters.place_name()
+whole = scope.townships is None and scope.village is None
+summary = data.call(pv.pv_summary, scope)
+
+st.title(f"{place}{scope.year}年光伏扶贫")
+st.caption("装机容量只计已建成、运营中的电站（建设年度不晚于所选年度）；发电与收益为所选年度各报告期之和。")
+
+cols = st.columns(4)
+cols[0].metric("已建成装机", f"{smart_number(summary['capacity_mw'], 3)}兆瓦", help="已建成和运营中的光伏电站装机容量之和")
+cols[1].metric(
+    "完成目标" if whole else "占全区目标",
+    percent(summary["progress"]),
+    help=f"目标{smart_number(summary['target_mw'])}兆瓦（{summary['target_year']}年）" if summary["target_mw"] else "尚未设定光伏目标",
+)
+cols[2].metric("在建及计划装机", f"{smart_number(summary['pending_mw'], 3)}兆瓦")
+cols[3].metric("已建成电站", f"{summary['stations_built']:,}个")
+cols = st.columns(4)
+cols[0].metric("发电量（万千瓦时）", smart_number(summary["generation_kwh"] / 10_000, 2))
+cols[1].metric("发电收益", money_yuan(summary["revenue_yuan"]))
+cols[2].metric("已分配收益", money_yuan(summary["distributed_yuan"]), help=f"未分配（留存）{money_yuan(summary['retained_yuan'])}")
+cols[3].metric("收益到户", f"{summary['households_reached']:,}户", help=f"到户收益合计{money_yuan(summary['household_income_yuan'])}")
+
+by_type = data.call(pv.capacity_by_type, scope)
+left, right = st.columns(2)
+with left:
+    widgets.chart(charts.capacity_target_chart(by_type, summary["target_mw"], whole))
+    widgets.table(by_type, key="pv_types")
+with right:
+    if whole:
+        widgets.chart(charts.township_capacity_chart(data.call(pv.capacity_by_township, scope)))
+    else:
+        widgets.chart(charts.village_capacity_chart(data.call(pv.capacity_by_village, scope)))
+
+st.subheader("电站")
+station_list = data.call(pv.stations, scope)
+widgets.table(station_list, key="pv_stations")
+widgets.provenance(("projects", "pv_output", "entities"), scope, key="pv_stations_src")
+widgets.csv_download(station_list, "下载电站清单（CSV）", f"{place}{scope.year}年光伏电站.csv", key="pv_stations_csv", scope=scope)
+
+st.subheader("发电与收益")
+by_period = data.call(pv.output_by_period, scope)
+left, right = st.columns(2)
+with left:
+    widgets.chart(charts.generation_chart(by_period))
+with right:
+    widgets.chart(charts.revenue_chart(by_period))
+widgets.table(by_period.drop("报告期代码"), key="pv_periods")
+widgets.provenance(("pv_output", "projects"), scope, key="pv_periods_src")
+
+st.subheader("收益到户")
+st.caption("光伏项目的利益联结（公益岗位工资、分红等）。发电收益报表只记分配总额，用于小型公益事业、奖补等的部分未逐项列出。")
+distribution = data.call(pv.revenue_distribution, scope)
+if distribution.is_empty():
+    st.info("所选范围本年度没有光伏收益到户的记录。")
+else:
+    widgets.chart(charts.distribution_chart(distribution))
+    widgets.table(distribution.drop("联结方式", "细分类型"), key="pv_distribution")
+    widgets.provenance(("linkages", "projects"), scope, key="pv_distribution_src")
+
+st.subheader(f"低效电站（{summary['underperforming_stations']}个）")
+st.caption(
+    f"年化利用小时 = 本年度发电量 ÷ 装机容量，按已报告的月数折算为全年；低于全区同类电站中位数的{pv.UNDERPERFORM_SHARE:.0%}即为低效。"
+)
+yields = data.call(pv.station_yields, scope)
+if yields.is_empty():
+    st.info("所选范围本年度没有电站报送发电量。")
+else:
+    widgets.chart(charts.yield_chart(yields, list(pv.STATION_TYPES), pv.UNDERPERFORM_SHARE))
+    weak = data.call(pv.underperforming_stations, scope)
+    if weak.is_empty():
+        st.success("所选范围内没有低效电站。")
+    else:
+        widgets.table(weak.drop("低效"), key="pv_weak")
+    widgets.provenance(("pv_output", "projects"), scope, key="pv_yields_src")
+    widgets.csv_download(
+        yields, "下载各电站发电效率（CSV）", f"{place}{scope.year}年光伏电站发电效率.csv", key="pv_yields_csv", scope=scope
+    )

@@ -1,0 +1,66 @@
+"""The 镇村明细 page under AppTest: 镇办 → villages → a village's projects → a project's households,
+each table equal to its drilldown function, for the district and for one 镇办."""
+
+import pytest
+
+from fupin_core.metrics import Scope
+from fupin_core.metrics import drilldown as d
+from fupin_core.privacy import mask_id_number
+
+PAGE = "pages/drilldown.py"
+
+
+def _open(at, township=None):
+    at.session_state["filter_year"] = 2017
+    at.session_state["filter_township"] = township
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _table_with(at, column: str):
+    frames = [f.value for f in at.dataframe if column in f.value.columns]
+    assert frames, f"没有含“{column}”列的表"
+    return frames[0]
+
+
+@pytest.mark.parametrize("township", [None, "611002101"])
+def test_villages_projects_and_households_equal_the_metrics(app, sample_con, township):
+    at = _open(app, township)
+    scope = Scope.of(2017, township)
+    villages = d.villages(sample_con, scope)
+    shown = _table_with(at, "未覆盖户数")
+    assert shown["村代码"].tolist() == villages["村代码"].to_list()
+    assert shown["带动增收户数"].tolist() == villages["带动增收户数"].to_list()
+    assert shown["未覆盖户数"].tolist() == villages["未覆盖户数"].to_list()
+    assert any(h.value == f"各村情况（{villages.height:,}个村）" for h in at.subheader)
+    assert bool(at.info) == (township is None)  # the hint to choose a 镇办
+
+    # Choose the village with the most projects, then its first project.
+    village = villages.sort(["项目数", "村代码"], descending=[True, False])["村代码"][0]
+    at.selectbox(key=f"drill_village_{township or 'all'}").set_value(village).run()
+    assert not at.exception, at.exception
+    projects = d.village_projects(sample_con, scope, village)
+    assert _table_with(at, "带动本村户数")["项目编号"].tolist() == projects["项目编号"].to_list()
+    project = projects["项目编号"][0]
+    households = d.project_households(sample_con, scope, project)
+    shown = _table_with(at, "户主身份证号")
+    assert shown["户编号"].tolist() == households["户编号"].to_list()
+    assert shown["收益金额(元)"].tolist() == households["收益金额(元)"].to_list()
+    summary = d.project_summary(sample_con, scope, project)
+    assert any(f"共{summary['linkages']:,}项利益联结，其中{summary['linked_households']:,}户有收益" in c.value for c in at.caption)
+
+    second = projects["项目编号"][1]
+    at.selectbox(key=f"drill_project_{village}").set_value(second).run()
+    assert not at.exception, at.exception
+    assert _table_with(at, "户主身份证号")["户编号"].tolist() == d.project_households(sample_con, scope, second)["户编号"].to_list()
+
+
+def test_a_viewer_sees_masked_id_numbers(login, sample_con):
+    at = _open(login("drill_viewer", "viewer"), "611002101")
+    shown = _table_with(at, "户主身份证号")
+    scope = Scope.of(2017, "611002101")
+    village = d.villages(sample_con, scope)["村代码"][0]
+    project = d.village_projects(sample_con, scope, village)["项目编号"][0]
+    full = d.project_households(sample_con, scope, project)["户主身份证号"].to_list()
+    assert shown["户主身份证号"].tolist() == [mask_id_number(n) for n in full]

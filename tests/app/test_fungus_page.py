@@ -1,0 +1,52 @@
+"""The 食用菌 page under AppTest: opens for the district and for one 镇办, and shows the metrics' figures."""
+
+import pytest
+
+from fupin_core.formatting import money_wan, money_yuan, percent, smart_number
+from fupin_core.metrics import Scope, fungus
+
+MUHUGUAN = "611002111"
+
+
+def _open(app, township=None):
+    app.session_state["filter_year"] = 2017
+    app.session_state["filter_township"] = township
+    app.switch_page("pages/fungus.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _table(at, column: str):
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+@pytest.mark.parametrize("township", [None, MUHUGUAN])
+def test_fungus_page_shows_the_metrics(app, sample_con, township):
+    at = _open(app, township)
+    scope = Scope.of(2017, township)
+    s = fungus.fungus_summary(sample_con, scope)
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["生产菌袋"] == f"{smart_number(s['bags_wan'], 2)}万袋"
+    assert shown["完成目标" if township is None else "占全区目标"] == percent(s["progress"])
+    assert shown["鲜菇产量"] == f"{smart_number(s['fresh_yield_t'], 1)}吨"
+    assert shown["销售收入"] == money_wan(s["sales_wan"])
+    assert shown["带动贫困户"] == f"{s['households_reached']:,}户"
+    assert shown["带动增收"] == money_yuan(s["household_income_yuan"])
+    assert at.title[0].value == f"{'商州区' if township is None else '牧护关镇'}2017年食用菌产业"
+
+    bases = _table(at, "基地名称")
+    assert len(bases) == fungus.bags_by_base(sample_con, scope).height
+    assert bases["生产菌袋(万袋)"].sum() == pytest.approx(s["bags_wan"])
+    linked = _table(at, "联结方式")
+    assert list(linked["联结方式"][:3]) == list(fungus.MECHANISMS)
+    assert list(linked["户数"]) == fungus.linked_by_mechanism(sample_con, scope)["户数"].to_list()
+
+
+@pytest.mark.parametrize(("year", "township"), [(2015, None), (2017, "611002001")])
+def test_fungus_page_opens_where_data_is_thin(app, year, township):
+    # 2015: little output yet; 城关街道 (611002001): no 菊芋 and few stations.
+    app.session_state["filter_year"] = year
+    app.session_state["filter_township"] = township
+    app.switch_page("pages/fungus.py").run()
+    assert not app.exception, app.exception
+    assert str(year) in app.title[0].value

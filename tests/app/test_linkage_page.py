@@ -1,0 +1,85 @@
+"""The 利益联结 page under AppTest: its figures equal the metrics functions for the district and for
+one 镇办, and the household lookup masks ID numbers for a viewer."""
+
+import pytest
+
+from fupin_core.metrics import Scope
+from fupin_core.metrics import linkage as m
+from fupin_core.metrics.overview import coverage_gap
+from fupin_core.privacy import mask_id_number
+
+PAGE = "pages/linkage.py"
+
+
+def _open(at, township=None):
+    at.session_state["filter_year"] = 2017
+    at.session_state["filter_township"] = township
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _table_with(at, column: str):
+    frames = [d.value for d in at.dataframe if column in d.value.columns]
+    assert frames, f"没有含“{column}”列的表"
+    return frames[0]
+
+
+@pytest.mark.parametrize("township", [None, "611002111"])
+def test_figures_equal_the_metrics(app, sample_con, township):
+    at = _open(app, township)
+    scope = Scope.of(2017, township)
+    s = m.summary(sample_con, scope)
+    shown = {card.label: card.value for card in at.metric}
+    assert shown["带动增收户数"] == f"{s['linked_households']:,}户"
+    assert shown["带动增收人数"] == f"{s['linked_people']:,}人"
+    assert shown["低于贫困线户数"] == f"{s['below_line_households']:,}户"
+    assert shown["人均联结收益"] == f"{s['income_per_person_yuan']:,.0f}元"
+    assert at.title[0].value.endswith("2017年利益联结")
+    mechanisms = _table_with(at, "联结方式")
+    expected = m.by_mechanism(sample_con, scope)
+    assert mechanisms["联结方式"].tolist() == expected["联结方式"].to_list()
+    assert mechanisms["户数"].tolist() == expected["户数"].to_list()
+    assert _table_with(at, "产业")["户数"].tolist() == m.by_programme(sample_con, scope)["户数"].to_list()
+    by_village = _table_with(at, "未覆盖人数")
+    assert by_village["未覆盖户数"].tolist() == m.gap_by_village(sample_con, scope)["未覆盖户数"].to_list()
+    gap = coverage_gap(sample_con, scope).height
+    assert any(h.value == f"产业未覆盖户（{gap:,}户）" for h in at.subheader)
+    below = m.below_poverty_line(sample_con, scope)
+    assert any(e.label == f"人均联结收益仍低于贫困线的带动增收户（{below.height:,}户）" for e in at.expander)
+    assert _table_with(at, "差距(元)")["户编号"].tolist() == below["户编号"].head(500).to_list()
+
+
+def _a_linked_household(sample_con) -> tuple[str, str]:
+    return sample_con.execute(
+        """SELECT h.household_id, h.head_id_number FROM households AS h JOIN linkages AS l ON l.household_id = h.household_id
+           WHERE l.year = 2017 AND l.income_yuan > 0 ORDER BY h.household_id LIMIT 1"""
+    ).fetchone()
+
+
+@pytest.mark.parametrize(("role", "masked"), [("viewer", True), ("admin", False)])
+def test_lookup_by_id_number_masks_it_for_a_viewer(login, sample_con, role, masked):
+    household_id, id_number = _a_linked_household(sample_con)
+    at = _open(login(f"lookup_{role}", role))
+    at.text_input(key="lookup_query").input(id_number).run()
+    assert not at.exception, at.exception
+    found = _table_with(at, "户主身份证号")
+    assert found["户编号"].tolist() == [household_id]
+    assert found["户主身份证号"].tolist() == [mask_id_number(id_number) if masked else id_number]
+    assert mask_id_number(id_number) == f"{id_number[:6]}********{id_number[-4:]}"
+    linkages = _table_with(at, "项目编号")
+    expected = m.household_lookup(sample_con, id_number, Scope.of(2017)).linkages
+    assert linkages["项目编号"].tolist() == expected["项目编号"].to_list() and len(linkages) > 0
+
+
+def test_lookup_outside_the_users_township_finds_nothing(login, sample_con):
+    household_id, _ = _a_linked_household(sample_con)
+    township = sample_con.execute(
+        "SELECT v.township_code FROM households AS h JOIN villages AS v ON v.village_code = h.village_code WHERE h.household_id = ?",
+        [household_id],
+    ).fetchone()[0]
+    other = "611002001" if township != "611002001" else "611002002"
+    at = _open(login("lookup_scoped", "viewer", [other]), other)
+    at.text_input(key="lookup_query").input(household_id).run()
+    assert not at.exception, at.exception
+    assert any("没有找到" in i.value for i in at.info)

@@ -1,0 +1,45 @@
+"""The 三变改革 page under AppTest: opens for 2017 district-wide and for one 镇办, and shows exactly
+what fupin_core.metrics.pilots computes."""
+
+import pytest
+
+from fupin_core.formatting import money_wan, money_yuan
+from fupin_core.metrics import Scope
+from fupin_core.metrics.pilots import linked_income_by_pilot, pilot_totals, pilot_villages
+
+
+def _open(app, township=None):
+    app.session_state["filter_year"] = 2017
+    app.session_state["filter_township"] = township
+    app.switch_page("pages/pilots.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _frame_with(at, column: str):
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+@pytest.mark.parametrize(("township", "place"), [(None, "商州区"), ("611002111", "牧护关镇")])
+def test_pilots_page_shows_the_metrics(app, sample_con, township, place):
+    at = _open(app, township)
+    scope = Scope.of(2017, township)
+    totals = pilot_totals(sample_con, scope)
+    assert at.title[0].value == f"{place}2017年三变改革试点"
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["三变试点村数"] == f"{totals['pilot_villages']:,}个"
+    assert shown["区级财政投入"] == money_wan(totals["pilot_funds_wan"])
+    assert shown["股东户数"] == f"{totals['shareholder_households']:,}户"
+    assert shown["本年分红到户"] == money_yuan(totals["dividend_yuan"])
+    villages = pilot_villages(sample_con, scope)
+    table = _frame_with(at, "集体经济组织")
+    assert list(table["村"]) == villages["村"].to_list()
+    assert list(table["区级财政投入(万元)"]) == villages["区级财政投入(万元)"].to_list()
+    income = _frame_with(at, "人均收益(元)")
+    assert list(income["带动增收户数(户)"]) == linked_income_by_pilot(sample_con, scope)["带动增收户数(户)"].to_list()
+    assert any(e.label.startswith("来源") for e in at.expander)
+
+
+def test_district_figures_are_the_seed_figures(app):
+    shown = {m.label: m.value for m in _open(app).metric}
+    assert (shown["三变试点村数"], shown["区级财政投入"]) == ("23个", "690万元")

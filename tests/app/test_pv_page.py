@@ -1,0 +1,63 @@
+"""The 光伏 page under AppTest: opens for the district and for one 镇办, and shows the metrics' figures."""
+
+import pytest
+
+from fupin_core.formatting import money_yuan, percent, smart_number
+from fupin_core.metrics import Scope, pv
+
+MUHUGUAN = "611002111"
+
+
+def _open(app, township=None):
+    app.session_state["filter_year"] = 2017
+    app.session_state["filter_township"] = township
+    app.switch_page("pages/pv.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _table(at, column: str):
+    """The first table on the page with `column` (tables inside 来源 expanders have other columns)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+@pytest.mark.parametrize("township", [None, MUHUGUAN])
+def test_pv_page_shows_the_metrics(app, sample_con, township):
+    at = _open(app, township)
+    scope = Scope.of(2017, township)
+    s = pv.pv_summary(sample_con, scope)
+    shown = _metrics(at)
+    assert shown["已建成装机"] == f"{smart_number(s['capacity_mw'], 3)}兆瓦"
+    assert shown["完成目标" if township is None else "占全区目标"] == percent(s["progress"])
+    assert shown["已建成电站"] == f"{s['stations_built']:,}个"
+    assert shown["发电收益"] == money_yuan(s["revenue_yuan"])
+    assert shown["收益到户"] == f"{s['households_reached']:,}户"
+    assert at.title[0].value == f"{'商州区' if township is None else '牧护关镇'}2017年光伏扶贫"
+
+    stations = _table(at, "电站名称")
+    expected = pv.stations(sample_con, scope)
+    assert len(stations) == expected.height
+    assert stations["装机容量(千瓦)"].sum() == pytest.approx(expected["装机容量(千瓦)"].sum())
+    assert stations["发电量(千瓦时)"].sum() == pytest.approx(s["generation_kwh"])
+    weak = _table(at, "相对中位数")
+    assert sorted(weak["项目编号"]) == sorted(pv.underperforming_stations(sample_con, scope)["项目编号"])
+    assert f"低效电站（{s['underperforming_stations']}个）" in [h.value for h in at.subheader]
+
+
+def test_pv_page_for_a_township_lists_only_its_stations(app, sample_con):
+    at = _open(app, MUHUGUAN)
+    assert set(_table(at, "电站名称")["镇办"]) == {"牧护关镇"}
+
+
+@pytest.mark.parametrize(("year", "township"), [(2015, None), (2017, "611002001")])
+def test_pv_page_opens_where_data_is_thin(app, year, township):
+    # 2015: little output yet; 城关街道 (611002001): no 菊芋 and few stations.
+    app.session_state["filter_year"] = year
+    app.session_state["filter_township"] = township
+    app.switch_page("pages/pv.py").run()
+    assert not app.exception, app.exception
+    assert str(year) in app.title[0].value
