@@ -1,4 +1,5 @@
-# 产业扶贫追踪 — `make run` starts the app with the sample database; `make test` runs every test.
+# 产业扶贫追踪 — `make run` starts the app with the sample database; `make test` runs every test
+# (on embedded DuckDB and, for the fupin_core suite, on a throwaway PostgreSQL too).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +10,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,postgres]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -25,10 +26,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 test: $(STAMP) browser-deps lint
-	$(BIN)/pytest -q
+	bash scripts/pg_test_server.sh run $(BIN)/pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench.py
+	PG_TEST_DIR=$(CURDIR)/test-output/pg-bench bash scripts/pg_test_server.sh run $(BIN)/python benchmarks/bench.py
 
 clean:
 	rm -rf $(VENV) test-output benchmarks/out

@@ -1,9 +1,12 @@
 """Benchmark: the 总览 KPI set (fupin_core.metrics.overview.overview_kpis) beside the same KPIs as one
 hand-written DuckDB query, at sample scale 1 and 100 (≈ a province). Prints medians and the ratio.
 
-    .venv/bin/python benchmarks/bench.py [--scales 1 100] [--runs 7] [--rebuild]
+    .venv/bin/python benchmarks/bench.py [--scales 1 100] [--runs 7] [--rebuild] [--postgres URL]
 
-Databases are built once into benchmarks/out/ (git-ignored) and reused.
+Databases are built once into benchmarks/out/ (git-ignored) and reused. With --postgres (default:
+the FUPIN_TEST_PG environment variable; `make bench` starts a throwaway server) the same KPI set also
+runs on PostgreSQL attached to DuckDB (a database per scale on that server, filled by `fupin backup`
+of the DuckDB file and `fupin restore`, both timed), beside embedded DuckDB.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import statistics
 import sys
 import time
@@ -20,7 +24,7 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fupin_core import sample  # noqa: E402
+from fupin_core import backup, db, sample  # noqa: E402
 from fupin_core.metrics import Scope  # noqa: E402
 from fupin_core.metrics.overview import overview_kpis  # noqa: E402
 
@@ -77,6 +81,41 @@ def build(scale: int, rebuild: bool) -> Path:
     return path
 
 
+def build_postgres(server_url: str, scale: int, duckdb_path: Path, rebuild: bool) -> str:
+    """A PostgreSQL database with the scale-`scale` sample, restored from a backup of the DuckDB file."""
+    name = f"fupin_bench_x{scale}"
+    url = server_url.rsplit("/", 1)[0] + "/" + name
+    admin = db.connect(server_url)
+    try:
+        found = admin.execute(
+            "SELECT count(*) FROM postgres_query('store', 'SELECT datname FROM pg_database') WHERE datname = ?", [name]
+        ).fetchone()[0]
+        if found and not rebuild and db.exists(url):
+            return url
+        admin.execute("CALL postgres_execute('store', ?, use_transaction => false)", [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'])
+        admin.execute("CALL postgres_execute('store', ?, use_transaction => false)", [f'CREATE DATABASE "{name}"'])
+    finally:
+        admin.close()
+    folder = OUT / f"backup_x{scale}"
+    shutil.rmtree(folder, ignore_errors=True)
+    started = time.perf_counter()
+    con = duckdb.connect(str(duckdb_path), read_only=True)
+    manifest = backup.backup(con, folder)
+    con.close()
+    backed_up = time.perf_counter()
+    con = db.connect(url)
+    backup.restore(con, folder, manifest)
+    con.close()
+    restored = time.perf_counter()
+    rows = sum(t["rows"] for t in manifest["tables"].values())
+    size = sum(f.stat().st_size for f in folder.iterdir()) / 2**20
+    print(
+        f"scale {scale}: fupin backup (DuckDB file -> Parquet, {rows:,} rows, {size:.0f} MiB) {backed_up - started:.1f} s, "
+        f"fupin restore (-> PostgreSQL) {restored - backed_up:.1f} s"
+    )
+    return url
+
+
 def median_time(fn, runs: int) -> float:
     fn()  # warm-up: first run pays for loading column segments
     times = []
@@ -92,8 +131,11 @@ def main() -> None:
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 100])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--postgres", default=os.environ.get("FUPIN_TEST_PG"), help="postgresql:// URL of a server to run on too")
     args = parser.parse_args()
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, DuckDB {duckdb.__version__}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, DuckDB {duckdb.__version__}"
+    )
     for scale in args.scales:
         path = build(scale, args.rebuild)
         con = duckdb.connect(str(path), read_only=True)
@@ -109,6 +151,24 @@ def main() -> None:
             f"| ratio {t_ours / t_hand:4.2f} | one 镇办 {t_town * 1000:6.1f} ms"
         )
         con.close()
+        if args.postgres:
+            bench_postgres(args, scale, path, ours, (t_ours, t_hand, t_town))
+
+
+def bench_postgres(args, scale: int, duckdb_path: Path, expected: dict, embedded: tuple[float, float, float]) -> None:
+    """The same three timings on PostgreSQL (attached to DuckDB), and their ratio to embedded DuckDB."""
+    con = db.connect(build_postgres(args.postgres, scale, duckdb_path, args.rebuild), read_only=True)
+    scope = Scope.of(2017)
+    assert overview_kpis(con, scope) == expected, "PostgreSQL and embedded DuckDB disagree"
+    t_ours = median_time(lambda: overview_kpis(con, scope), args.runs)
+    t_hand = median_time(lambda: con.execute(HAND_WRITTEN, {"y": 2017}).fetchall(), args.runs)
+    t_town = median_time(lambda: overview_kpis(con, Scope.of(2017, "611002111")), args.runs)
+    con.close()
+    ratios = " / ".join(f"{pg / local:.1f}×" for pg, local in zip((t_ours, t_hand, t_town), embedded, strict=True))
+    print(
+        f"scale {scale:>3} on PostgreSQL: overview_kpis {t_ours * 1000:7.1f} ms | hand-written query {t_hand * 1000:7.1f} ms "
+        f"| one 镇办 {t_town * 1000:6.1f} ms | PostgreSQL ÷ embedded DuckDB: {ratios}"
+    )
 
 
 if __name__ == "__main__":

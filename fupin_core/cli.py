@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from fupin_core import access, db, schema, user_cli
+from fupin_core import access, backup, db, schema, user_cli
 from fupin_core.formatting import KPI_LABELS, format_kpi
 from fupin_core.ingest import cli_commands as ingest_cli
 from fupin_core.metrics import Scope
@@ -30,8 +30,8 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     storage = db.resolve_url(args.db)
-    if args.if_missing and storage.path is not None and storage.path.exists():
-        print(f"数据库已存在：{storage.target}（未做改动）")
+    if args.if_missing and storage.target != ":memory:" and db.exists(args.db):
+        print(f"数据库已存在：{storage.display}（未做改动）")
         return 0
     if args.force and storage.path is not None:
         for suffix in ("", ".wal"):
@@ -42,10 +42,10 @@ def cmd_init(args: argparse.Namespace) -> int:
         if args.sample:
             has_rows = con.execute("SELECT count(*) FROM batches").fetchone()[0]
             if has_rows:
-                raise CliError(f"数据库 {storage.target} 中已有数据，未载入示例数据（如需重建请加 --force）")
+                raise CliError(f"数据库 {storage.display} 中已有数据，未载入示例数据（如需重建请加 --force）")
             counts = sample_load(con, args.scale)
             print(f"已载入示例数据（规模 {args.scale}）：" + "，".join(f"{k} {v}行" for k, v in counts.items()))
-        print(f"数据库就绪：{storage.target}（本次执行迁移 {len(applied)} 项）")
+        print(f"数据库就绪：{storage.display}（本次执行迁移 {len(applied)} 项）")
     finally:
         con.close()
     return 0
@@ -72,7 +72,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def _open_existing(url: str | None, *, read_only: bool = True):
     if not db.exists(url):
-        raise CliError(f"数据库 {db.resolve_url(url).target} 不存在，请先运行 fupin init --sample 或 fupin init")
+        raise CliError(f"数据库 {db.resolve_url(url).display} 不存在，请先运行 fupin init --sample 或 fupin init")
     return db.connect(url, read_only=read_only)
 
 
@@ -185,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_datadict)
 
     user_cli.add_parser(sub, _add_db)
+    backup.add_parsers(sub, _add_db)  # backup, restore
     return parser
 
 

@@ -1,13 +1,21 @@
 """Storage URL handling and connections.
 
-A storage URL is `duckdb:///relative/or/absolute/path.duckdb`, `duckdb:///:memory:` or a plain file
-path. The default is `duckdb:///data/fupin.duckdb`, overridable by the FUPIN_DB environment
-variable or a `--db` option.
+A storage URL is one of
+- `duckdb:///relative/or/absolute/path.duckdb`, `duckdb:///:memory:` or a plain file path: embedded
+  DuckDB, one process owns the file;
+- `postgresql://user:password@host:port/database`: a shared PostgreSQL. Each process opens an
+  in-memory DuckDB, loads the pinned postgres extension from its pip package (offline, autoinstall
+  and autoload off), ATTACHes the database as `store` and USEs it, so fupin_core's SQL runs unchanged
+  and several app replicas and the CLI can work at the same time.
+The default is `duckdb:///data/fupin.duckdb`, overridable by the FUPIN_DB environment variable or a
+`--db` option.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,24 +23,42 @@ import duckdb
 
 DEFAULT_URL = "duckdb:///data/fupin.duckdb"
 ENV_VAR = "FUPIN_DB"
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+POSTGRES_EXTENSION_PACKAGE = "duckdb_extension_postgres_scanner"
+STORE_CATALOG = "store"
 
 
 class DatabaseBusy(RuntimeError):
     """The DuckDB file is held by another process (usually the running app)."""
 
 
+class DatabaseUnavailable(DatabaseBusy):
+    """The PostgreSQL store cannot be reached or opened; reported to the user like DatabaseBusy."""
+
+
 @dataclass(frozen=True)
 class StorageURL:
-    backend: str  # "duckdb"
-    target: str  # file path or ":memory:"
+    backend: str  # "duckdb" | "postgres"
+    target: str  # file path or ":memory:" (duckdb); the full postgresql:// URL (postgres)
 
     @property
     def path(self) -> Path | None:
-        return None if self.target == ":memory:" else Path(self.target)
+        return None if self.backend != "duckdb" or self.target == ":memory:" else Path(self.target)
+
+    @property
+    def display(self) -> str:
+        """The target for messages and logs: a PostgreSQL password is masked."""
+        return _mask_passwords(self.target) if self.backend == "postgres" else self.target
+
+
+def _mask_passwords(text: str) -> str:
+    return re.sub(r"(://[^:/@\s]+:)[^@\s]*@", r"\1***@", text)
 
 
 def resolve_url(url: str | None = None) -> StorageURL:
     raw = url or os.environ.get(ENV_VAR) or DEFAULT_URL
+    if raw.startswith(POSTGRES_SCHEMES):
+        return StorageURL("postgres", raw)
     if raw.startswith("duckdb://"):
         target = raw[len("duckdb://") :]
         # duckdb:///data/x.duckdb -> "data/x.duckdb" (relative); duckdb:////abs/x -> "/abs/x"
@@ -41,13 +67,83 @@ def resolve_url(url: str | None = None) -> StorageURL:
         return StorageURL("duckdb", target or ":memory:")
     if "://" in raw:
         scheme = raw.split("://", 1)[0]
-        raise ValueError(f"不支持的数据库地址：{scheme}://（目前支持 duckdb:/// 或文件路径）")
+        raise ValueError(f"不支持的数据库地址：{scheme}://（支持 duckdb:///文件路径、文件路径或 postgresql://用户:密码@主机:端口/库名）")
     return StorageURL("duckdb", raw)
 
 
+class StoreConnection:
+    """An in-memory DuckDB connection with the PostgreSQL store attached and in USE.
+
+    Behaves like the DuckDB connection it wraps; `cursor()` also selects the store, because `USE`
+    is a per-connection setting and a plain cursor would look for tables in DuckDB's memory catalog.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        cur = self._con.cursor()
+        cur.execute(f"USE {STORE_CATALOG}")
+        return cur
+
+    def __getattr__(self, name: str):
+        return getattr(self._con, name)
+
+    def __enter__(self) -> StoreConnection:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._con.close()
+
+
+def postgres_extension_path() -> Path:
+    """The postgres extension file inside the pinned pip package, for this exact DuckDB version."""
+    message = (
+        f"使用 PostgreSQL 需要安装与 DuckDB {duckdb.__version__} 配套的扩展：pip install 'fupin[postgres]'"
+        f"（即 duckdb-extension-postgres-scanner=={duckdb.__version__}）"
+    )
+    spec = importlib.util.find_spec(POSTGRES_EXTENSION_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise DatabaseUnavailable(message)
+    folder = Path(next(iter(spec.submodule_search_locations))) / "extensions" / f"v{duckdb.__version__}"
+    found = sorted(folder.glob("postgres_scanner.duckdb_extension"))
+    if not found:
+        raise DatabaseUnavailable(message)
+    return found[0]
+
+
+def _sql_literal(text: str) -> str:
+    # ATTACH and LOAD take no bound parameters; the URL and the path are quoted as SQL literals.
+    return "'" + text.replace("'", "''") + "'"
+
+
+def connect_postgres(storage: StorageURL, *, read_only: bool = False) -> StoreConnection:
+    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"})
+    try:
+        con.execute(f"LOAD {_sql_literal(str(postgres_extension_path()))}")
+        options = "TYPE postgres, READ_ONLY" if read_only else "TYPE postgres"
+        con.execute(f"ATTACH {_sql_literal(storage.target)} AS {STORE_CATALOG} ({options})")
+        con.execute(f"USE {STORE_CATALOG}")
+    except duckdb.Error as exc:
+        con.close()
+        reason = _mask_passwords(_first_line(exc))  # the driver's message repeats the URL
+        raise DatabaseUnavailable(f"无法连接 PostgreSQL 数据库 {storage.display}：{reason}") from None
+    except BaseException:
+        con.close()
+        raise
+    return StoreConnection(con)
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
 def connect(url: str | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the store. Raises DatabaseBusy with a Chinese message when another process holds it."""
+    """Open the store. Raises DatabaseBusy with a Chinese message when another process holds the
+    DuckDB file, DatabaseUnavailable when PostgreSQL cannot be reached."""
     storage = resolve_url(url)
+    if storage.backend == "postgres":
+        return connect_postgres(storage, read_only=read_only)  # type: ignore[return-value]
     if storage.path is not None and not read_only:
         storage.path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -61,6 +157,23 @@ def connect(url: str | None = None, *, read_only: bool = False) -> duckdb.DuckDB
         raise
 
 
+def backend_of(con) -> str:
+    """The backend behind `con`: postgres for a connection made by connect_postgres (or a cursor of
+    one), else duckdb."""
+    if isinstance(con, StoreConnection):
+        return "postgres"
+    row = con.execute("SELECT type FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return "postgres" if row and row[0] == "postgres" else "duckdb"
+
+
 def exists(url: str | None = None) -> bool:
+    """Whether the store is there to be opened: the DuckDB file exists, or (PostgreSQL) the database
+    has been initialised (`fupin init` ran: the migrations table exists)."""
     storage = resolve_url(url)
+    if storage.backend == "postgres":
+        with connect_postgres(storage, read_only=True) as con:
+            found = con.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND table_name = 'schema_migrations'"
+            ).fetchone()[0]
+        return bool(found)
     return storage.path is None or storage.path.exists()

@@ -132,11 +132,19 @@ def _m004_header_mappings(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _m005_id_counters(con: duckdb.DuckDBPyConnection) -> None:
+    """The batch id counter row (fupin_core.store._claim_batch_id): ids stay unique when several
+    processes (app replicas on one PostgreSQL, the CLI) commit at the same time."""
+    con.execute("CREATE TABLE IF NOT EXISTS id_counters (name VARCHAR NOT NULL, last_value BIGINT NOT NULL)")
+    con.execute("INSERT INTO id_counters SELECT 'batch_id', coalesce(max(batch_id), 0) FROM batches")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core_tables", _m001_core),
     Migration(2, "dataset_tables", _m002_datasets),
     Migration(3, "accounts_locks_audit", _m003_accounts),
     Migration(4, "ingest_header_mappings", _m004_header_mappings),
+    Migration(5, "batch_id_counter", _m005_id_counters),
 )
 
 

@@ -8,6 +8,7 @@ for versioning.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ import duckdb
 import polars as pl
 
 from fupin_core.catalog import Dataset, dataset
+from fupin_core.retry import run_with_retry
 
 # One writer at a time inside a process (Streamlit serves sessions from several threads).
 WRITE_LOCK = threading.RLock()
@@ -78,8 +80,30 @@ def refresh_current(con: duckdb.DuckDBPyConnection, ds: Dataset, batch_id: int) 
     )
 
 
-def _next_batch_id(con: duckdb.DuckDBPyConnection) -> int:
-    return int(con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batches").fetchone()[0])
+def _claim_batch_id(con: duckdb.DuckDBPyConnection) -> int:
+    """Take the next batch id from the counter row (schema migration 5), as a write transaction's
+    first statement. Two writers (replicas on one PostgreSQL) cannot both update that row: the later
+    one gets a serialisation failure and is retried from scratch, so batch writes are serialised and
+    ids never repeat, where max(batch_id) + 1 would hand both the same id."""
+    try:
+        con.execute("UPDATE id_counters SET last_value = last_value + 1 WHERE name = 'batch_id'")
+        row = con.execute("SELECT last_value FROM id_counters WHERE name = 'batch_id'").fetchone()
+    except duckdb.CatalogException:
+        row = None
+    if row is None:  # a store from before migration 5 that nobody has migrated yet
+        raise StoreError("数据库结构需要升级：请先运行 fupin init（会执行迁移，不改动已有数据）")
+    return int(row[0])
+
+
+def _take_write_turn(con: duckdb.DuckDBPyConnection) -> None:
+    """Serialise a write that needs no new id (a rollback) with every batch commit: same counter row."""
+    con.execute("UPDATE id_counters SET last_value = last_value WHERE name = 'batch_id'")
+
+
+def _rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
+    # A failed COMMIT may already have ended the transaction; keep the original error, not this one.
+    with contextlib.suppress(duckdb.Error):
+        con.execute("ROLLBACK")
 
 
 def classify(con: duckdb.DuckDBPyConnection, ds: Dataset, rows: pl.DataFrame) -> pl.DataFrame:
@@ -120,20 +144,23 @@ def commit_rows(
     """Write `rows` (catalog column names) as one atomic batch.
 
     Rows identical to their current version are counted as unchanged and stored nowhere, so the
-    same file committed twice creates no new version and no batch.
+    same file committed twice creates no new version and no batch. A write conflict with another
+    process is retried (fupin_core.retry).
     """
     ds = dataset(dataset_key)
     incoming = _prepare(ds, rows)
-    with WRITE_LOCK:
+
+    def attempt() -> CommitResult:
         con.execute("BEGIN TRANSACTION")
         try:
+            claimed_id = _claim_batch_id(con)
             con.register("incoming", incoming.to_arrow())
             con.execute(f"CREATE OR REPLACE TEMP TABLE classified AS {_classify_sql(ds)}")
             counts = dict(con.execute("SELECT change, count(*) FROM classified GROUP BY change").fetchall())
             n_new, n_upd, n_same = counts.get("new", 0), counts.get("updated", 0), counts.get("unchanged", 0)
             batch_id = None
             if n_new + n_upd:
-                batch_id = _next_batch_id(con)
+                batch_id = claimed_id
                 cols = _quoted(ds.column_names)
                 con.execute(
                     f"""INSERT INTO "{ds.history_table}" ({cols}, batch_id, source_row)
@@ -159,14 +186,19 @@ def commit_rows(
                 if file_bytes is not None and sha256:
                     _store_file(con, sha256, file_name or "", file_bytes)
                 refresh_current(con, ds, batch_id)
-            con.execute("DROP TABLE IF EXISTS classified")
-            con.execute("COMMIT")
+                con.execute("DROP TABLE IF EXISTS classified")
+                con.execute("COMMIT")
+            else:
+                con.execute("ROLLBACK")  # nothing to store: gives the claimed id back too
         except Exception:
-            con.execute("ROLLBACK")
+            _rollback_quietly(con)
             raise
         finally:
             con.unregister("incoming")
-    return CommitResult(batch_id, n_new, n_upd, n_same)
+        return CommitResult(batch_id, n_new, n_upd, n_same)
+
+    with WRITE_LOCK:
+        return run_with_retry(attempt)
 
 
 def _store_file(con: duckdb.DuckDBPyConnection, sha256: str, file_name: str, content: bytes) -> None:
@@ -180,15 +212,17 @@ def _store_file(con: duckdb.DuckDBPyConnection, sha256: str, file_name: str, con
 
 def rollback_batch(con: duckdb.DuckDBPyConnection, batch_id: int, *, user: str) -> None:
     """Mark a batch rolled back; the earlier version of every key it touched becomes current again."""
-    with WRITE_LOCK:
-        row = con.execute("SELECT dataset, status FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
-        if row is None:
-            raise StoreError(f"没有编号为 {batch_id} 的批次")
-        if row[1] != "committed":
-            raise StoreError(f"批次 {batch_id} 已经回滚过，无需再次回滚")
-        ds = dataset(row[0])
+
+    def attempt() -> None:
         con.execute("BEGIN TRANSACTION")
         try:
+            _take_write_turn(con)
+            row = con.execute("SELECT dataset, status FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
+            if row is None:
+                raise StoreError(f"没有编号为 {batch_id} 的批次")
+            if row[1] != "committed":
+                raise StoreError(f"批次 {batch_id} 已经回滚过，无需再次回滚")
+            ds = dataset(row[0])
             con.execute(
                 "UPDATE batches SET status = 'rolled_back', rolled_back_at = current_timestamp, rolled_back_by = ? WHERE batch_id = ?",
                 [user, batch_id],
@@ -196,8 +230,11 @@ def rollback_batch(con: duckdb.DuckDBPyConnection, batch_id: int, *, user: str) 
             refresh_current(con, ds, batch_id)
             con.execute("COMMIT")
         except Exception:
-            con.execute("ROLLBACK")
+            _rollback_quietly(con)
             raise
+
+    with WRITE_LOCK:
+        run_with_retry(attempt)
 
 
 def list_batches(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

@@ -73,3 +73,23 @@ def test_original_file_kept_once(fresh_con):
     store.commit_rows(fresh_con, "townships", rows, user="a", file_name="t.xlsx", sha256="abc", file_bytes=b"xyz")
     assert fresh_con.execute("SELECT count(*), any_value(content) FROM stored_files").fetchone() == (1, b"xyz")
     assert store.list_batches(fresh_con)["sha256"].to_list() == ["abc", "abc"]
+
+
+def test_batch_ids_come_from_the_counter_row_without_gaps(tiny_con):
+    last = tiny_con.execute("SELECT max(batch_id) FROM batches").fetchone()[0]
+    assert tiny_con.execute("SELECT last_value FROM id_counters WHERE name = 'batch_id'").fetchone()[0] == last
+    unchanged = store.commit_rows(tiny_con, "townships", tiny_data.frame("townships"), user="a")
+    assert unchanged.batch_id is None  # nothing stored: the claimed id went back with the rollback
+    renamed = tiny_data.frame("townships").with_columns(pl.Series("township_name", ["改名", "夜村镇"]))
+    result = store.commit_rows(tiny_con, "townships", renamed, user="a")
+    assert result.batch_id == last + 1
+    store.rollback_batch(tiny_con, result.batch_id, user="a")
+    again = store.commit_rows(tiny_con, "townships", renamed, user="a")
+    assert again.batch_id == last + 2  # a rolled-back batch keeps its id; ids are never reused
+
+
+def test_a_store_without_the_counter_asks_for_fupin_init(fresh_con):
+    fresh_con.execute("DROP TABLE id_counters")
+    with pytest.raises(store.StoreError, match="fupin init"):
+        store.commit_rows(fresh_con, "townships", _townships([("611002001", "一")]), user="a")
+    assert fresh_con.execute("SELECT count(*) FROM batches").fetchone()[0] == 0
