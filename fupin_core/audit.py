@@ -3,13 +3,17 @@ so a full ID number never reaches the log."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import duckdb
 import polars as pl
 
+from fupin_core import retry
 from fupin_core.privacy import mask_text
 from fupin_core.store import WRITE_LOCK
+
+COUNTER = "audit_entry"  # its row in id_counters
 
 ACTION_LABELS = {
     "login_success": "登录成功",
@@ -35,12 +39,24 @@ def record(
     """Append one entry. `action` is a key of ACTION_LABELS."""
     if action not in ACTION_LABELS:
         raise KeyError(f"未知的审计操作：{action}")
+    values = [now or dt.datetime.now(), mask_text(user), action, mask_text(target or ""), mask_text(detail or "")]
     with WRITE_LOCK:
-        entry_id = con.execute("SELECT coalesce(max(entry_id), 0) + 1 FROM audit_log").fetchone()[0]
-        con.execute(
-            "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?)",
-            [entry_id, now or dt.datetime.now(), mask_text(user), action, mask_text(target or ""), mask_text(detail or "")],
-        )
+        retry.run_with_retry(lambda: _append(con, values))
+
+
+def _append(con: duckdb.DuckDBPyConnection, values: list) -> None:
+    """One transaction: take the next id from the counter row (migration 6), then insert. Replicas
+    writing at once conflict on that row and one retries, so ids never repeat (max + 1 would)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("UPDATE id_counters SET last_value = last_value + 1 WHERE name = ?", [COUNTER])
+        entry_id = con.execute("SELECT last_value FROM id_counters WHERE name = ?", [COUNTER]).fetchone()[0]
+        con.execute("INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?)", [entry_id, *values])
+        con.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        raise
 
 
 def entries(

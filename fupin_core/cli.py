@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from fupin_core import access, backup, db, schema, user_cli
+from fupin_core import access, backup, db, schema, session_tokens, user_cli
 from fupin_core.formatting import KPI_LABELS, format_kpi
 from fupin_core.ingest import cli_commands as ingest_cli
 from fupin_core.metrics import Scope
@@ -39,6 +39,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     con = db.connect(args.db)
     try:
         applied = schema.migrate(con)
+        # The login-token signing secret, made here once rather than by whichever replica starts first.
+        session_tokens.server_secret(con)
         if args.sample:
             has_rows = con.execute("SELECT count(*) FROM batches").fetchone()[0]
             if has_rows:

@@ -139,12 +139,18 @@ def _m005_id_counters(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("INSERT INTO id_counters SELECT 'batch_id', coalesce(max(batch_id), 0) FROM batches")
 
 
+def _m006_audit_counter(con: duckdb.DuckDBPyConnection) -> None:
+    """The audit entry id counter row (fupin_core.audit), for the same reason as migration 5."""
+    con.execute("INSERT INTO id_counters SELECT 'audit_entry', coalesce(max(entry_id), 0) FROM audit_log")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core_tables", _m001_core),
     Migration(2, "dataset_tables", _m002_datasets),
     Migration(3, "accounts_locks_audit", _m003_accounts),
     Migration(4, "ingest_header_mappings", _m004_header_mappings),
     Migration(5, "batch_id_counter", _m005_id_counters),
+    Migration(6, "audit_entry_counter", _m006_audit_counter),
 )
 
 

@@ -31,7 +31,7 @@ def read_password(stdin=None) -> str:
 
 def _open(url: str | None):
     if not db.exists(url):
-        raise ValueError(f"数据库 {db.resolve_url(url).target} 不存在，请先运行 fupin init --sample 或 fupin init")
+        raise ValueError(f"数据库 {db.resolve_url(url).display} 不存在，请先运行 fupin init --sample 或 fupin init")
     con = db.connect(url)
     schema.migrate(con)  # a database from before the accounts migration gets its tables
     return con

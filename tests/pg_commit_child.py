@@ -13,7 +13,7 @@ import time
 
 import polars as pl
 
-from fupin_core import db, retry, store
+from fupin_core import audit, db, retry, store
 from tests import tiny_data
 
 
@@ -40,10 +40,10 @@ def main(url: str, worker: int, batches: int, rows: int, start_at: float) -> Non
     frames = [linkage_rows(worker, b, rows) for b in range(batches)]
     time.sleep(max(0.0, start_at - time.time()))
     started = time.time()
-    ids = [
-        store.commit_rows(con, "linkages", frame, user=f"worker{worker}", file_name=f"w{worker}_{b}.xlsx").batch_id
-        for b, frame in enumerate(frames)
-    ]
+    ids = []
+    for b, frame in enumerate(frames):
+        ids.append(store.commit_rows(con, "linkages", frame, user=f"worker{worker}", file_name=f"w{worker}_{b}.xlsx").batch_id)
+        audit.record(con, f"worker{worker}", "commit", f"批次 {ids[-1]}")  # audit ids must not repeat either
     ended = time.time()
     con.close()
     print(json.dumps({"batch_ids": ids, "retries": retries, "started": started, "ended": ended}))

@@ -98,3 +98,20 @@ def test_database_held_by_app_is_reported(db):
         assert "正被另一个程序" in result.stderr
     finally:
         holder.close()
+
+
+def test_init_creates_the_login_signing_secret_once(tmp_path):
+    path = tmp_path / "empty.duckdb"
+    fupin("init", "--db", str(path))
+
+    def secret():
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            return con.execute("SELECT value FROM settings WHERE key = 'session_secret'").fetchone()[0]
+        finally:
+            con.close()
+
+    first = secret()
+    assert len(first) == 64
+    fupin("init", "--db", str(path))  # a second init (an upgrade) keeps it: logins stay valid
+    assert secret() == first

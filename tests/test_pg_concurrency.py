@@ -56,7 +56,11 @@ def test_two_processes_commit_at_once(pg_server):
             assert all(per_batch[i] == ROWS for i in ids)
             income = con.execute("SELECT sum(income_yuan) FROM linkages").fetchone()[0]
             assert float(income) == float(before_income) + 2 * BATCHES * ROWS  # 1 元 per new row
-            assert con.execute("SELECT last_value FROM id_counters").fetchone()[0] == max(batches["batch_id"])
+            assert con.execute("SELECT last_value FROM id_counters WHERE name = 'batch_id'").fetchone()[0] == max(batches["batch_id"])
+            entries = con.execute("SELECT entry_id, target FROM audit_log WHERE user_name LIKE 'worker%'").fetchall()
+            assert sorted(target for _, target in entries) == sorted(f"批次 {i}" for i in ids)
+            all_ids = [row[0] for row in con.execute("SELECT entry_id FROM audit_log").fetchall()]
+            assert len(set(all_ids)) == len(all_ids)
         finally:
             con.close()
         print(f"retried write conflicts: {[r['retries'] for r in reports]}")

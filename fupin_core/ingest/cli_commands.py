@@ -30,7 +30,7 @@ def _fail(message: str) -> int:
 def connect_waiting(url: str | None, wait: float | None = None):
     """Open the store for writing; while another process holds the file, retry for `wait` seconds."""
     if not db.exists(url):
-        raise FileNotFoundError(f"数据库 {db.resolve_url(url).target} 不存在，请先运行 fupin init --sample 或 fupin init")
+        raise FileNotFoundError(f"数据库 {db.resolve_url(url).display} 不存在，请先运行 fupin init --sample 或 fupin init")
     deadline = time.monotonic() + (BUSY_WAIT_SECONDS if wait is None else wait)
     while True:
         try:
