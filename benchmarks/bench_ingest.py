@@ -24,7 +24,7 @@ import xlsxwriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fupin_core import sample  # noqa: E402
+from fupin_core import sample, schema  # noqa: E402
 from fupin_core.catalog import dataset  # noqa: E402
 from fupin_core.ingest import pipeline  # noqa: E402
 
@@ -34,9 +34,14 @@ LINKAGES = dataset("linkages")
 
 def base_db() -> Path:
     path = OUT / "ingest_base_x1.duckdb"
-    if not path.exists():
-        con = duckdb.connect(str(path))
-        sample.load_sample(con, scale=1)
+    cached = path.exists()
+    con = duckdb.connect(str(path))
+    try:
+        if cached:
+            schema.migrate(con)  # it may have been built by an older version of the code
+        else:
+            sample.load_sample(con, scale=1)
+    finally:
         con.close()
     return path
 

@@ -93,3 +93,23 @@ def test_a_store_without_the_counter_asks_for_fupin_init(fresh_con):
     with pytest.raises(store.StoreError, match="fupin init"):
         store.commit_rows(fresh_con, "townships", _townships([("611002001", "一")]), user="a")
     assert fresh_con.execute("SELECT count(*) FROM batches").fetchone()[0] == 0
+
+
+def _current(con) -> list[tuple]:
+    return sorted(con.execute("SELECT township_code, township_name, batch_id FROM townships").fetchall())
+
+
+def test_commit_writes_what_refresh_current_would_derive(fresh_con):
+    """Commits put their rows into the current table directly; that must equal deriving the newest
+    committed version of every key from the history (what rollbacks do)."""
+    con = fresh_con
+    store.commit_rows(con, "townships", _townships([("611002001", "城关街道"), ("611002101", "夜村镇")]), user="a")
+    rolled = store.commit_rows(con, "townships", _townships([("611002101", "夜村")]), user="a")
+    store.rollback_batch(con, rolled.batch_id, user="a")
+    last = store.commit_rows(con, "townships", _townships([("611002001", "城关"), ("611002101", "夜村镇"), ("611002104", "沙河子镇")]), user="b")
+    assert (last.rows_new, last.rows_updated, last.rows_unchanged) == (1, 1, 1)
+    written = _current(con)
+    store.refresh_current(con, catalog.BY_KEY["townships"], last.batch_id)
+    store.refresh_current(con, catalog.BY_KEY["townships"], rolled.batch_id)
+    assert _current(con) == written
+    assert written == [("611002001", "城关", last.batch_id), ("611002101", "夜村镇", 1), ("611002104", "沙河子镇", last.batch_id)]
