@@ -37,10 +37,20 @@ def gate() -> Actor:
     return actor
 
 
+def _leave_pages_directory_mode() -> None:
+    """A fresh server's very first request that names a page (a bookmark after a restart) runs that
+    page file alone, in Streamlit's old pages/-folder mode: no login gate, a menu of file names.
+    Switch that mode off and run again, so app.py serves the same address through st.navigation."""
+    from streamlit.runtime.pages_manager import PagesManager  # the flag st.navigation itself clears
+
+    if PagesManager.uses_pages_directory and not nav.navigation_built():
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def actor() -> Actor | None:
-    """The acting user of this run (set by gate). A page run without app.py (Streamlit runs a page
-    file directly for the very first request of a fresh server when the URL names that page) checks
-    the session token itself."""
+    """The acting user of this run (set by gate); every page asks for it first."""
+    _leave_pages_directory_mode()
     if ACTOR not in st.session_state:
         with data.cursor() as cur:
             current = _session_actor(cur)
@@ -111,7 +121,7 @@ def _show(page_fn, title: str, url_path: str) -> None:
     the pages/ directory to a stranger."""
     form = st.Page(page_fn, title=title, url_path=url_path, default=True)
     known = [st.Page(spec.path, title=spec.title, url_path=spec.url_path) for spec in nav.PAGE_SPECS]
-    st.navigation([form, *known], position="hidden")
+    nav.hidden_navigation([form, *known])
     page_fn()
     st.stop()
 

@@ -53,6 +53,22 @@ def pages_for(role: str) -> list[PageSpec]:
     return [spec for spec in PAGE_SPECS if ROLE_ORDER[role] >= ROLE_ORDER[spec.min_role]]
 
 
+_built_in_this_process = False
+
+
+def navigation_built() -> bool:
+    """Whether app.py has built a navigation in this server process (Streamlit then serves every
+    address through it; before that, a page address runs the page file alone)."""
+    return _built_in_this_process
+
+
+def hidden_navigation(pages: list):
+    """st.navigation without a menu (the login gate)."""
+    global _built_in_this_process
+    _built_in_this_process = True
+    return st.navigation(pages, position="hidden")
+
+
 def _refusal(spec: PageSpec):
     def refuse() -> None:
         st.error(f"您没有权限打开“{spec.title}”页面，如有需要请联系管理员。")
@@ -67,6 +83,8 @@ def navigation(role: str):
     The other pages' addresses stay known but hidden and only show a refusal in Chinese, so a typed or
     bookmarked address of a forbidden page neither opens it nor gets Streamlit's English "Page not found".
     """
+    global _built_in_this_process
+    _built_in_this_process = True
     allowed = pages_for(role)
     sections: dict[str, list] = {}
     for spec in PAGE_SPECS:

@@ -44,17 +44,30 @@ def column_formats(frame: pl.DataFrame) -> dict:
     return formats
 
 
-def csv_payload(frame: pl.DataFrame) -> bytes:
-    """The bytes of a CSV download as the acting user may have them."""
-    return csv_bytes(access.present(auth_ui.actor(), frame))
+def csv_payload(frame: pl.DataFrame, actor=None) -> bytes:
+    """The bytes of a CSV download as the acting user (default: this session's) may have them."""
+    return csv_bytes(access.present(actor or auth_ui.actor(), frame))
 
 
 def csv_download(frame: pl.DataFrame, label: str, file_name: str, key: str, scope: Scope | None = None) -> None:
     """CSV in UTF-8 with BOM so that Chinese Excel/WPS open it correctly, formula-like cells neutralised;
     ID numbers masked unless the role may see them; each download is checked and written to the audit log."""
-    payload = csv_payload(frame)
-    download = auth_ui.audited(lambda: payload, file_name, scope)
+    # Built only when clicked: a province's 未覆盖户 list is a million rows, too many for every rerun.
+    current = auth_ui.actor()
+    download = auth_ui.audited(lambda: csv_payload(frame, current), file_name, scope)
     st.download_button(label, download, file_name=file_name, mime="text/csv", key=key, on_click="ignore")
+
+
+def csv_download_of(fn, args: tuple, label: str, file_name: str, key: str, scope: Scope | None = None) -> None:
+    """Like csv_download, for a list too long to compute on every run: `fn(cursor, *args)` runs only
+    when the button is clicked (e.g. a province's million 未覆盖户)."""
+    current = auth_ui.actor()
+
+    def rows() -> bytes:
+        with data.cursor() as cur:
+            return csv_payload(fn(cur, *args), current)
+
+    st.download_button(label, auth_ui.audited(rows, file_name, scope), file_name=file_name, mime="text/csv", key=key, on_click="ignore")
 
 
 def provenance(dataset_keys: tuple[str, ...], scope: Scope, *, key: str) -> None:

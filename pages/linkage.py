@@ -7,7 +7,7 @@ from fupin_core.charts import linkage as charts
 from fupin_core.charts.overview import township_bar_chart
 from fupin_core.formatting import number
 from fupin_core.metrics import linkage as m
-from fupin_core.metrics.overview import coverage_gap
+from fupin_core.metrics.overview import coverage_gap, overview_kpis
 from fupin_ui import data, filters, widgets
 
 LINKED_SOURCES = ("linkages", "households", "projects")
@@ -50,16 +50,17 @@ with left:
     widgets.chart(charts.income_vs_line_chart(data.call(m.income_by_township, scope)))
 with right:
     widgets.chart(charts.income_band_chart(data.call(m.income_bands, scope)))
-below = data.call(m.below_poverty_line, scope)
-with st.expander(f"人均联结收益仍低于贫困线的带动增收户（{below.height:,}户）"):
-    widgets.table(below.head(500), height=300, key="below_table")
-    if below.height > 500:
-        st.caption(f"表中显示前500户，共{below.height:,}户，请下载完整名单。")
-    widgets.csv_download(below, "下载名单（CSV）", f"{place}{scope.year}年人均联结收益低于贫困线户.csv", key="below_csv", scope=scope)
+below_count = s["below_line_households"]
+with st.expander(f"人均联结收益仍低于贫困线的带动增收户（{below_count:,}户）"):
+    widgets.table(data.call(m.below_poverty_line, scope, limit=500), height=300, key="below_table")
+    if below_count > 500:
+        st.caption(f"表中显示前500户，共{below_count:,}户，请下载完整名单。")
+    below_file = f"{place}{scope.year}年人均联结收益低于贫困线户.csv"
+    widgets.csv_download_of(m.below_poverty_line, (scope,), "下载名单（CSV）", below_file, key="below_csv", scope=scope)
     widgets.provenance(LINKED_SOURCES, scope, key="below_src")
 
-gap = data.call(coverage_gap, scope)
-st.subheader(f"产业未覆盖户（{gap.height:,}户）")
+gap_count = data.call(overview_kpis, scope)["uncovered_households"]
+st.subheader(f"产业未覆盖户（{gap_count:,}户）")
 st.caption("年初尚未脱贫、本年度没有任何产业收益的建档立卡户，即距产业全覆盖的差距。")
 left, right = st.columns(2)
 with left:
@@ -68,7 +69,9 @@ with right:
     by_village = data.call(m.gap_by_village, scope)
     st.markdown(f"**各村未覆盖户数**（{by_village.height}个村）")
     widgets.table(by_village, height=380, key="gap_village_table")
-widgets.csv_download(gap, "下载未覆盖户名单（CSV）", f"{place}{scope.year}年产业未覆盖户.csv", key="gap_csv", scope=scope)
+widgets.csv_download_of(
+    coverage_gap, (scope,), "下载未覆盖户名单（CSV）", f"{place}{scope.year}年产业未覆盖户.csv", key="gap_csv", scope=scope
+)
 widgets.provenance(("households", "villages", "linkages"), scope, key="gap_src")
 
 st.subheader("贫困户查询")

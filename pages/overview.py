@@ -49,8 +49,9 @@ with right:
 
 st.subheader(f"产业未覆盖户（{kpis['uncovered_households']:,}户）")
 st.caption("年初尚未脱贫、本年度没有任何产业收益的建档立卡户，即距产业全覆盖的差距。")
-gap = data.call(coverage_gap, scope)
-widgets.table(gap.head(500), height=300, key="gap_table")
-if gap.height > 500:
-    st.caption(f"表中显示前500户，共{gap.height:,}户，请下载完整名单。")
-widgets.csv_download(gap, "下载未覆盖户名单（CSV）", f"{place}{scope.year}年产业未覆盖户.csv", key="gap_csv", scope=scope)
+widgets.table(data.call(coverage_gap, scope, limit=500), height=300, key="gap_table")
+if kpis["uncovered_households"] > 500:
+    st.caption(f"表中显示前500户，共{kpis['uncovered_households']:,}户，请下载完整名单。")
+widgets.csv_download_of(
+    coverage_gap, (scope,), "下载未覆盖户名单（CSV）", f"{place}{scope.year}年产业未覆盖户.csv", key="gap_csv", scope=scope
+)

@@ -166,8 +166,9 @@ def income_bands(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     )
 
 
-def below_poverty_line(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """Linked households of Y whose linked income per person is still below the year's poverty line."""
+def below_poverty_line(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int | None = None) -> pl.DataFrame:
+    """Linked households of Y whose linked income per person is still below the year's poverty line
+    (the first `limit` of them, when given: a page shows a preview, the download has them all)."""
     cond, params = scope.where("v.township_code", "h.village_code")
     line = poverty_line(scope.year)
     return con.execute(
@@ -177,8 +178,9 @@ def below_poverty_line(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataF
                    round(? - per_person, 2) AS "差距(元)"
             FROM ({_households_income_sql(cond)}) AS linked
             WHERE per_person < ?
-            ORDER BY township_code, village_code, household_id""",
-        [line, line, scope.year, *params, line],
+            ORDER BY township_code, village_code, household_id
+            {"LIMIT ?" if limit else ""}""",
+        [line, line, scope.year, *params, line, *([limit] if limit else [])],
     ).pl()
 
 

@@ -59,3 +59,19 @@ def test_bookmark_login_logout_and_viewer_rights(fresh_app, open_journey):
     expect(page.get_by_test_id("stFileUploader")).to_have_count(0)
     titles_now = [t.strip() for t in page.get_by_test_id("stSidebarNav").locator("a").all_inner_texts()]
     assert titles_now == titles
+
+
+@pytest.mark.browser
+def test_a_page_address_as_the_first_request_of_a_fresh_server(fresh_app, browser, request):
+    """After a restart, the first visitor may come from a bookmark: the app's gate and menu still apply."""
+    from tests.browser.journey import Journey
+
+    journey = Journey(browser, fresh_app, request.node.name)
+    try:
+        journey.page.goto(f"{fresh_app.url}upload", wait_until="domcontentloaded")
+        journey.step("first-request-names-a-page")
+        expect(journey.page.get_by_test_id("stMain")).to_contain_text("这是第一次启动")
+        expect(journey.page.get_by_test_id("stSidebarNav")).to_have_count(0)
+        journey.guard.check()
+    finally:
+        journey.close()

@@ -1,0 +1,99 @@
+"""Benchmark: how long each page takes to open, as Streamlit runs it (AppTest: the page script, every
+fupin_core call, chart building), at sample scale 1 and 100 (≈ a province), for the whole area and
+for one 镇办. "cold" is the first open after start (no cached figures), "warm" a re-run with the
+figures cached; the ratio is scale 100 ÷ scale 1 of the cold time.
+
+    .venv/bin/python benchmarks/bench_pages.py [--scales 1 100] [--runs 3]
+
+Uses the databases of benchmarks/bench.py (benchmarks/out/sample_x{scale}.duckdb), on a copy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.bench import OUT, build  # noqa: E402
+from fupin_core import auth, schema  # noqa: E402
+from fupin_ui import data  # noqa: E402
+from fupin_ui.nav import PAGE_SPECS  # noqa: E402
+
+PASSWORD = "Bench-Pages-2017"
+BROWSE_PAGES = [spec for spec in PAGE_SPECS if spec.section in ("浏览", "导出")]
+
+
+def prepared_copy(scale: int) -> tuple[Path, str, str]:
+    """A copy of the scale-`scale` sample with an administrator; (path, token, one 镇办 code)."""
+    source = build(scale, rebuild=False)
+    path = OUT / f"pages_x{scale}.duckdb"
+    shutil.copy(source, path)
+    con = duckdb.connect(str(path))
+    try:
+        schema.migrate(con)
+        user = auth.get_user(con, "bench") or auth.create_user(con, "bench", PASSWORD, "admin", None)
+        token = auth.issue_session(con, user)
+        township = con.execute("SELECT min(township_code) FROM townships WHERE township_name = '牧护关镇'").fetchone()[0]
+    finally:
+        con.close()
+    return path, token, township
+
+
+def open_time(page: str, token: str, township: str | None) -> tuple[float, float]:
+    """(cold, warm) seconds to run `page` in a fresh app session."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    at.query_params["t"] = token
+    at.session_state["filter_year"] = 2017
+    at.session_state["filter_township"] = township
+    at.run()  # logs in and opens 总览
+    data.invalidate()  # forget every cached figure: the page below computes all of its own
+    started = time.perf_counter()
+    at.switch_page(page).run()
+    cold = time.perf_counter() - started
+    if at.exception:
+        raise RuntimeError(f"{page}: {at.exception}")
+    started = time.perf_counter()
+    at.run()
+    return cold, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 100])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pages", nargs="+", help="page titles (default: every 浏览 page and 导出)")
+    args = parser.parse_args()
+    pages = [spec for spec in BROWSE_PAGES if not args.pages or spec.title in args.pages]
+    results: dict[tuple[str, str, int], tuple[float, float]] = {}
+    for scale in args.scales:
+        path, token, township = prepared_copy(scale)
+        os.environ["FUPIN_DB"] = str(path)
+        for spec in pages:
+            for place, code in (("全区", None), ("牧护关镇", township)):
+                runs = [open_time(spec.path, token, code) for _ in range(args.runs)]
+                results[(spec.title, place, scale)] = (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs))
+    print("| page | area | " + " | ".join(f"scale {s} cold / warm" for s in args.scales) + " | ratio (cold) |")
+    print("|---|---|" + "---:|" * (len(args.scales) + 1))
+    for spec in pages:
+        for place in ("全区", "牧护关镇"):
+            cells = [results[(spec.title, place, s)] for s in args.scales]
+            ratio = cells[-1][0] / cells[0][0] if len(cells) > 1 else 1.0
+            print(
+                f"| {spec.title} | {place} | "
+                + " | ".join(f"{cold:.2f} s / {warm:.2f} s" for cold, warm in cells)
+                + f" | {ratio:.1f}× |"
+            )
+
+
+if __name__ == "__main__":
+    main()
