@@ -170,3 +170,10 @@ def test_sample_welfare_posts_are_the_seed_figures(sample_con):
         "保洁员": 750,
         "公益性岗位": 718,
     }
+
+
+def test_below_poverty_line_preview_is_the_head_of_the_full_list(sample_con):
+    scope = Scope.of(2017)
+    full = m.below_poverty_line(sample_con, scope)
+    assert full.height > 500
+    assert m.below_poverty_line(sample_con, scope, limit=500).equals(full.head(500))
