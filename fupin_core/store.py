@@ -27,6 +27,16 @@ class StoreError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class KnownChanges:
+    """A dry run's labels (source_row, change) and the data_version they were computed at: a commit
+    reuses them instead of comparing every row with the current table again, if nothing was
+    committed or rolled back since (a million-row file saves most of a second)."""
+
+    changes: pl.DataFrame
+    version: tuple
+
+
+@dataclass(frozen=True)
 class CommitResult:
     batch_id: int | None
     rows_new: int
@@ -42,11 +52,15 @@ def _key_match(ds: Dataset, left: str, right: str) -> str:
     return " AND ".join(f'{left}."{k}" = {right}."{k}"' for k in ds.natural_key)
 
 
+def _typed(ds: Dataset) -> str:
+    return ", ".join(f'CAST(r."{c.name}" AS {c.sql_type}) AS "{c.name}"' for c in ds.columns)
+
+
 def _classify_sql(ds: Dataset) -> str:
     """Label each incoming row new / updated / unchanged against the current table."""
     same = " AND ".join(f'i."{c}" IS NOT DISTINCT FROM c."{c}"' for c in ds.column_names)
     first_key = ds.natural_key[0]
-    typed = ", ".join(f'CAST(r."{c.name}" AS {c.sql_type}) AS "{c.name}"' for c in ds.columns)
+    typed = _typed(ds)
     return f"""
         WITH i AS (SELECT {typed}, r.source_row FROM incoming AS r)
         SELECT i.*,
@@ -111,11 +125,11 @@ def _apply_to_current(con: duckdb.DuckDBPyConnection, ds: Dataset, batch_id: int
     versions of their keys — what refresh_current would derive, without the window over the history
     (which a million new keys made half of the commit's time). Updated keys lose their old row first."""
     if has_updates:
-        updated = f'(SELECT {_quoted(ds.natural_key)} FROM classified WHERE change = \'updated\')'
+        updated = f"(SELECT {_quoted(ds.natural_key)} FROM classified WHERE change = 'updated')"
         con.execute(f'DELETE FROM "{ds.table}" AS c USING {updated} AS t WHERE {_key_match(ds, "c", "t")}')
     cols = _quoted(ds.column_names)
     con.execute(
-        f'INSERT INTO "{ds.table}" ({cols}, batch_id) SELECT {cols}, ? FROM classified WHERE change <> \'unchanged\'',
+        f"INSERT INTO \"{ds.table}\" ({cols}, batch_id) SELECT {cols}, ? FROM classified WHERE change <> 'unchanged'",
         [batch_id],
     )
 
@@ -154,6 +168,7 @@ def commit_rows(
     rows_read: int | None = None,
     rows_rejected: int = 0,
     file_bytes: bytes | None = None,
+    known: KnownChanges | None = None,
 ) -> CommitResult:
     """Write `rows` (catalog column names) as one atomic batch.
 
@@ -163,13 +178,18 @@ def commit_rows(
     """
     ds = dataset(dataset_key)
     incoming = _prepare(ds, rows)
+    labelled = _labelled(incoming, known)
 
     def attempt() -> CommitResult:
         con.execute("BEGIN TRANSACTION")
         try:
             claimed_id = _claim_batch_id(con)
-            con.register("incoming", incoming.to_arrow())
-            con.execute(f"CREATE OR REPLACE TEMP TABLE classified AS {_classify_sql(ds)}")
+            if labelled is not None and data_version(con) == known.version:
+                con.register("incoming", labelled.to_arrow())
+                con.execute(f"CREATE OR REPLACE TEMP TABLE classified AS SELECT {_typed(ds)}, r.source_row, r.change FROM incoming AS r")
+            else:
+                con.register("incoming", incoming.to_arrow())
+                con.execute(f"CREATE OR REPLACE TEMP TABLE classified AS {_classify_sql(ds)}")
             counts = dict(con.execute("SELECT change, count(*) FROM classified GROUP BY change").fetchall())
             n_new, n_upd, n_same = counts.get("new", 0), counts.get("updated", 0), counts.get("unchanged", 0)
             batch_id = None
@@ -213,6 +233,14 @@ def commit_rows(
 
     with WRITE_LOCK:
         return run_with_retry(attempt)
+
+
+def _labelled(incoming: pl.DataFrame, known: KnownChanges | None) -> pl.DataFrame | None:
+    """`incoming` with the dry run's change labels, or None when they do not cover exactly its rows."""
+    if known is None or known.changes.height != incoming.height:
+        return None
+    labelled = incoming.join(known.changes.select(pl.col("source_row").cast(pl.Int64), "change"), on="source_row", how="left")
+    return None if labelled.get_column("change").null_count() else labelled
 
 
 def _store_file(con: duckdb.DuckDBPyConnection, sha256: str, file_name: str, content: bytes) -> None:

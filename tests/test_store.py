@@ -113,3 +113,34 @@ def test_commit_writes_what_refresh_current_would_derive(fresh_con):
     store.refresh_current(con, catalog.BY_KEY["townships"], rolled.batch_id)
     assert _current(con) == written
     assert written == [("611002001", "城关", last.batch_id), ("611002101", "夜村镇", 1), ("611002104", "沙河子镇", last.batch_id)]
+
+
+def _labels(frame: pl.DataFrame, change: str) -> pl.DataFrame:
+    return pl.DataFrame({"source_row": list(range(1, frame.height + 1)), "change": [change] * frame.height})
+
+
+def test_commit_reuses_the_dry_run_labels_while_nothing_changed(fresh_con):
+    con = fresh_con
+    rows = _townships([("611002001", "城关街道"), ("611002101", "夜村镇")])
+    # Labels that are plainly wrong ("unchanged" for new keys) show that they were used, not recomputed.
+    known = store.KnownChanges(_labels(rows, "unchanged"), store.data_version(con))
+    result = store.commit_rows(con, "townships", rows, user="a", known=known)
+    assert (result.batch_id, result.rows_unchanged) == (None, 2)
+    assert con.execute("SELECT count(*) FROM townships").fetchone()[0] == 0
+
+
+def test_commit_recomputes_the_labels_after_another_commit(fresh_con):
+    con = fresh_con
+    rows = _townships([("611002001", "城关街道"), ("611002101", "夜村镇")])
+    known = store.KnownChanges(_labels(rows, "new"), store.data_version(con))
+    store.commit_rows(con, "townships", _townships([("611002001", "城关街道")]), user="b")  # in between
+    result = store.commit_rows(con, "townships", rows, user="a", known=known)
+    assert (result.rows_new, result.rows_unchanged) == (1, 1)
+    assert con.execute("SELECT count(*) FROM townships_history").fetchone()[0] == 2
+
+
+def test_labels_for_other_rows_are_not_used(fresh_con):
+    con = fresh_con
+    rows = _townships([("611002001", "城关街道"), ("611002101", "夜村镇")])
+    known = store.KnownChanges(_labels(rows.head(1), "unchanged"), store.data_version(con))
+    assert store.commit_rows(con, "townships", rows, user="a", known=known).rows_new == 2

@@ -52,6 +52,7 @@ class Preview:
     problems: pl.DataFrame  # row, cell, column, header, value, severity, message, suggestion, confirm
     changes: pl.DataFrame  # ROW, change (new / updated / unchanged) of the rows without errors
     skipped: dict[str, int] = field(default_factory=dict)
+    classified_at: tuple | None = None  # store.data_version when `changes` were computed
 
     @property
     def rows_read(self) -> int:
@@ -269,6 +270,7 @@ def prepare(
         valid = _fill_absent_from_current(con, ds, valid, absent)
         preview.rows = pl.concat([valid, rows.filter(pl.col(ROW).is_in(list(rejected)))]).sort(ROW) if rejected else valid
         if valid.height:
+            preview.classified_at = store.data_version(con)
             labelled = store.classify(con, ds, valid.rename({ROW: "source_row"}))
             preview.changes = labelled.select(pl.col("source_row").alias(ROW), "change")
     preview.problems = _with_headers(preview.problems, ds, mapping)
@@ -326,6 +328,7 @@ def commit(
         rows_read=preview.rows_read,
         rows_rejected=rejected,
         file_bytes=preview.content,
+        known=_known_changes(preview, rows),
     )
     written = result.rows_new + result.rows_updated
     if result.batch_id is None:
@@ -335,6 +338,14 @@ def commit(
         if rejected:
             message += f"，另有{rejected}行有错误未导入（见问题清单）"
     return CommitOutcome(True, result.batch_id, written, result.rows_new, result.rows_updated, result.rows_unchanged, rejected, message)
+
+
+def _known_changes(preview: Preview, rows: pl.DataFrame) -> store.KnownChanges | None:
+    """The dry run's labels of exactly the rows being committed (partial mode commits fewer)."""
+    if preview.classified_at is None:
+        return None
+    changes = preview.changes.filter(pl.col(ROW).is_in(rows.get_column("source_row").implode())).rename({ROW: "source_row"})
+    return store.KnownChanges(changes, preview.classified_at)
 
 
 def problem_records(frame: pl.DataFrame) -> list[dict]:
