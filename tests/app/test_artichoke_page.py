@@ -4,20 +4,17 @@ import pytest
 
 from fupin_core.formatting import money_wan, money_yuan, percent, smart_number
 from fupin_core.metrics import Scope, artichoke
+from tests.app.pages import open_page, table_with
 
 MUHUGUAN = "611002111"
 
 
 def _open(app, township=None):
-    app.session_state["filter_year"] = 2017
-    app.session_state["filter_township"] = township
-    app.switch_page("pages/artichoke.py").run()
-    assert not app.exception, app.exception
-    return app
+    return open_page(app, "pages/artichoke.py", township)
 
 
 def _table(at, column: str):
-    return next(d.value for d in at.dataframe if column in d.value.columns)
+    return table_with(at, column)
 
 
 @pytest.mark.parametrize("township", [None, MUHUGUAN])

@@ -6,22 +6,17 @@ import pytest
 from fupin_core.metrics import Scope
 from fupin_core.metrics import drilldown as d
 from fupin_core.privacy import mask_id_number
+from tests.app.pages import open_page, table_with
 
 PAGE = "pages/drilldown.py"
 
 
 def _open(at, township=None):
-    at.session_state["filter_year"] = 2017
-    at.session_state["filter_township"] = township
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(at, PAGE, township)
 
 
 def _table_with(at, column: str):
-    frames = [f.value for f in at.dataframe if column in f.value.columns]
-    assert frames, f"没有含“{column}”列的表"
-    return frames[0]
+    return table_with(at, column)
 
 
 @pytest.mark.parametrize("township", [None, "611002101"])

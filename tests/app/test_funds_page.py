@@ -6,20 +6,17 @@ import pytest
 from fupin_core.formatting import money_wan, percent
 from fupin_core.metrics import Scope, overview
 from fupin_core.metrics.funds import fund_summary, funds_by_project, funds_by_source, low_spending_projects
+from tests.app.pages import open_page, table_with
 
 INTEGRATED = "统筹整合涉农资金"
 
 
 def _open(app, township=None):
-    app.session_state["filter_year"] = 2017
-    app.session_state["filter_township"] = township
-    app.switch_page("pages/funds.py").run()
-    assert not app.exception, app.exception
-    return app
+    return open_page(app, "pages/funds.py", township)
 
 
 def _frame_with(at, column: str):
-    return next(d.value for d in at.dataframe if column in d.value.columns)
+    return table_with(at, column)
 
 
 @pytest.mark.parametrize(("township", "place"), [(None, "商州区"), ("611002111", "牧护关镇")])

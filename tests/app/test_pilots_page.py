@@ -6,18 +6,15 @@ import pytest
 from fupin_core.formatting import money_wan, money_yuan
 from fupin_core.metrics import Scope
 from fupin_core.metrics.pilots import linked_income_by_pilot, pilot_totals, pilot_villages
+from tests.app.pages import open_page, table_with
 
 
 def _open(app, township=None):
-    app.session_state["filter_year"] = 2017
-    app.session_state["filter_township"] = township
-    app.switch_page("pages/pilots.py").run()
-    assert not app.exception, app.exception
-    return app
+    return open_page(app, "pages/pilots.py", township)
 
 
 def _frame_with(at, column: str):
-    return next(d.value for d in at.dataframe if column in d.value.columns)
+    return table_with(at, column)
 
 
 @pytest.mark.parametrize(("township", "place"), [(None, "商州区"), ("611002111", "牧护关镇")])

@@ -5,16 +5,13 @@ import pytest
 
 from fupin_core.metrics import Scope
 from fupin_core.metrics.pivot import MAX_COLUMN_CATEGORIES, pivot
+from tests.app.pages import open_page
 
 PAGE = "pages/pivot.py"
 
 
 def _open(at, township=None):
-    at.session_state["filter_year"] = 2017
-    at.session_state["filter_township"] = township
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(at, PAGE, township)
 
 
 def _assert_shows(at, expected):

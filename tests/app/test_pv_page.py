@@ -4,16 +4,13 @@ import pytest
 
 from fupin_core.formatting import money_yuan, percent, smart_number
 from fupin_core.metrics import Scope, pv
+from tests.app.pages import open_page, table_with
 
 MUHUGUAN = "611002111"
 
 
 def _open(app, township=None):
-    app.session_state["filter_year"] = 2017
-    app.session_state["filter_township"] = township
-    app.switch_page("pages/pv.py").run()
-    assert not app.exception, app.exception
-    return app
+    return open_page(app, "pages/pv.py", township)
 
 
 def _metrics(at) -> dict[str, str]:
@@ -21,8 +18,7 @@ def _metrics(at) -> dict[str, str]:
 
 
 def _table(at, column: str):
-    """The first table on the page with `column` (tables inside 来源 expanders have other columns)."""
-    return next(d.value for d in at.dataframe if column in d.value.columns)
+    return table_with(at, column)
 
 
 @pytest.mark.parametrize("township", [None, MUHUGUAN])
