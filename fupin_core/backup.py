@@ -29,6 +29,7 @@ MANIFEST = "manifest.json"
 # the counters (then moves them past every restored batch id).
 MIGRATION_TABLE = "schema_migrations"
 COUNTER_TABLE = "id_counters"
+COUNTED_IDS = {"batch_id": ("batches", "batch_id"), "audit_entry": ("audit_log", "entry_id")}  # counter row: (table, id column)
 _TABLE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 _ROWS_PER_BATCH = 100_000
 
@@ -180,11 +181,14 @@ def restore(con: duckdb.DuckDBPyConnection, directory: str | Path, manifest: dic
             cols = ", ".join(f'"{c}"' for c in file_columns)
             con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM read_parquet(?)', [str(folder / entry["file"])])
             restored[table] = entry["rows"]
-        # Counters of an older backup (or none at all): never hand out a restored batch id again.
-        con.execute(
-            f"""UPDATE {COUNTER_TABLE} SET last_value = greatest(last_value, (SELECT coalesce(max(batch_id), 0) FROM batches))
-                WHERE name = 'batch_id'"""
-        )
+        # Counters of an older backup (or none at all): never hand out a restored id again.
+        for name, (table, column) in COUNTED_IDS.items():
+            con.execute(f"INSERT INTO {COUNTER_TABLE} SELECT ?, 0 WHERE NOT EXISTS (SELECT 1 FROM {COUNTER_TABLE} WHERE name = ?)", [name, name])
+            con.execute(
+                f"""UPDATE {COUNTER_TABLE} SET last_value = greatest(last_value, (SELECT coalesce(max({column}), 0) FROM {table}))
+                    WHERE name = ?""",
+                [name],
+            )
         con.execute("COMMIT")
     except Exception:
         _rollback_quietly(con)

@@ -183,3 +183,25 @@ def test_cli_reports_a_bad_backup_in_one_line(capsys, tmp_path):
     status = cli.main(["backup", str(tmp_path / "b"), "--db", str(tmp_path / "none.duckdb")])
     assert status == 2 and "不存在" in capsys.readouterr().err
     assert not target.exists()  # checked before anything was created
+
+
+def test_restore_of_a_backup_without_the_audit_counter_keeps_audit_ids_unique(tiny_con, fresh_con, tmp_path):
+    """A backup made before the audit counter row existed (migration 6) restores with that counter
+    set past the restored entries, so the next audit entry gets a new id."""
+    from fupin_core import audit
+
+    for n in range(3):
+        audit.record(tiny_con, "甲", "export", f"文件{n}.xlsx")
+    folder = tmp_path / "old"
+    manifest = backup.backup(tiny_con, folder)
+    entry = manifest["tables"][backup.COUNTER_TABLE]
+    counters = pl.read_parquet(folder / entry["file"]).filter(pl.col("name") == "batch_id")
+    counters.write_parquet(folder / entry["file"])
+    entry["rows"], entry["sha256"] = counters.height, backup._sha256(folder / entry["file"])
+    (folder / backup.MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+
+    backup.restore(fresh_con, folder)
+    audit.record(fresh_con, "乙", "export", "新.xlsx")
+    ids = [row[0] for row in fresh_con.execute("SELECT entry_id FROM audit_log ORDER BY entry_id").fetchall()]
+    assert len(ids) == len(set(ids)) == 4
+    assert fresh_con.execute("SELECT target FROM audit_log WHERE entry_id = ?", [max(ids)]).fetchone()[0] == "新.xlsx"
