@@ -99,12 +99,15 @@ def funds_by_township(con: duckdb.DuckDBPyConnection, scope: Scope, source: str 
     ).pl()
 
 
-def _projects_sql(cond: str, source_sql: str, having: str) -> str:
+def _projects_sql(cond: str, source_sql: str, having: str, per_source: bool = False) -> str:
+    """Funds of year Y per project (its sources joined, their ORDER BY values bound first), or per
+    project and source when `per_source` (nothing bound before the year)."""
     order_sql, _ = _source_order("f.fund_source")
+    sources = "f.fund_source" if per_source else f"string_agg(f.fund_source, '、' ORDER BY {order_sql})"
     return f"""
         SELECT t.township_name AS 镇办, v.village_name AS 村, p.project_id AS 项目编号, p.project_name AS 项目名称,
                p.industry AS 产业类别, p.build_status AS 建设状态,
-               string_agg(f.fund_source, '、' ORDER BY {order_sql}) AS 资金来源,
+               {sources} AS 资金来源,
                CAST(sum(f.allocated_wan) AS DOUBLE) AS "下达金额(万元)", CAST(sum(f.spent_wan) AS DOUBLE) AS "支出金额(万元)",
                CAST(sum(f.allocated_wan) - sum(f.spent_wan) AS DOUBLE) AS "未支出金额(万元)",
                {_RATE} AS 支出率
@@ -114,7 +117,7 @@ def _projects_sql(cond: str, source_sql: str, having: str) -> str:
         LEFT JOIN villages AS v ON v.village_code = p.village_code
         WHERE f.year = ? {source_sql} {cond}
         GROUP BY p.township_code, p.village_code, t.township_name, v.village_name, p.project_id, p.project_name,
-                 p.industry, p.build_status
+                 p.industry, p.build_status{", f.fund_source" if per_source else ""}
         {having}
     """
 
@@ -126,6 +129,17 @@ def funds_by_project(con: duckdb.DuckDBPyConnection, scope: Scope, source: str |
     return con.execute(
         _projects_sql(cond, source_sql, "") + " ORDER BY p.township_code, p.village_code NULLS LAST, p.project_id",
         [*FUND_SOURCES, scope.year, *source_params, *params],
+    ).pl()
+
+
+def funds_by_project_source(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Year Y per project and 资金来源 (one row each: the lines of a 项目资金汇总表), by 镇办, village
+    and project code, then the catalog's order of sources."""
+    cond, params = scope.where("p.township_code", "p.village_code")
+    order_sql, order = _source_order("f.fund_source")
+    return con.execute(
+        _projects_sql(cond, "", "", per_source=True) + f" ORDER BY p.township_code, p.village_code NULLS LAST, p.project_id, {order_sql}",
+        [scope.year, *params, *order],
     ).pl()
 
 

@@ -141,6 +141,42 @@ def income_by_township(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataF
     ).pl()
 
 
+def mechanism_column(mechanism: str) -> str:
+    """The `by_township` column of the households linked through `mechanism`."""
+    return f"{mechanism}(户)"
+
+
+def by_township(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Per 镇办 in scope (every one, by code): linked households and people and their income
+    (`income_by_township`), linked households per 联结方式 in catalog order (a household linked two
+    ways counts under each, as in `by_mechanism`), and the coverage of the households not yet exited
+    at the start of Y (`overview.township_breakdown`, which counts whole 镇办 even for a village scope).
+    """
+    columns = {m: mechanism_column(m) for m in LINK_MECHANISMS}
+    cells = aggregate(con, scope, ("镇办", "联结方式")).filter(pl.col("联结方式").is_in(LINK_MECHANISMS))
+    wide = cells.select(pl.col("镇办_序").alias("镇办代码"), pl.col("联结方式").replace_strict(columns), "户数").pivot(
+        on="联结方式", index="镇办代码", values="户数"
+    )
+    coverage = overview.township_breakdown(con, scope).select("镇办代码", "年初未脱贫户数", "产业覆盖户数", "未覆盖户数", "产业覆盖率")
+    frame = (
+        income_by_township(con, scope)
+        .join(wide, on="镇办代码", how="left", maintain_order="left")
+        .join(coverage, on="镇办代码", how="left", maintain_order="left")
+    )
+    return frame.select(
+        "镇办代码",
+        "镇办",
+        pl.col("带动户数").cast(pl.Int64).alias("带动增收户数(户)"),
+        pl.col("带动人数").cast(pl.Int64).alias("带动增收人数(人)"),
+        *((pl.col(c) if c in frame.columns else pl.lit(0)).fill_null(0).cast(pl.Int64).alias(c) for c in columns.values()),
+        (pl.col("收益金额(元)").cast(pl.Float64) / 10_000).round(4).alias("收益金额(万元)"),
+        pl.col("年初未脱贫户数").fill_null(0).cast(pl.Int64).alias("年初未脱贫户数(户)"),
+        pl.col("产业覆盖户数").fill_null(0).cast(pl.Int64).alias("产业覆盖户数(户)"),
+        pl.col("未覆盖户数").fill_null(0).cast(pl.Int64).alias("未覆盖户数(户)"),
+        pl.col("产业覆盖率").cast(pl.Float64),
+    )
+
+
 def income_bands(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Linked households by linked income per person, in bands of a quarter of the poverty line."""
     cond, params = scope.where("v.township_code", "h.village_code")

@@ -239,9 +239,14 @@ def programme_progress(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataF
 
 
 def township_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """Per 镇办: registered and linked households, coverage, and built PV capacity (MW)."""
+    """Per 镇办: registered and linked households, coverage (年初未脱贫户数: not exited before Y;
+    产业覆盖户数: those of them linked in Y), and built PV capacity (MW)."""
     # One row per 镇办 in scope; a village filter narrows nothing here (its 镇办 stays whole).
-    cond, params = Scope(scope.year, scope.townships).where("t.township_code", None)
+    townships = Scope(scope.year, scope.townships)
+    cond, params = townships.where("t.township_code", None)
+    # The same filter inside the aggregations, so one 镇办 does not aggregate the whole province.
+    hh_cond, hh_params = townships.where("v.township_code", None)
+    pv_cond, pv_params = townships.where("township_code", None)
     y = scope.year
     return con.execute(
         f"""
@@ -254,16 +259,19 @@ def township_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataF
                    count(l.household_id) FILTER (WHERE h.identified_year <= ? AND (h.exit_year IS NULL OR h.exit_year >= ?)) AS active_linked
             FROM households AS h JOIN villages AS v ON v.village_code = h.village_code
             LEFT JOIN linked AS l ON l.household_id = h.household_id
+            WHERE TRUE {hh_cond}
             GROUP BY v.township_code
         ),
         pv AS (
             SELECT township_code, sum(scale) / 1000 AS pv_mw FROM projects
-            WHERE industry = '光伏' AND build_status IN (?, ?) AND build_year <= ?
+            WHERE industry = '光伏' AND build_status IN (?, ?) AND build_year <= ? {pv_cond}
             GROUP BY township_code
         )
         SELECT t.township_code AS 镇办代码, t.township_name AS 镇办,
                coalesce(hh.registered, 0) AS 建档立卡户数,
                coalesce(hh.linked, 0) AS 带动增收户数,
+               coalesce(hh.active, 0) AS 年初未脱贫户数,
+               coalesce(hh.active_linked, 0) AS 产业覆盖户数,
                coalesce(hh.active - hh.active_linked, 0) AS 未覆盖户数,
                CASE WHEN hh.active > 0 THEN round(hh.active_linked / hh.active, 4) END AS 产业覆盖率,
                round(coalesce(pv.pv_mw, 0), 3) AS 光伏装机兆瓦
@@ -273,7 +281,7 @@ def township_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataF
         WHERE TRUE {cond}
         ORDER BY t.township_code
         """,
-        [y, y, y, y, y, y, *BUILT, y, *params],
+        [y, y, y, y, y, y, *hh_params, *BUILT, y, *pv_params, *params],
     ).pl()
 
 

@@ -19,6 +19,8 @@ PV = "光伏"
 STATION_TYPES = PROJECT_TYPES[PV]
 # A station whose annualised yield is below this share of its type's median is flagged.
 UNDERPERFORM_SHARE = 0.7
+# The column of `stations_with_built` holding the capacity that counts toward the KPI.
+BUILT_KW = "建成装机(千瓦)"
 # Months a report period covers, from the length of its code: '2017', '2017Q3', '2017-09'.
 _MONTHS = "CASE length(o.period) WHEN 4 THEN 12 WHEN 6 THEN 3 ELSE 1 END"
 
@@ -141,12 +143,21 @@ def pv_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
 def stations(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Every 光伏 station with 建设年度 ≤ Y (any status) and any project that reported output in Y,
     with its year-Y generation, revenue and distribution."""
+    return stations_with_built(con, scope).drop(BUILT_KW)
+
+
+def stations_with_built(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """`stations` with 建成装机(千瓦) after 装机容量: the station's capacity where it counts toward
+    `overview.pv_capacity_mw` (光伏, 已建成/运营中, 建设年度 ≤ Y), else 0 — the column sums to the KPI."""
     cond, params = scope.where("p.township_code", "p.village_code")
     return con.execute(
         f"""
         WITH output AS ({_output_in_year_sql()})
         SELECT p.project_id AS 项目编号, p.project_name AS 电站名称, t.township_name AS 镇办, coalesce(v.village_name, ?) AS 村,
-               p.project_type AS 电站类型, CAST(p.scale AS DOUBLE) AS "装机容量(千瓦)", p.build_year AS 建设年度,
+               p.project_type AS 电站类型, CAST(p.scale AS DOUBLE) AS "装机容量(千瓦)",
+               CASE WHEN p.industry = ? AND p.build_status IN (?, ?) AND p.build_year <= ? THEN CAST(p.scale AS DOUBLE) ELSE 0.0 END
+                   AS "{BUILT_KW}",
+               p.build_year AS 建设年度,
                p.build_status AS 建设状态, CAST(p.total_investment_wan AS DOUBLE) AS "总投资(万元)",
                coalesce(e.entity_name, ?) AS 运营主体,
                CAST(coalesce(o.kwh, 0) AS DOUBLE) AS "发电量(千瓦时)", CAST(coalesce(o.revenue, 0) AS DOUBLE) AS "发电收益(元)",
@@ -159,7 +170,7 @@ def stations(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
         WHERE ((p.industry = ? AND p.build_year <= ?) OR o.project_id IS NOT NULL) {cond}
         ORDER BY p.township_code, p.village_code NULLS FIRST, p.project_id
         """,
-        [scope.year, WHOLE_TOWNSHIP, NO_OPERATOR, PV, scope.year, *params],
+        [scope.year, WHOLE_TOWNSHIP, PV, *BUILT, scope.year, NO_OPERATOR, PV, scope.year, *params],
     ).pl()
 
 

@@ -1,6 +1,7 @@
 """The text of the 进度报告, written from the figures in the way the bureau's own reports read.
 
-Headline figures come from `overview_kpis` (as on the 总览 page); details from the summary tables.
+Headline figures come from `overview_kpis` (as on the 总览 page); details from the summary tables,
+which are `fupin_core.metrics` frames (reports/tables.py). Nothing here queries the database.
 """
 
 from __future__ import annotations
@@ -9,10 +10,9 @@ import polars as pl
 
 from fupin_core.catalog import ENTITY_TYPES, FUND_SOURCES, LINK_MECHANISMS
 from fupin_core.formatting import money_wan, money_yuan, percent, smart_number
+from fupin_core.metrics.funds import LOW_SPENDING
 from fupin_core.metrics.overview import INTEGRATED_FUNDS
 from fupin_core.reports.summary import Summary
-
-LOW_SPEND_RATE = 0.9
 
 
 def _n(value, digits: int = 2) -> str:
@@ -138,9 +138,9 @@ def concerns(s: Summary) -> list[str]:
     if k["uncovered_households"]:
         out.append(f"产业覆盖尚有缺口：{_n(k['uncovered_households'])}户年初未脱贫户{y}年没有任何产业收益，需逐户落实带动措施。")
     rate = k["integrated_funds_spend_rate"]
-    low = _frame(s, "资金").filter(pl.col("支出率") < LOW_SPEND_RATE).height
-    if (rate is not None and rate < LOW_SPEND_RATE) or low:
-        out.append(f"资金支出进度需加快：统筹整合涉农资金支出率{percent(rate)}，有{low}笔项目资金支出率低于{percent(LOW_SPEND_RATE, 0)}。")
+    low = _frame(s, "资金").filter(pl.col("支出率") < LOW_SPENDING).height
+    if (rate is not None and rate < LOW_SPENDING) or low:
+        out.append(f"资金支出进度需加快：统筹整合涉农资金支出率{percent(rate)}，有{low}笔项目资金支出率低于{percent(LOW_SPENDING, 0)}。")
     total = _total(s, "经营主体与投资")
     owed = (total.get("应付分红(元)") or 0) - (total.get("实付分红(元)") or 0)
     if owed > 0.005:

@@ -61,6 +61,21 @@ def test_funds_by_township(tiny_con):
     assert frame["支出率"].to_list() == [None, 1.0]
 
 
+def test_funds_by_project_source(con):
+    # One line per project and source; P4's two sources in catalog order; P3's 中央财政专项 at 50 %.
+    frame = m.funds_by_project_source(con, Y)
+    assert frame.select("项目编号", "资金来源", "下达金额(万元)", "支出金额(万元)", "未支出金额(万元)", "支出率").rows() == [
+        ("P1", INTEGRATED, 100, 90, 10, 0.9),
+        ("P2", INTEGRATED, 0, 0, 0, None),
+        ("P4", INTEGRATED, 50.5, 50.5, 0, 1.0),
+        ("P4", EAST_WEST, 30, 30, 0, 1.0),
+        ("P3", CENTRAL, 40, 20, 20, 0.5),
+    ]
+    assert frame["村"].to_list() == ["甲村", "乙村", "乙村", "乙村", "丙村"]
+    assert m.funds_by_project_source(con, Scope.of(2016))["下达金额(万元)"].to_list() == [80]
+    assert m.funds_by_project_source(con, Scope.of(2017, T1))["项目编号"].to_list() == ["P1"]
+
+
 def test_low_spending_count_by_township(con):
     row = m.funds_by_township(con, Scope.of(2017, T2)).row(0, named=True)
     assert (row["项目数(个)"], row["下达金额(万元)"], row["支出金额(万元)"]) == (3, 120.5, 100.5)
@@ -118,6 +133,8 @@ def test_agreement_with_overview_on_the_sample(sample_con, township):
     assert (towns["下达金额(万元)"].sum(), towns["支出金额(万元)"].sum()) == pytest.approx(expected[:2])
     projects = m.funds_by_project(sample_con, scope, INTEGRATED)
     assert (projects["下达金额(万元)"].sum(), projects["支出金额(万元)"].sum()) == pytest.approx(expected[:2])
+    lines = m.funds_by_project_source(sample_con, scope).filter(pl.col("资金来源") == INTEGRATED)
+    assert (lines["下达金额(万元)"].sum(), lines["支出金额(万元)"].sum()) == pytest.approx(expected[:2])
     low = m.low_spending_projects(sample_con, scope, source=INTEGRATED)
     below = projects.filter(pl.col("支出金额(万元)") < 0.9 * pl.col("下达金额(万元)"))
     assert sorted(low["项目编号"].to_list()) == sorted(below["项目编号"].to_list())

@@ -103,6 +103,26 @@ def test_income_by_township_and_bands(tiny_con):
     assert m.income_bands(tiny_con, Scope.of(2016))["户数"].to_list() == [0, 0, 1, 0, 0]  # 1,500 元/人
 
 
+def test_by_township(tiny_con):
+    frame = m.by_township(tiny_con, Y)
+    mechanisms = [m.mechanism_column(x) for x in LINK_MECHANISMS]
+    assert frame.columns == [
+        "镇办代码", "镇办", "带动增收户数(户)", "带动增收人数(人)", *mechanisms,
+        "收益金额(万元)", "年初未脱贫户数(户)", "产业覆盖户数(户)", "未覆盖户数(户)", "产业覆盖率",
+    ]  # fmt: skip
+    by_mechanism = dict(zip(mechanisms, zip(*frame.select(mechanisms).rows(), strict=True), strict=True))
+    # 城关街道: H2 (分红 100元) and H1 (保洁员 500元), 7 people; 夜村镇: H3's 务工 paid 0 — not linked.
+    assert {k: v for k, v in by_mechanism.items() if any(v)} == {"分红(户)": (1, 0), "公益岗位(户)": (1, 0)}
+    assert frame.select("镇办", "带动增收户数(户)", "带动增收人数(人)", "收益金额(万元)").rows() == [
+        ("城关街道", 2, 7, 0.06),
+        ("夜村镇", 0, 0, 0.0),
+    ]
+    # Coverage of households not exited before 2017: H2 in 城关街道; H3 and H4 in 夜村镇.
+    assert frame.select("年初未脱贫户数(户)", "产业覆盖户数(户)", "未覆盖户数(户)", "产业覆盖率").rows() == [(1, 1, 0, 1.0), (2, 0, 2, 0.0)]
+    assert m.by_township(tiny_con, Scope.of(2017, T2))["镇办"].to_list() == ["夜村镇"]
+    assert m.by_township(tiny_con, Scope.of(2016))["务工(户)"].to_list() == [0, 1]  # H3, 3,000 元 in 2016
+
+
 def test_below_poverty_line(tiny_con):
     frame = m.below_poverty_line(tiny_con, Y)
     assert frame["户编号"].to_list() == ["H1", "H2"]
@@ -155,6 +175,12 @@ def test_consistent_with_overview_on_the_sample(sample_con, township):
     assert m.by_mechanism(sample_con, scope)["收益金额(万元)"].sum() * 10_000 == pytest.approx(s["linked_income_yuan"], abs=50 * 7)
     # Mechanisms overlap (a household can have two), but each category counts a household once.
     assert m.by_mechanism(sample_con, scope)["户数"].sum() >= kpis["linked_households"]
+    table = m.by_township(sample_con, scope)
+    assert (table["带动增收户数(户)"].sum(), table["带动增收人数(人)"].sum()) == (kpis["linked_households"], kpis["linked_people"])
+    assert table["收益金额(万元)"].sum() * 10_000 == pytest.approx(s["linked_income_yuan"], abs=1)
+    assert (table["年初未脱贫户数(户)"].sum(), table["产业覆盖户数(户)"].sum()) == (kpis["active_households"], kpis["active_linked"])
+    households = dict(m.by_mechanism(sample_con, scope).select("联结方式", "户数").iter_rows())
+    assert {x: table[m.mechanism_column(x)].sum() for x in LINK_MECHANISMS} == households
     gap_townships = m.gap_by_township(sample_con, scope)
     gap_villages = m.gap_by_village(sample_con, scope)
     assert gap_townships["未覆盖户数"].sum() == kpis["uncovered_households"] == gap_villages["未覆盖户数"].sum()

@@ -83,6 +83,10 @@ def test_township_breakdown_and_gap(tiny_con):
     assert frame["建档立卡户数"].to_list() == [2, 2]
     assert frame["带动增收户数"].to_list() == [2, 0]
     assert frame["未覆盖户数"].to_list() == [0, 2]
+    # Not exited before 2017: H2 (城关街道, linked), H3 and H4 (夜村镇, neither linked); H1 left in 2016.
+    assert frame["年初未脱贫户数"].to_list() == [1, 2]
+    assert frame["产业覆盖户数"].to_list() == [1, 0]
+    assert frame["产业覆盖率"].to_list() == [1.0, 0.0]
     assert frame["光伏装机兆瓦"].to_list() == [0.2, 0.0]
     assert m.township_breakdown(tiny_con, Scope.of(2017, T2))["镇办"].to_list() == ["夜村镇"]
     gap = m.coverage_gap(tiny_con, Y)

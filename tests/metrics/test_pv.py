@@ -50,6 +50,15 @@ def test_stations_table(tiny_con):
     assert pv.stations(tiny_con, Scope.of(2018))["项目编号"].to_list() == ["P1", "P2", "P3"]
 
 
+def test_stations_with_built_capacity(tiny_con):
+    # Built = 已建成/运营中 with 建设年度 ≤ Y: P1 only in 2017 (P2 is 在建); P3 too from 2018.
+    frame = pv.stations_with_built(tiny_con, Y)
+    assert frame.columns == [*pv.stations(tiny_con, Y).columns[:6], "建成装机(千瓦)", *pv.stations(tiny_con, Y).columns[6:]]
+    assert frame.select("项目编号", "装机容量(千瓦)", "建成装机(千瓦)").rows() == [("P1", 200, 200), ("P2", 50, 0)]
+    assert pv.stations_with_built(tiny_con, Scope.of(2018))["建成装机(千瓦)"].to_list() == [200, 0, 300]
+    assert pv.stations_with_built(tiny_con, Scope.of(2017, T2))["建成装机(千瓦)"].to_list() == [0]
+
+
 def test_output_by_period(tiny_con):
     frame = pv.output_by_period(tiny_con, Y)
     assert frame.rows() == [(2017, "2017Q1", "2017年1季度", 5.0, 4.25, 4.0)]
@@ -93,6 +102,7 @@ def test_totals_agree_with_the_overview_on_the_sample(sample_con, year, township
     stations = pv.stations(sample_con, scope)
     built = stations.filter(stations["建设状态"].is_in(overview.BUILT))
     assert built["装机容量(千瓦)"].sum() / 1000 == pytest.approx(expected)
+    assert pv.stations_with_built(sample_con, scope)["建成装机(千瓦)"].sum() / 1000 == pytest.approx(expected)
     summary = pv.pv_summary(sample_con, scope)
     assert stations["发电量(千瓦时)"].sum() == pytest.approx(summary["generation_kwh"])
     periods = pv.output_by_period(sample_con, scope)

@@ -3,7 +3,7 @@
 import polars as pl
 import pytest
 
-from fupin_core.metrics import Scope
+from fupin_core.metrics import Scope, pv
 from fupin_core.metrics import overview as m
 from fupin_core.reports import tables
 from fupin_core.reports.tables import Rate, Table
@@ -33,13 +33,30 @@ def test_with_total_appends_the_total_row(tiny_con):
     assert no_totals.total is None and tables.with_total(no_totals).height == 2
 
 
+def _decimals(con, scope):
+    # What a DuckDB DECIMAL (or a sum of integers, DECIMAL(38,0)) arrives as.
+    return pl.DataFrame({"镇办": ["甲"], "投入(万元)": [1.5], "户数(户)": [3]}).with_columns(
+        pl.col("投入(万元)").cast(pl.Decimal(18, 2)), pl.col("户数(户)").cast(pl.Decimal(38, 0))
+    )
+
+
 def test_decimals_become_floats_and_whole_sums_integers(tiny_con):
-    frame = tables.pilot_villages(tiny_con, Scope.of(2017))
-    assert isinstance(frame.schema["区级财政投入(万元)"], pl.Decimal)  # as DuckDB hands it over
-    filled = tables.fill(tables.sheets(["三变改革"])[0].tables[0], tiny_con, Scope.of(2017), "全区")
-    assert filled.frame.schema["区级财政投入(万元)"] == pl.Float64
+    filled = tables.fill(Table("t", _decimals, ("投入(万元)", "户数(户)")), tiny_con, Scope.of(2017), "全区")
+    assert filled.frame.schema["投入(万元)"] == pl.Float64 and filled.frame.schema["户数(户)"] == pl.Int64
+    assert filled.total == {"投入(万元)": 1.5, "户数(户)": 3}
     links = tables.fill(tables.sheets(["利益联结"])[0].tables[0], tiny_con, Scope.of(2017), "全区")
-    assert links.frame.schema["带动增收人数(人)"] == pl.Int64  # sum() of integers, DECIMAL(38,0) in DuckDB
+    assert links.frame.schema["带动增收人数(人)"] == pl.Int64
+
+
+def test_a_view_picks_and_renames_a_metrics_frame(tiny_con):
+    scope = Scope.of(2017)
+    frame = tables.pv_projects(tiny_con, scope)
+    stations = pv.stations_with_built(tiny_con, scope)
+    assert frame.columns[:4] == ["镇办", "村", "项目编号", "项目名称"]
+    assert frame["项目名称"].to_list() == stations["电站名称"].to_list()
+    assert frame["建成装机(千瓦)"].to_list() == stations["建成装机(千瓦)"].to_list() == [200, 0]
+    assert "运营主体" not in frame.columns
+    assert "view(fupin_core.metrics.pv.stations_with_built)" in repr(tables.pv_projects)
 
 
 def test_kpi_table_lists_every_overview_kpi(sample_con):

@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from fupin_core import store
-from fupin_core.metrics import Scope
+from fupin_core.metrics import Scope, artichoke, entities, funds, fungus, linkage, pilots, pv
 from fupin_core.metrics import overview as m
 from fupin_core.reports import summary, tables
 from fupin_core.reports.xlsx import display_width
@@ -114,12 +114,67 @@ def _check_against_metrics(con, scope: Scope, read: dict[str, list]) -> None:
     assert sum(r[funds.header.index("支出金额(万元)")] for r in integrated) == pytest.approx(fund_kpis["spent_wan"])
 
 
+def _check_against_programme_metrics(con, scope: Scope, read: dict[str, list]) -> None:
+    """Each area sheet lists its metrics function's rows, and its totals are the programme pages' figures."""
+    cents = {"abs": 0.01}
+
+    sheet, rows = read["光伏"][0], pv.stations(con, scope)
+    assert sheet.column("项目编号") == rows["项目编号"].to_list()
+    assert sheet.column("发电量(千瓦时)") == rows["发电量(千瓦时)"].to_list()
+    s = pv.pv_summary(con, scope)
+    assert sheet.total_of("发电收益(元)") == pytest.approx(s["revenue_yuan"], **cents)
+    assert sheet.total_of("收益分配(元)") == pytest.approx(s["distributed_yuan"], **cents)
+
+    sheet, rows = read["食用菌"][0], fungus.bags_by_base(con, scope)
+    assert sheet.column("项目名称") == rows["基地名称"].to_list()
+    s = fungus.fungus_summary(con, scope)
+    assert (sheet.total_of("鲜菇产量(吨)"), sheet.total_of("销售收入(万元)")) == pytest.approx(
+        (s["fresh_yield_t"], s["sales_wan"]), **cents
+    )
+
+    sheet, rows = read["菊芋"][0], artichoke.artichoke_projects(con, scope)
+    assert sheet.column("项目编号") == rows["项目编号"].to_list()
+    s = artichoke.artichoke_summary(con, scope)
+    assert (sheet.total_of("产量(吨)"), sheet.total_of("收购金额(万元)")) == pytest.approx((s["yield_t"], s["purchase_wan"]), **cents)
+
+    sheet, rows = read["三变改革"][0], pilots.pilot_villages(con, scope)
+    assert sheet.column("村") == rows["村"].to_list()
+    s = pilots.pilot_totals(con, scope)
+    assert (sheet.total_of("折股量化资产(万元)") or 0) == pytest.approx(s["quantified_assets_wan"], **cents)
+    assert (sheet.total_of("贫困户股东户数(户)") or 0) == s["poor_shareholder_households"]
+
+    sheet, rows = read["经营主体与投资"][0], entities.entity_list(con, scope)
+    assert sheet.column("统一社会信用代码") == rows["统一社会信用代码"].to_list()
+    assert sheet.total_of("入股资金(万元)") == pytest.approx(entities.entity_summary(con, scope)["invested_wan"], **cents)
+
+    sheet, rows = read["利益联结"][0], linkage.by_township(con, scope)
+    assert sheet.column("镇办") == rows["镇办"].to_list()
+    assert sheet.column("收益金额(万元)") == rows["收益金额(万元)"].to_list()
+    assert sheet.total_of("收益金额(万元)") * 10_000 == pytest.approx(linkage.summary(con, scope)["linked_income_yuan"], abs=1)
+    mechanisms = linkage.by_mechanism(con, scope)  # a household lives in one 镇办, so its 镇办 rows add up
+    for mechanism, households in zip(mechanisms["联结方式"].to_list(), mechanisms["户数"].to_list(), strict=True):
+        assert sheet.total_of(linkage.mechanism_column(mechanism)) == households, mechanism
+
+    sheet, rows = read["资金"][0], funds.funds_by_project_source(con, scope)
+    assert sheet.column("资金来源") == rows["资金来源"].to_list()
+    s = funds.fund_summary(con, scope)
+    assert (sheet.total_of("下达金额(万元)"), sheet.total_of("支出金额(万元)")) == pytest.approx(
+        (s["allocated_wan"], s["spent_wan"]), **cents
+    )
+    by_source = funds.funds_by_source(con, scope)
+    for source, allocated in zip(by_source["资金来源"].to_list(), by_source["下达金额(万元)"].to_list(), strict=True):
+        lines = [r for r in sheet.rows if r[sheet.header.index("资金来源")] == source]
+        assert sum(r[sheet.header.index("下达金额(万元)")] for r in lines) == pytest.approx(allocated), source
+
+
 @pytest.mark.parametrize("con_name", ["tiny_con", "sample_con"])
 @pytest.mark.parametrize("township", [None, YEJIACUN])
 def test_figures_equal_the_metrics(con_name, township, request):
     con = request.getfixturevalue(con_name)
     scope = Scope.of(2017, township)
-    _check_against_metrics(con, scope, _all_blocks(_workbook(con, scope)))
+    read = _all_blocks(_workbook(con, scope))
+    _check_against_metrics(con, scope, read)
+    _check_against_programme_metrics(con, scope, read)
 
 
 def test_known_answers_on_the_tiny_database(tiny_con):
@@ -133,6 +188,9 @@ def test_known_answers_on_the_tiny_database(tiny_con):
     assert links.column("镇办") == ["城关街道", "夜村镇"]
     assert links.column("带动增收户数(户)") == [2, 0]
     assert links.column("分红(户)") == [1, 0] and links.column("公益岗位(户)") == [1, 0]
+    assert links.column("年初未脱贫户数(户)") == [1, 2] and links.column("其中产业覆盖户数(户)") == [1, 0]
+    assert links.total_of("产业覆盖率") == pytest.approx(1 / 3, abs=1e-4)  # 1 of 3, not the mean of 100 % and 0 %
+    assert read["资金"][0].column("资金来源") == ["统筹整合涉农资金", "统筹整合涉农资金", "苏陕协作资金"]  # P1, then P4's two
     assert read["资金"][0].total_of("下达金额(万元)") == 180.5  # 150.5 统筹整合 + 30 苏陕协作 in 2017
     assert read["总览"][0].title == "全区2017年产业扶贫主要指标"  # no district name set in the tiny database
 
