@@ -14,6 +14,7 @@ The default is `duckdb:///data/fupin.duckdb`, overridable by the FUPIN_DB enviro
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -21,11 +22,15 @@ from pathlib import Path
 
 import duckdb
 
+from fupin_core import recovery
+
 DEFAULT_URL = "duckdb:///data/fupin.duckdb"
 ENV_VAR = "FUPIN_DB"
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 POSTGRES_EXTENSION_PACKAGE = "duckdb_extension_postgres_scanner"
 STORE_CATALOG = "store"
+
+logger = logging.getLogger(__name__)
 
 
 class DatabaseBusy(RuntimeError):
@@ -147,6 +152,8 @@ def connect(url: str | None = None, *, read_only: bool = False) -> duckdb.DuckDB
     if storage.path is not None and not read_only:
         storage.path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        if storage.path is not None and Path(f"{storage.target}.wal").exists():
+            _repair_unclean_file(storage.target)
         return duckdb.connect(storage.target, read_only=read_only)
     except duckdb.IOException as exc:
         text = str(exc)
@@ -155,6 +162,18 @@ def connect(url: str | None = None, *, read_only: bool = False) -> duckdb.DuckDB
                 f"数据库文件 {storage.target} 正被另一个程序（通常是正在运行的应用）占用，请先关闭应用或在应用页面中操作。"
             ) from exc
         raise
+
+
+def _repair_unclean_file(target: str) -> None:
+    """The file was not closed cleanly (its write-ahead log is still there): a process may have died
+    in the middle of a commit. Open it for writing once and put it back to its last complete batch
+    (fupin_core.recovery) before anyone reads it."""
+    con = duckdb.connect(target)
+    try:
+        for message in recovery.repair(con):
+            logger.warning("数据库 %s 上次未正常关闭，已修复：%s", target, message)
+    finally:
+        con.close()
 
 
 def backend_of(con) -> str:

@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from fupin_core import store
+from fupin_core import db, store
 from tests import tiny_data
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,7 +53,7 @@ def base(tmp_path_factory):
 
 def _state(path: Path) -> tuple[int, int, int, int]:
     """(batches, history rows of committed batches, history rows of no batch, current rows)."""
-    con = duckdb.connect(str(path))  # read-write: replays the WAL like the app would
+    con = db.connect(str(path))  # as the app opens it: replays the WAL, then repairs a torn commit
     try:
         return con.execute(
             """SELECT (SELECT count(*) FROM batches),
@@ -88,9 +88,11 @@ def test_sigkill_during_commit_leaves_all_or_nothing(base, tmp_path):
 
     outcomes = []
     for run in range(RUNS):
+        # A folder of its own per run: a killed run can leave .wal.checkpoint / .wal.recovery files
+        # beside its database, which must not be replayed into the next run's fresh copy.
+        db = tmp_path / f"run{run}" / "run.duckdb"
+        db.parent.mkdir()
         shutil.copy(base_path, db)
-        wal = Path(str(db) + ".wal")
-        wal.unlink(missing_ok=True)
         child = _child(db, csv_path)
         assert child.stdout.readline().strip() == "COMMITTING"
         time.sleep(commit_seconds * run / (RUNS - 2))  # from at once to a little after the commit would end

@@ -1,0 +1,107 @@
+"""Repair after a torn commit: each invariant broken by hand the way a cut-short WAL replay breaks
+it, and put right by recovery.repair (and by db.connect when the file was not closed cleanly)."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import pytest
+
+from fupin_core import db, recovery
+from tests import tiny_data
+
+
+@pytest.fixture
+def tiny_file(tmp_path):
+    path = tmp_path / "tiny.duckdb"
+    con = duckdb.connect(str(path))
+    tiny_data.build(con)
+    con.close()
+    return path
+
+
+def _snapshot(con) -> tuple:
+    return (
+        con.execute("SELECT count(*), max(batch_id) FROM batches").fetchone(),
+        con.execute("SELECT * FROM households ORDER BY household_id").fetchall(),
+        con.execute("SELECT count(*) FROM households_history").fetchone(),
+        con.execute("SELECT last_value FROM id_counters WHERE name = 'batch_id'").fetchone(),
+    )
+
+
+def test_a_consistent_store_is_left_alone(tiny_file):
+    con = duckdb.connect(str(tiny_file))
+    before = _snapshot(con)
+    assert recovery.repair(con) == []
+    assert _snapshot(con) == before
+
+
+def test_the_sample_database_is_consistent(sample_db_path, tmp_path):
+    copy = tmp_path / "sample.duckdb"
+    shutil.copy(sample_db_path, copy)
+    con = duckdb.connect(str(copy))
+    assert recovery.repair(con) == []
+
+
+def test_current_rows_of_a_batch_that_never_committed_are_removed(tiny_file):
+    con = duckdb.connect(str(tiny_file))
+    before = _snapshot(con)
+    # What the crash left: a new household and a changed one in the current table, batch 99 nowhere.
+    con.execute("INSERT INTO households SELECT * REPLACE ('H9' AS household_id, 99 AS batch_id) FROM households WHERE household_id = 'H1'")
+    con.execute("UPDATE households SET family_size = 9, batch_id = 99 WHERE household_id = 'H2'")
+    con.execute("DELETE FROM households WHERE household_id = 'H3'")
+    messages = recovery.repair(con)
+    assert messages == ["贫困户：按已提交批次重建了当前数据"]
+    assert _snapshot(con) == before
+
+
+def test_history_rows_without_a_batch_are_removed(tiny_file):
+    con = duckdb.connect(str(tiny_file))
+    before = _snapshot(con)
+    con.execute("INSERT INTO households_history SELECT * REPLACE (99 AS batch_id) FROM households_history LIMIT 2")
+    assert recovery.repair(con) == ["贫困户：删除了 2 行不属于任何批次的历史记录"]
+    assert _snapshot(con) == before
+
+
+def test_a_batch_with_part_of_its_rows_is_undone_and_the_counter_moves_past_it(tiny_file):
+    con = duckdb.connect(str(tiny_file))
+    before = _snapshot(con)
+    (last,) = before[3]
+    batch = last + 1
+    # The batch row and one of its three history rows made it; the counter update did not.
+    con.execute(
+        """INSERT INTO batches SELECT * REPLACE (? AS batch_id, 3 AS rows_new, 0 AS rows_updated)
+           FROM batches WHERE dataset = 'households' LIMIT 1""",
+        [batch],
+    )
+    con.execute(
+        "INSERT INTO households_history SELECT * REPLACE (? AS batch_id, 'H8' AS household_id) FROM households_history LIMIT 1", [batch]
+    )
+    assert recovery.repair(con) == [f"贫困户：撤销了未完成的批次 {batch}"]
+    assert _snapshot(con) == before
+    # A counter left behind a batch id that is in use is moved forward.
+    con.execute("UPDATE id_counters SET last_value = 1 WHERE name = 'batch_id'")
+    recovery.repair(con)
+    assert con.execute("SELECT last_value FROM id_counters WHERE name = 'batch_id'").fetchone() == (last,)
+
+
+def test_connect_repairs_a_file_left_with_its_write_ahead_log(tiny_file, tmp_path):
+    con = duckdb.connect(str(tiny_file))
+    con.execute("SET wal_autocheckpoint = '1TB'")  # keep the change in the WAL, as a crash would
+    con.execute("INSERT INTO households SELECT * REPLACE ('H9' AS household_id, 99 AS batch_id) FROM households WHERE household_id = 'H1'")
+    # Copying the file and its WAL while the connection is open is what a crash leaves behind.
+    crashed = tmp_path / "crashed.duckdb"
+    shutil.copy(tiny_file, crashed)
+    shutil.copy(f"{tiny_file}.wal", f"{crashed}.wal")
+    con.close()
+
+    reopened = db.connect(str(crashed))
+    assert reopened.execute("SELECT count(*) FROM households WHERE household_id = 'H9'").fetchone() == (0,)
+    assert reopened.execute("SELECT count(*) FROM households").fetchone() == (5,)
+
+
+def test_a_store_from_before_the_id_counter_is_not_touched(tmp_path):
+    con = duckdb.connect(str(tmp_path / "old.duckdb"))
+    con.execute("CREATE TABLE batches (batch_id BIGINT)")
+    assert recovery.repair(con) == []
