@@ -34,7 +34,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"数据库已存在：{storage.display}（未做改动）")
         return 0
     if args.force and storage.path is not None:
-        for suffix in ("", ".wal"):
+        for suffix in ("", ".wal", ".wal.checkpoint", ".wal.recovery"):
             Path(str(storage.path) + suffix).unlink(missing_ok=True)
     con = db.connect(args.db)
     try:
@@ -75,7 +75,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def _open_existing(url: str | None, *, read_only: bool = True):
     if not db.exists(url):
         raise CliError(f"数据库 {db.resolve_url(url).display} 不存在，请先运行 fupin init --sample 或 fupin init")
-    return db.connect(url, read_only=read_only)
+    con = db.connect(url, read_only=read_only)
+    if not read_only:
+        schema.migrate(con)  # as the app does on start: a database from an older version gets its tables
+    return con
 
 
 def cmd_kpi(args: argparse.Namespace) -> int:

@@ -82,10 +82,10 @@ for tab, (name, filled_tables) in zip(st.tabs([name for name, _ in shown]) if sh
                     if t.is_numeric()
                 },
             )
-            table_name, payload = names.safe_file_name(f"{filled.title}_{today:%Y%m%d}.csv"), csv_bytes(frame)
+            table_name = names.safe_file_name(f"{filled.title}_{today:%Y%m%d}.csv")
             st.download_button(
                 "下载此表（CSV）",
-                auth_ui.audited(lambda payload=payload: payload, table_name, scope),
+                auth_ui.audited(lambda frame=frame: csv_bytes(frame), table_name, scope),  # built when clicked
                 file_name=table_name,
                 mime=summary.MIME["csv"],
                 key=f"csv_{name}_{i}",

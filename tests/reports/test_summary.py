@@ -76,3 +76,21 @@ def test_cli_export_summary(sample_db_path, tmp_path, capsys):
         con.close()
     assert logged["对象"].to_list() == [f"商州区产业扶贫主要指标_2017_{dt.date.today():%Y%m%d}.csv", "汇总.xlsx"]
     assert all(user.startswith("命令行:") for user in logged["用户"].to_list())
+
+
+def test_cli_export_migrates_a_database_from_an_older_version(sample_db_path, tmp_path, capsys):
+    db_path = tmp_path / "old.duckdb"
+    shutil.copy(sample_db_path, db_path)
+    con = duckdb.connect(str(db_path))
+    con.execute("DELETE FROM id_counters WHERE name = 'audit_entry'")  # as before migration 6
+    con.execute("DELETE FROM schema_migrations WHERE version = 6")
+    con.close()
+    out = tmp_path / "汇总.xlsx"
+    assert cli.main(["export", "summary", "--year", "2017", "--format", "xlsx", "--out", str(out), "--db", str(db_path)]) == 0
+    assert out.exists()
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM schema_migrations WHERE version = 6").fetchone() == (1,)
+        assert len(audit.entries(con, action="export")) == 1
+    finally:
+        con.close()
