@@ -2,7 +2,7 @@
 
 A linked household (带动增收户) has a linkage of Y with 收益金额 > 0 (DESIGN.md); its linked income
 per person is the sum of those incomes ÷ 家庭人口, compared with the year's poverty line. The
-coverage gap is overview.coverage_gap's list, only grouped here.
+coverage gap is overview.coverage_gap's list, counted per 镇办 and village by overview.
 """
 
 from __future__ import annotations
@@ -227,11 +227,7 @@ def gap_by_township(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFram
 
 def gap_by_village(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """The same gap per village (villages with a gap only), in code order: 户数 and 人数."""
-    gap = overview.coverage_gap(con, scope)
-    # coverage_gap comes ordered by 镇办代码 and 村代码; a village name is unique within its 镇办.
-    return gap.group_by("镇办", "村", maintain_order=True).agg(
-        pl.len().cast(pl.Int64).alias("未覆盖户数"), pl.col("家庭人口").sum().cast(pl.Int64).alias("未覆盖人数")
-    )
+    return overview.coverage_gap_by_village(con, scope)
 
 
 class HouseholdLookup(NamedTuple):

@@ -285,25 +285,49 @@ def township_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataF
     ).pl()
 
 
-def coverage_gap(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int | None = None) -> pl.DataFrame:
-    """Households not yet exited at the start of Y that no industry linkage of Y reaches."""
+def _gap_sql(scope: Scope) -> tuple[str, list]:
+    """FROM … WHERE of the households not yet exited at the start of Y that no linkage of Y reaches."""
     cond, params = scope.where("v.township_code", "h.village_code")
     y = scope.year
-    limit_sql = "LIMIT ?" if limit else ""
-    return con.execute(
-        f"""
-        SELECT t.township_name AS 镇办, v.village_name AS 村, h.household_id AS 户编号, h.head_name AS 户主姓名,
-               h.family_size AS 家庭人口, h.household_kind AS 贫困户属性, h.main_cause AS 主要致贫原因
+    sql = f"""
         FROM households AS h
         JOIN villages AS v ON v.village_code = h.village_code
         JOIN townships AS t ON t.township_code = v.township_code
         WHERE h.identified_year <= ? AND (h.exit_year IS NULL OR h.exit_year >= ?)
           AND NOT EXISTS (SELECT 1 FROM linkages AS k WHERE k.household_id = h.household_id AND k.year = ? AND k.income_yuan > 0)
           {cond}
+    """
+    return sql, [y, y, y, *params]
+
+
+def coverage_gap(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int | None = None) -> pl.DataFrame:
+    """Households not yet exited at the start of Y that no industry linkage of Y reaches."""
+    gap, params = _gap_sql(scope)
+    limit_sql = "LIMIT ?" if limit else ""
+    return con.execute(
+        f"""
+        SELECT t.township_name AS 镇办, v.village_name AS 村, h.household_id AS 户编号, h.head_name AS 户主姓名,
+               h.family_size AS 家庭人口, h.household_kind AS 贫困户属性, h.main_cause AS 主要致贫原因
+        {gap}
         ORDER BY v.township_code, h.village_code, h.household_id
         {limit_sql}
         """,
-        [y, y, y, *params, *([limit] if limit else [])],
+        [*params, *([limit] if limit else [])],
+    ).pl()
+
+
+def coverage_gap_by_village(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """The gap counted per village (villages with a gap only), in code order: 未覆盖户数 and 未覆盖人数.
+    Counted in SQL: a province's list is a million households, too many to fetch for a table of villages."""
+    gap, params = _gap_sql(scope)
+    return con.execute(
+        f"""
+        SELECT t.township_name AS 镇办, v.village_name AS 村, count(*) AS 未覆盖户数, CAST(sum(h.family_size) AS BIGINT) AS 未覆盖人数
+        {gap}
+        GROUP BY v.township_code, h.village_code, t.township_name, v.village_name
+        ORDER BY v.township_code, h.village_code
+        """,
+        params,
     ).pl()
 
 

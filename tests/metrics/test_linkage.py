@@ -187,6 +187,13 @@ def test_consistent_with_overview_on_the_sample(sample_con, township):
     per_township = gap_villages.group_by("镇办").agg(pl.col("未覆盖户数").sum())
     joined = gap_townships.join(per_township, on="镇办", how="left", suffix="_村合计").fill_null(0)
     assert joined["未覆盖户数"].to_list() == joined["未覆盖户数_村合计"].to_list()
+    # Counted in SQL, the villages agree with the full downloadable list grouped by village.
+    listed = (
+        overview.coverage_gap(sample_con, scope)
+        .group_by("镇办", "村", maintain_order=True)
+        .agg(pl.len().alias("未覆盖户数"), pl.col("家庭人口").sum().alias("未覆盖人数"))
+    )
+    assert gap_villages.rows() == listed.rows()
 
 
 def test_sample_welfare_posts_are_the_seed_figures(sample_con):
