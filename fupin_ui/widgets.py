@@ -20,11 +20,24 @@ def kpi_card(column, key: str, value, *, target=None, help: str | None = None) -
     column.metric(KPI_LABELS.get(key, key), format_kpi(key, value), delta=delta, delta_color="off", help=help)
 
 
+# What an empty cell shows, instead of Streamlit's English "None" (a rate with nothing to divide by,
+# the 脱贫年度 of a household not yet out of poverty).
+MISSING = "—"
+
+
 def table(frame: pl.DataFrame, *, height: int | None = None, key: str | None = None) -> None:
     """A table; ID numbers masked unless the user's role may see them in full. Missing text shows as
     an empty cell (not "None") and dates as 2017-12-31 (not with a time of day)."""
     frame = access.present(auth_ui.actor(), frame).with_columns(pl.col(pl.String).fill_null(""))
-    st.dataframe(frame, hide_index=True, width="stretch", height=height or "auto", key=key, column_config=column_formats(frame) or None)
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        height=height or "auto",
+        key=key,
+        column_config=column_formats(frame) or None,
+        placeholder=MISSING,
+    )
 
 
 # Numbers that are names, not quantities: 2017, not 2,017.
@@ -74,7 +87,7 @@ def provenance(dataset_keys: tuple[str, ...], scope: Scope, *, key: str) -> None
     """来源: the batches and uploaded files behind a table's rows, folded away under the table."""
     frame = data.call(provenance_metrics.sources, tuple(dataset_keys), scope)
     with st.expander(f"来源（{frame.height}个批次）"):
-        st.dataframe(frame, hide_index=True, width="stretch", key=key)
+        st.dataframe(frame, hide_index=True, width="stretch", key=key, placeholder=MISSING)
         st.caption("原始文件可在“上传记录”页下载；回滚某一批次后，表中数据即恢复到该批次之前。")
 
 

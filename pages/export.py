@@ -6,7 +6,7 @@ import streamlit as st
 
 from fupin_core.reports import names, narrative, summary, tables
 from fupin_core.reports.csv import csv_bytes
-from fupin_ui import auth_ui, data, filters
+from fupin_ui import auth_ui, data, filters, widgets
 
 scope = filters.scope()
 today = dt.date.today()
@@ -76,6 +76,7 @@ for tab, (name, filled_tables) in zip(st.tabs([name for name, _ in shown]) if sh
                 hide_index=True,
                 width="stretch",
                 height=min(420, 38 + 35 * frame.height),
+                placeholder=widgets.MISSING,
                 column_config={
                     c: st.column_config.NumberColumn(format="percent" if "率" in c else "plain" if c.endswith("年度") else "localized")
                     for c, t in frame.schema.items()

@@ -128,6 +128,8 @@ def township_table(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame
         "镇办",
         pl.col("建档立卡户数").alias("建档立卡户数(户)"),
         pl.col("带动增收户数").alias("带动增收户数(户)"),
+        pl.col("年初未脱贫户数").alias("年初未脱贫户数(户)"),
+        pl.col("产业覆盖户数").alias("其中产业覆盖户数(户)"),
         pl.col("未覆盖户数").alias("未覆盖户数(户)"),
         "产业覆盖率",
         pl.col("光伏装机兆瓦").alias("光伏装机(兆瓦)"),
@@ -142,7 +144,15 @@ OVERVIEW = Sheet(
         Table(
             "{place}{year}年各镇办产业扶贫情况",
             township_table,
-            totals=("建档立卡户数(户)", "带动增收户数(户)", "未覆盖户数(户)", "光伏装机(兆瓦)"),
+            totals=(
+                "建档立卡户数(户)",
+                "带动增收户数(户)",
+                "年初未脱贫户数(户)",
+                "其中产业覆盖户数(户)",
+                "未覆盖户数(户)",
+                "光伏装机(兆瓦)",
+            ),
+            rates=(Rate("产业覆盖率", "其中产业覆盖户数(户)", "年初未脱贫户数(户)"),),
         ),
     ),
 )

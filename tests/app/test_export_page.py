@@ -30,6 +30,8 @@ def test_export_page_previews_every_sheet(app, sample_con):
         assert len(frame) == table.height
     kpis = shown[0]
     assert kpis.loc[kpis["指标"] == "建档立卡户数", "数值"].item() == expected.kpis["households_registered"]
+    # An empty cell reads "—", never Streamlit's English "None".
+    assert {d.proto.placeholder for d in at.dataframe} == {"—"}
 
 
 def test_export_page_follows_the_township_filter(app, sample_con):

@@ -65,6 +65,8 @@ def test_lookup_by_id_number_masks_it_for_a_viewer(login, sample_con, role, mask
     linkages = _table_with(at, "项目编号")
     expected = m.household_lookup(sample_con, id_number, Scope.of(2017)).linkages
     assert linkages["项目编号"].tolist() == expected["项目编号"].to_list() and len(linkages) > 0
+    # 脱贫年度 of a household not yet out of poverty is empty: it reads "—", not Streamlit's "None".
+    assert {d.proto.placeholder for d in at.dataframe} == {"—"}
 
 
 def test_lookup_outside_the_users_township_finds_nothing(login, sample_con):

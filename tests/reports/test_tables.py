@@ -70,6 +70,16 @@ def test_kpi_table_lists_every_overview_kpi(sample_con):
     assert frame.height == len([k for k in kpis if k != "year"])
 
 
+def test_township_table_total_is_the_overall_coverage(sample_con):
+    scope = Scope.of(2017)
+    kpis = m.overview_kpis(sample_con, scope)
+    township_table = tables.OVERVIEW.tables[2]
+    filled = tables.fill(township_table, sample_con, scope, "商州区")
+    assert filled.total["产业覆盖率"] == pytest.approx(kpis["coverage_rate"], abs=5e-4)  # the KPI has 3 decimals
+    assert filled.total["未覆盖户数(户)"] == kpis["uncovered_households"]
+    assert tables.with_total(filled).row(-1, named=True)["产业覆盖率"] is not None
+
+
 def test_sheet_list_and_selection():
     assert tables.SHEET_NAMES == ("总览", "光伏", "食用菌", "菊芋", "三变改革", "经营主体与投资", "利益联结", "资金")
     assert [s.name for s in tables.sheets(["资金", "总览"])] == ["总览", "资金"]
