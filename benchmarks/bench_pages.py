@@ -89,9 +89,7 @@ def main() -> None:
             cells = [results[(spec.title, place, s)] for s in args.scales]
             ratio = cells[-1][0] / cells[0][0] if len(cells) > 1 else 1.0
             print(
-                f"| {spec.title} | {place} | "
-                + " | ".join(f"{cold:.2f} s / {warm:.2f} s" for cold, warm in cells)
-                + f" | {ratio:.1f}× |"
+                f"| {spec.title} | {place} | " + " | ".join(f"{cold:.2f} s / {warm:.2f} s" for cold, warm in cells) + f" | {ratio:.1f}× |"
             )
 
 

@@ -183,7 +183,9 @@ def restore(con: duckdb.DuckDBPyConnection, directory: str | Path, manifest: dic
             restored[table] = entry["rows"]
         # Counters of an older backup (or none at all): never hand out a restored id again.
         for name, (table, column) in COUNTED_IDS.items():
-            con.execute(f"INSERT INTO {COUNTER_TABLE} SELECT ?, 0 WHERE NOT EXISTS (SELECT 1 FROM {COUNTER_TABLE} WHERE name = ?)", [name, name])
+            con.execute(
+                f"INSERT INTO {COUNTER_TABLE} SELECT ?, 0 WHERE NOT EXISTS (SELECT 1 FROM {COUNTER_TABLE} WHERE name = ?)", [name, name]
+            )
             con.execute(
                 f"""UPDATE {COUNTER_TABLE} SET last_value = greatest(last_value, (SELECT coalesce(max({column}), 0) FROM {table}))
                     WHERE name = ?""",

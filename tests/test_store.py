@@ -106,7 +106,9 @@ def test_commit_writes_what_refresh_current_would_derive(fresh_con):
     store.commit_rows(con, "townships", _townships([("611002001", "城关街道"), ("611002101", "夜村镇")]), user="a")
     rolled = store.commit_rows(con, "townships", _townships([("611002101", "夜村")]), user="a")
     store.rollback_batch(con, rolled.batch_id, user="a")
-    last = store.commit_rows(con, "townships", _townships([("611002001", "城关"), ("611002101", "夜村镇"), ("611002104", "沙河子镇")]), user="b")
+    last = store.commit_rows(
+        con, "townships", _townships([("611002001", "城关"), ("611002101", "夜村镇"), ("611002104", "沙河子镇")]), user="b"
+    )
     assert (last.rows_new, last.rows_updated, last.rows_unchanged) == (1, 1, 1)
     written = _current(con)
     store.refresh_current(con, catalog.BY_KEY["townships"], last.batch_id)

@@ -38,7 +38,7 @@ def _csv_script():
 
     from fupin_ui import widgets
 
-    frame = pl.DataFrame({"合作社": ["=HYPERLINK(\"http://x\")"], "户主身份证号": ["61100219900101123X"], "金额": [1.5]})
+    frame = pl.DataFrame({"合作社": ['=HYPERLINK("http://x")'], "户主身份证号": ["61100219900101123X"], "金额": [1.5]})
     st.text(widgets.csv_payload(frame).decode("utf-8"))
 
 
@@ -50,7 +50,7 @@ def test_csv_download_neutralises_formulas_and_masks_ids(app_db):
     text = at.text[0].value
     assert text.startswith("\ufeff")
     lines = text.lstrip("\ufeff").splitlines()
-    assert lines[1] == "\"'=HYPERLINK(\"\"http://x\"\")\",611002********123X,1.5"
+    assert lines[1] == '"\'=HYPERLINK(""http://x"")",611002********123X,1.5'
 
 
 def _blank_script():

@@ -18,9 +18,7 @@ NEW_KW = 1500.0  # one new 村级电站 of 1,500 kW → 光伏装机 +1.5 MW
 def _messy_csv(sample_figures, status: str) -> bytes:
     """The file a 镇办 sends: a title row, the header, one project, a 合计 row and a signature, in GBK."""
     town = sample_figures.township_code("牧护关镇")
-    village = sample_figures.con.execute(
-        "SELECT min(village_code) FROM villages WHERE township_code = ?", [town]
-    ).fetchone()[0]
+    village = sample_figures.con.execute("SELECT min(village_code) FROM villages WHERE township_code = ?", [town]).fetchone()[0]
     values = {
         "project_id": "MHG-PV-2017-99", "project_name": "牧护关镇新建村级光伏电站", "industry": "光伏", "project_type": "村级电站",
         "township_code": town, "village_code": village, "operator_credit_code": "", "build_year": "2017", "build_status": status,
