@@ -24,6 +24,7 @@ browser-deps:
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test: $(STAMP) browser-deps lint
 	bash scripts/pg_test_server.sh run $(BIN)/pytest -q
