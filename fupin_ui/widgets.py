@@ -53,8 +53,13 @@ def column_formats(frame: pl.DataFrame) -> dict:
             formats[name] = st.column_config.DateColumn(name, format="YYYY-MM-DD")
         elif dtype.is_numeric():
             plain = name in PLAIN_NUMBER_COLUMNS or any(word in name for word in PLAIN_NUMBER_WORDS)
-            formats[name] = st.column_config.NumberColumn(name, format="plain" if plain else "localized")
+            formats[name] = st.column_config.NumberColumn(name, format=PLAIN_INTEGER if plain and dtype.is_integer() else "localized")
     return formats
+
+
+# Streamlit 1.67's "plain" format draws 2015 as 2014.9999999999998 and 2017 as 2017.0000000000002;
+# printf's %d draws integers exactly.
+PLAIN_INTEGER = "%d"
 
 
 def csv_payload(frame: pl.DataFrame, actor=None) -> bytes:

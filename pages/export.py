@@ -78,7 +78,9 @@ for tab, (name, filled_tables) in zip(st.tabs([name for name, _ in shown]) if sh
                 height=min(420, 38 + 35 * frame.height),
                 placeholder=widgets.MISSING,
                 column_config={
-                    c: st.column_config.NumberColumn(format="percent" if "率" in c else "plain" if c.endswith("年度") else "localized")
+                    c: st.column_config.NumberColumn(
+                        format="percent" if "率" in c else widgets.PLAIN_INTEGER if c.endswith("年度") and t.is_integer() else "localized"
+                    )
                     for c, t in frame.schema.items()
                     if t.is_numeric()
                 },

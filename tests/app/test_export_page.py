@@ -1,5 +1,7 @@
 """The 导出 page under AppTest: preview of every sheet for the global filters, and the sheet choice."""
 
+import json
+
 from fupin_core.metrics import Scope
 from fupin_core.reports import tables
 from fupin_core.reports.summary import collect
@@ -32,6 +34,9 @@ def test_export_page_previews_every_sheet(app, sample_con):
     assert kpis.loc[kpis["指标"] == "建档立卡户数", "数值"].item() == expected.kpis["households_registered"]
     # An empty cell reads "—", never Streamlit's English "None".
     assert {d.proto.placeholder for d in at.dataframe} == {"—"}
+    # Years exact (printf %d): Streamlit's "plain" format draws 2020 as 2020.0000000000002.
+    progress = json.loads(at.dataframe[1].proto.columns)
+    assert progress["目标年度"]["type_config"]["format"] == "%d"
 
 
 def test_export_page_follows_the_township_filter(app, sample_con):
