@@ -152,9 +152,11 @@ def connect(url: str | None = None, *, read_only: bool = False) -> duckdb.DuckDB
     if storage.path is not None and not read_only:
         storage.path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        if storage.path is not None and Path(f"{storage.target}.wal").exists():
+        if storage.path is not None and storage.target not in _OPENED and Path(f"{storage.target}.wal").exists():
             _repair_unclean_file(storage.target)
-        return duckdb.connect(storage.target, read_only=read_only)
+        con = duckdb.connect(storage.target, read_only=read_only)
+        _OPENED.add(storage.target)
+        return con
     except duckdb.IOException as exc:
         text = str(exc)
         if "lock" in text.lower():
@@ -162,6 +164,10 @@ def connect(url: str | None = None, *, read_only: bool = False) -> duckdb.DuckDB
                 f"数据库文件 {storage.target} 正被另一个程序（通常是正在运行的应用）占用，请先关闭应用或在应用页面中操作。"
             ) from exc
         raise
+
+
+# Files this process has opened: their WAL may be this process's own live one, not a crash's.
+_OPENED: set[str] = set()
 
 
 def _repair_unclean_file(target: str) -> None:

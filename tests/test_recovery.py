@@ -105,3 +105,18 @@ def test_a_store_from_before_the_id_counter_is_not_touched(tmp_path):
     con = duckdb.connect(str(tmp_path / "old.duckdb"))
     con.execute("CREATE TABLE batches (batch_id BIGINT)")
     assert recovery.repair(con) == []
+
+
+def test_connect_leaves_a_file_this_process_already_has_open(tiny_file, monkeypatch):
+    first = db.connect(str(tiny_file))
+    first.execute("SET wal_autocheckpoint = '1TB'")
+    first.execute("UPDATE settings SET value = value")  # a live WAL of this process, not a crash's
+    first.execute("INSERT INTO settings VALUES ('probe', '1')")
+    assert (tiny_file.parent / f"{tiny_file.name}.wal").exists()
+
+    def not_expected(con):
+        raise AssertionError("repair ran on a file this process holds")
+
+    monkeypatch.setattr(recovery, "repair", not_expected)
+    second = db.connect(str(tiny_file))
+    assert second.execute("SELECT value FROM settings WHERE key = 'probe'").fetchone() == ("1",)
