@@ -28,8 +28,6 @@ MANIFEST = "manifest.json"
 # Filled by schema.migrate on a new store: restore keeps the target's migration record and replaces
 # the counters (then moves them past every restored batch id).
 MIGRATION_TABLE = "schema_migrations"
-COUNTER_TABLE = "id_counters"
-COUNTED_IDS = {"batch_id": ("batches", "batch_id"), "audit_entry": ("audit_log", "entry_id")}  # counter row: (table, id column)
 _TABLE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 _ROWS_PER_BATCH = 100_000
 
@@ -132,7 +130,7 @@ def read_manifest(directory: str | Path) -> dict:
 
 def _check_empty(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
     for table in tables:
-        if table in (MIGRATION_TABLE, COUNTER_TABLE):
+        if table in (MIGRATION_TABLE, schema.COUNTER_TABLE):
             continue
         rows = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
         if rows:
@@ -171,7 +169,7 @@ def restore(con: duckdb.DuckDBPyConnection, directory: str | Path, manifest: dic
         for table, entry in manifest["tables"].items():
             if table == MIGRATION_TABLE:
                 continue
-            if table == COUNTER_TABLE:
+            if table == schema.COUNTER_TABLE:
                 con.execute(f'DELETE FROM "{table}"')
             file_columns = pq.ParquetFile(folder / entry["file"]).schema_arrow.names
             target_columns = _columns(con, table)
@@ -182,15 +180,7 @@ def restore(con: duckdb.DuckDBPyConnection, directory: str | Path, manifest: dic
             con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM read_parquet(?)', [str(folder / entry["file"])])
             restored[table] = entry["rows"]
         # Counters of an older backup (or none at all): never hand out a restored id again.
-        for name, (table, column) in COUNTED_IDS.items():
-            con.execute(
-                f"INSERT INTO {COUNTER_TABLE} SELECT ?, 0 WHERE NOT EXISTS (SELECT 1 FROM {COUNTER_TABLE} WHERE name = ?)", [name, name]
-            )
-            con.execute(
-                f"""UPDATE {COUNTER_TABLE} SET last_value = greatest(last_value, (SELECT coalesce(max({column}), 0) FROM {table}))
-                    WHERE name = ?""",
-                [name],
-            )
+        schema.advance_counters(con)
         con.execute("COMMIT")
     except Exception:
         _rollback_quietly(con)

@@ -34,7 +34,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"数据库已存在：{storage.display}（未做改动）")
         return 0
     if args.force and storage.path is not None:
-        for suffix in ("", ".wal", ".wal.checkpoint", ".wal.recovery"):
+        for suffix in ("", ".wal", ".wal.checkpoint", ".wal.recovery", db.REPAIR_PENDING):
             Path(str(storage.path) + suffix).unlink(missing_ok=True)
     con = db.connect(args.db)
     try:

@@ -17,6 +17,7 @@ import importlib.util
 import logging
 import os
 import re
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,10 +153,11 @@ def connect(url: str | None = None, *, read_only: bool = False) -> duckdb.DuckDB
     if storage.path is not None and not read_only:
         storage.path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        if storage.path is not None and storage.target not in _OPENED and Path(f"{storage.target}.wal").exists():
-            _repair_unclean_file(storage.target)
+        if storage.path is not None:
+            _repair_if_unclean(storage.target)
         con = duckdb.connect(storage.target, read_only=read_only)
-        _OPENED.add(storage.target)
+        if storage.path is not None:
+            _open_in_this_process.setdefault(os.path.realpath(storage.target), weakref.WeakSet()).add(con)
         return con
     except duckdb.IOException as exc:
         text = str(exc)
@@ -166,18 +168,33 @@ def connect(url: str | None = None, *, read_only: bool = False) -> duckdb.DuckDB
         raise
 
 
-# Files this process has opened: their WAL may be this process's own live one, not a crash's.
-_OPENED: set[str] = set()
+# The connections this process has open, per file: a WAL beside a file this process holds is its own
+# live one, not a crash's (all connections to one path share one DuckDB instance).
+_open_in_this_process: dict[str, weakref.WeakSet] = {}
+REPAIR_PENDING = ".repair-pending"
 
 
-def _repair_unclean_file(target: str) -> None:
-    """The file was not closed cleanly (its write-ahead log is still there): a process may have died
-    in the middle of a commit. Open it for writing once and put it back to its last complete batch
-    (fupin_core.recovery) before anyone reads it."""
-    con = duckdb.connect(target)
+def _repair_if_unclean(target: str) -> None:
+    """A file opened with its write-ahead log still there was not closed cleanly: a process may have
+    died in the middle of a commit. Open it for writing once and put it back to its last complete
+    batch (fupin_core.recovery) before anyone reads it. A marker file stays until a repair has
+    committed, so a repair that fails (its connection's close saves the replayed WAL and removes it)
+    is tried again at the next open."""
+    path = os.path.realpath(target)
+    marker = Path(path + REPAIR_PENDING)
+    if _open_in_this_process.get(path) or not (Path(path + ".wal").exists() or marker.exists()):
+        return
+    try:
+        con = duckdb.connect(path)
+    except duckdb.IOException:
+        return  # held by another process (the open that follows says so) or on read-only media
+    marker.touch()
     try:
         for message in recovery.repair(con):
-            logger.warning("数据库 %s 上次未正常关闭，已修复：%s", target, message)
+            logger.warning("数据库 %s 上次未正常关闭，检查结果：%s", path, message)
+        marker.unlink()
+    except duckdb.Error:
+        logger.exception("数据库 %s 上次未正常关闭，自动检查未能完成，下次打开时将重试", path)
     finally:
         con.close()
 

@@ -6,11 +6,12 @@ The versioned store can always be put right from its own invariants, so on openi
 not closed cleanly (its .wal is still there) we check them and undo whatever no complete batch
 explains:
 
-1. history rows whose batch does not exist are removed;
-2. a batch whose history rows do not number rows_new + rows_updated was never completed: its rows
-   and its batch row are removed;
+1. history rows of a batch id past the newest batch (its batch row was lost) are removed;
+2. the newest batch, if its history rows do not number rows_new + rows_updated, was never
+   completed: its rows and its batch row are removed;
 3. a current table that differs from "newest committed version per key" is rebuilt from history;
-4. the batch id counter is moved past every id in use.
+4. the id counters are moved past every id in use (batches, audit entries).
+Only the last transaction can be torn, so nothing older is deleted, only reported.
 
 PostgreSQL needs none of this: its transactions are atomic across a crash.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import duckdb
 
+from fupin_core import schema
 from fupin_core.catalog import DATASETS, Dataset
 from fupin_core.store import WRITE_LOCK
 
@@ -41,24 +43,27 @@ def _derived_current_sql(ds: Dataset) -> str:
     """
 
 
-def _remove_orphan_history(con, ds: Dataset) -> int:
-    (count,) = con.execute(
-        f'SELECT count(*) FROM "{ds.history_table}" AS h WHERE NOT EXISTS (SELECT 1 FROM batches AS b WHERE b.batch_id = h.batch_id)'
+def _newest_batch(con) -> tuple[int, str | None]:
+    row = con.execute("SELECT batch_id, dataset FROM batches ORDER BY batch_id DESC LIMIT 1").fetchone()
+    return (int(row[0]), row[1]) if row else (0, None)
+
+
+def _remove_torn_history(con, ds: Dataset, newest: int) -> tuple[int, int]:
+    """Delete history rows of a batch id past the newest batch (the torn commit's); count, and leave,
+    rows of a missing older batch, which no crash of the last transaction can explain."""
+    orphan = f'FROM "{ds.history_table}" AS h WHERE NOT EXISTS (SELECT 1 FROM batches AS b WHERE b.batch_id = h.batch_id)'
+    torn, older = con.execute(
+        f"SELECT count(*) FILTER (WHERE h.batch_id > ?), count(*) FILTER (WHERE h.batch_id <= ?) {orphan}", [newest, newest]
     ).fetchone()
-    if count:
-        con.execute(f'DELETE FROM "{ds.history_table}" AS h WHERE NOT EXISTS (SELECT 1 FROM batches AS b WHERE b.batch_id = h.batch_id)')
-    return count
+    if torn:
+        con.execute(f'DELETE FROM "{ds.history_table}" WHERE batch_id > ?', [newest])
+    return torn, older
 
 
-def _incomplete_batches(con, ds: Dataset) -> list[int]:
-    rows = con.execute(
-        f"""SELECT b.batch_id FROM batches AS b
-            LEFT JOIN (SELECT batch_id, count(*) AS n FROM "{ds.history_table}" GROUP BY batch_id) AS h USING (batch_id)
-            WHERE b.dataset = ? AND coalesce(h.n, 0) <> b.rows_new + b.rows_updated
-            ORDER BY b.batch_id""",
-        [ds.key],
-    ).fetchall()
-    return [r[0] for r in rows]
+def _newest_is_incomplete(con, ds: Dataset, batch_id: int) -> bool:
+    (history_rows,) = con.execute(f'SELECT count(*) FROM "{ds.history_table}" WHERE batch_id = ?', [batch_id]).fetchone()
+    (expected,) = con.execute("SELECT rows_new + rows_updated FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
+    return history_rows != expected
 
 
 def _current_is_exact(con, ds: Dataset) -> bool:
@@ -81,33 +86,36 @@ def _rebuild_current(con, ds: Dataset) -> None:
 
 
 def repair(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Put the store back to its last complete batch; returns what was repaired, in Chinese (empty
-    when everything was already consistent). One transaction: a crash during the repair itself
-    leaves the store as it was, to be repaired on the next open."""
-    repaired: list[str] = []
+    """Put the store back to its last complete batch; returns what was found, in Chinese (empty when
+    everything was already consistent). Only the last transaction can have been torn, so only the
+    newest batch is ever undone; anything older that looks wrong is reported, never deleted. One
+    transaction: a crash during the repair itself leaves the store to be repaired on the next open."""
+    found: list[str] = []
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
-    if not {"batches", "id_counters"} <= tables:
-        return repaired  # not initialised, or from before migration 5: `fupin init` migrates it first
+    if not {"batches", schema.COUNTER_TABLE} <= tables:
+        return found  # not initialised, or from before migration 5: `fupin init` migrates it first
+    # A dataset added to the catalog after this file was made has no tables until `fupin init` runs.
+    datasets = [ds for ds in DATASETS if {ds.table, ds.history_table} <= tables]
     with WRITE_LOCK:
         con.execute("BEGIN TRANSACTION")
         try:
-            for ds in DATASETS:
-                orphans = _remove_orphan_history(con, ds)
-                if orphans:
-                    repaired.append(f"{ds.title}：删除了 {orphans} 行不属于任何批次的历史记录")
-                for batch_id in _incomplete_batches(con, ds):
-                    con.execute(f'DELETE FROM "{ds.history_table}" WHERE batch_id = ?', [batch_id])
-                    con.execute("DELETE FROM batches WHERE batch_id = ?", [batch_id])
-                    repaired.append(f"{ds.title}：撤销了未完成的批次 {batch_id}")
+            newest, newest_dataset = _newest_batch(con)
+            for ds in datasets:
+                torn, older = _remove_torn_history(con, ds, newest)
+                if torn:
+                    found.append(f"{ds.title}：删除了未完成批次的 {torn} 行历史记录")
+                if older:
+                    found.append(f"{ds.title}：有 {older} 行历史记录属于不存在的批次（未改动，请管理员核查）")
+                if ds.key == newest_dataset and _newest_is_incomplete(con, ds, newest):
+                    con.execute(f'DELETE FROM "{ds.history_table}" WHERE batch_id = ?', [newest])
+                    con.execute("DELETE FROM batches WHERE batch_id = ?", [newest])
+                    found.append(f"{ds.title}：撤销了未完成的批次 {newest}")
                 if not _current_is_exact(con, ds):
                     _rebuild_current(con, ds)
-                    repaired.append(f"{ds.title}：按已提交批次重建了当前数据")
-            con.execute(
-                """UPDATE id_counters SET last_value = greatest(last_value, (SELECT coalesce(max(batch_id), 0) FROM batches))
-                   WHERE name = 'batch_id'"""
-            )
+                    found.append(f"{ds.title}：按已提交批次重建了当前数据")
+            schema.advance_counters(con, create_missing=False)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
-    return repaired
+    return found

@@ -144,6 +144,27 @@ def _m006_audit_counter(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("INSERT INTO id_counters SELECT 'audit_entry', coalesce(max(entry_id), 0) FROM audit_log")
 
 
+COUNTER_TABLE = "id_counters"
+# Counter row name -> (table, id column) whose ids it hands out (migrations 5 and 6).
+COUNTED_IDS = {"batch_id": ("batches", "batch_id"), "audit_entry": ("audit_log", "entry_id")}
+
+
+def advance_counters(con: duckdb.DuckDBPyConnection, *, create_missing: bool = True) -> None:
+    """Make sure every counter row exists (unless not `create_missing`: a store that a migration
+    will give it) and is past every id in use, so no id is handed out twice (after a restore from an
+    older backup, or a crash that kept a row but lost its counter update)."""
+    for name, (table, column) in COUNTED_IDS.items():
+        if create_missing:
+            con.execute(
+                f"INSERT INTO {COUNTER_TABLE} SELECT ?, 0 WHERE NOT EXISTS (SELECT 1 FROM {COUNTER_TABLE} WHERE name = ?)", [name, name]
+            )
+        con.execute(
+            f"""UPDATE {COUNTER_TABLE} SET last_value = greatest(last_value, (SELECT coalesce(max({column}), 0) FROM {table}))
+                WHERE name = ?""",
+            [name],
+        )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core_tables", _m001_core),
     Migration(2, "dataset_tables", _m002_datasets),

@@ -194,7 +194,7 @@ def test_restore_of_a_backup_without_the_audit_counter_keeps_audit_ids_unique(ti
         audit.record(tiny_con, "甲", "export", f"文件{n}.xlsx")
     folder = tmp_path / "old"
     manifest = backup.backup(tiny_con, folder)
-    entry = manifest["tables"][backup.COUNTER_TABLE]
+    entry = manifest["tables"][schema.COUNTER_TABLE]
     counters = pl.read_parquet(folder / entry["file"]).filter(pl.col("name") == "batch_id")
     counters.write_parquet(folder / entry["file"])
     entry["rows"], entry["sha256"] = counters.height, backup._sha256(folder / entry["file"])

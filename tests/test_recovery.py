@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from fupin_core import db, recovery
+from fupin_core.catalog import DATASETS
 from tests import tiny_data
 
 
@@ -28,6 +29,10 @@ def _snapshot(con) -> tuple:
         con.execute("SELECT count(*) FROM households_history").fetchone(),
         con.execute("SELECT last_value FROM id_counters WHERE name = 'batch_id'").fetchone(),
     )
+
+
+def _history_rows(con) -> int:
+    return sum(con.execute(f'SELECT count(*) FROM "{ds.history_table}"').fetchone()[0] for ds in DATASETS)
 
 
 def test_a_consistent_store_is_left_alone(tiny_file):
@@ -56,12 +61,25 @@ def test_current_rows_of_a_batch_that_never_committed_are_removed(tiny_file):
     assert _snapshot(con) == before
 
 
-def test_history_rows_without_a_batch_are_removed(tiny_file):
+def test_history_rows_of_the_lost_newest_batch_are_removed(tiny_file):
     con = duckdb.connect(str(tiny_file))
     before = _snapshot(con)
     con.execute("INSERT INTO households_history SELECT * REPLACE (99 AS batch_id) FROM households_history LIMIT 2")
-    assert recovery.repair(con) == ["贫困户：删除了 2 行不属于任何批次的历史记录"]
+    assert recovery.repair(con) == ["贫困户：删除了未完成批次的 2 行历史记录"]
     assert _snapshot(con) == before
+
+
+def test_older_oddities_are_reported_never_deleted(tiny_file):
+    """Only the last transaction can be torn: an older batch that looks wrong is not the crash's."""
+    con = duckdb.connect(str(tiny_file))
+    oldest = con.execute("SELECT min(batch_id) FROM batches").fetchone()[0]
+    con.execute("DELETE FROM batches WHERE batch_id = ?", [oldest])  # its history rows lose their batch
+    con.execute("UPDATE batches SET rows_new = rows_new + 5 WHERE batch_id = (SELECT min(batch_id) FROM batches)")
+    history = _history_rows(con)
+    messages = recovery.repair(con)
+    assert any("属于不存在的批次（未改动" in m for m in messages), messages
+    assert not any("撤销" in m for m in messages), messages
+    assert _history_rows(con) == history
 
 
 def test_a_batch_with_part_of_its_rows_is_undone_and_the_counter_moves_past_it(tiny_file):
@@ -120,3 +138,47 @@ def test_connect_leaves_a_file_this_process_already_has_open(tiny_file, monkeypa
     monkeypatch.setattr(recovery, "repair", not_expected)
     second = db.connect(str(tiny_file))
     assert second.execute("SELECT value FROM settings WHERE key = 'probe'").fetchone() == ("1",)
+
+
+def test_a_dataset_without_tables_yet_is_skipped(tiny_file):
+    con = duckdb.connect(str(tiny_file))
+    con.execute("DROP TABLE targets")  # a file from before that dataset joined the catalog
+    con.execute("DROP TABLE targets_history")
+    con.execute("INSERT INTO households SELECT * REPLACE ('H9' AS household_id, 99 AS batch_id) FROM households WHERE household_id = 'H1'")
+    assert recovery.repair(con) == ["贫困户：按已提交批次重建了当前数据"]
+
+
+def test_a_repair_that_fails_is_tried_again_at_the_next_open(tiny_file, tmp_path, monkeypatch):
+    con = duckdb.connect(str(tiny_file))
+    con.execute("SET wal_autocheckpoint = '1TB'")
+    con.execute("INSERT INTO households SELECT * REPLACE ('H9' AS household_id, 99 AS batch_id) FROM households WHERE household_id = 'H1'")
+    crashed = tmp_path / "crashed.duckdb"
+    shutil.copy(tiny_file, crashed)
+    shutil.copy(f"{tiny_file}.wal", f"{crashed}.wal")
+    con.close()
+
+    real_repair = recovery.repair
+
+    def failing(con):
+        raise duckdb.CatalogException("模拟修复失败")
+
+    monkeypatch.setattr(recovery, "repair", failing)
+    first = db.connect(str(crashed))  # opens anyway; the replayed WAL is now in the file, the WAL gone
+    first.close()
+    del first
+    assert not (tmp_path / "crashed.duckdb.wal").exists()
+    assert (tmp_path / f"crashed.duckdb{db.REPAIR_PENDING}").exists()
+
+    monkeypatch.setattr(recovery, "repair", real_repair)
+    db._open_in_this_process.clear()  # as a new process would start
+    second = db.connect(str(crashed))
+    assert second.execute("SELECT count(*) FROM households WHERE household_id = 'H9'").fetchone() == (0,)
+    assert not (tmp_path / f"crashed.duckdb{db.REPAIR_PENDING}").exists()
+
+
+def test_the_audit_counter_moves_past_a_kept_entry(tiny_file):
+    con = duckdb.connect(str(tiny_file))
+    con.execute("UPDATE id_counters SET last_value = 0 WHERE name = 'audit_entry'")
+    con.execute("INSERT INTO audit_log (entry_id, logged_at, user_name, action) VALUES (7, current_timestamp, 'x', 'login')")
+    recovery.repair(con)
+    assert con.execute("SELECT last_value FROM id_counters WHERE name = 'audit_entry'").fetchone() == (7,)
