@@ -44,7 +44,8 @@ class CommitResult:
     rows_unchanged: int
 
 
-def _quoted(names) -> str:
+def quoted_names(names) -> str:
+    """Identifiers (catalog column names), double-quoted and comma-separated."""
     return ", ".join(f'"{n}"' for n in names)
 
 
@@ -72,26 +73,29 @@ def _classify_sql(ds: Dataset) -> str:
     """
 
 
-def refresh_current(con: duckdb.DuckDBPyConnection, ds: Dataset, batch_id: int) -> None:
-    """Make the current table right again for every key that `batch_id` wrote."""
-    keys = _quoted(ds.natural_key)
-    cols = _quoted(ds.column_names)
-    touched = f'(SELECT DISTINCT {keys} FROM "{ds.history_table}" WHERE batch_id = ?)'
-    con.execute(f'DELETE FROM "{ds.table}" AS c USING {touched} AS t WHERE {_key_match(ds, "c", "t")}', [batch_id])
+def current_versions_sql(ds: Dataset, touched: str | None = None) -> str:
+    """SELECT of the current version of each key as the history says it is: the newest committed
+    batch's row. `touched` (a subquery of keys) limits it to those keys."""
+    cols = quoted_names(ds.column_names)
     partition = ", ".join(f'h."{k}"' for k in ds.natural_key)
-    con.execute(
-        f"""
-        INSERT INTO "{ds.table}" ({cols}, batch_id)
+    only_touched = f"JOIN {touched} AS t ON {_key_match(ds, 'h', 't')}" if touched else ""
+    return f"""
         SELECT {cols}, batch_id FROM (
             SELECT h.*, row_number() OVER (PARTITION BY {partition} ORDER BY h.batch_id DESC) AS version_rank
             FROM "{ds.history_table}" AS h
             JOIN batches AS b ON b.batch_id = h.batch_id AND b.status = 'committed'
-            JOIN {touched} AS t ON {_key_match(ds, "h", "t")}
+            {only_touched}
         ) AS ranked
         WHERE version_rank = 1
-        """,
-        [batch_id],
-    )
+    """
+
+
+def refresh_current(con: duckdb.DuckDBPyConnection, ds: Dataset, batch_id: int) -> None:
+    """Make the current table right again for every key that `batch_id` wrote."""
+    keys = quoted_names(ds.natural_key)
+    touched = f'(SELECT DISTINCT {keys} FROM "{ds.history_table}" WHERE batch_id = ?)'
+    con.execute(f'DELETE FROM "{ds.table}" AS c USING {touched} AS t WHERE {_key_match(ds, "c", "t")}', [batch_id])
+    con.execute(f'INSERT INTO "{ds.table}" ({quoted_names(ds.column_names)}, batch_id) {current_versions_sql(ds, touched)}', [batch_id])
 
 
 def _claim_batch_id(con: duckdb.DuckDBPyConnection) -> int:
@@ -125,9 +129,9 @@ def _apply_to_current(con: duckdb.DuckDBPyConnection, ds: Dataset, batch_id: int
     versions of their keys — what refresh_current would derive, without the window over the history
     (which a million new keys made half of the commit's time). Updated keys lose their old row first."""
     if has_updates:
-        updated = f"(SELECT {_quoted(ds.natural_key)} FROM classified WHERE change = 'updated')"
+        updated = f"(SELECT {quoted_names(ds.natural_key)} FROM classified WHERE change = 'updated')"
         con.execute(f'DELETE FROM "{ds.table}" AS c USING {updated} AS t WHERE {_key_match(ds, "c", "t")}')
-    cols = _quoted(ds.column_names)
+    cols = quoted_names(ds.column_names)
     con.execute(
         f"INSERT INTO \"{ds.table}\" ({cols}, batch_id) SELECT {cols}, ? FROM classified WHERE change <> 'unchanged'",
         [batch_id],
@@ -195,7 +199,7 @@ def commit_rows(
             batch_id = None
             if n_new + n_upd:
                 batch_id = claimed_id
-                cols = _quoted(ds.column_names)
+                cols = quoted_names(ds.column_names)
                 con.execute(
                     f"""INSERT INTO "{ds.history_table}" ({cols}, batch_id, source_row)
                         SELECT {cols}, ?, source_row FROM classified WHERE change <> 'unchanged'""",
