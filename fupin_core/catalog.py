@@ -33,17 +33,26 @@ YES_NO = ("是", "否")
 ENTITY_TYPES = ("农民专业合作社", "龙头企业", "村股份经济合作社", "家庭农场", "其他")
 HOUSEHOLD_KINDS = ("一般贫困户", "低保贫困户", "特困供养贫困户")
 POVERTY_CAUSES = ("因病", "因残", "因学", "因灾", "缺土地", "缺水", "缺技术", "缺劳力", "缺资金", "交通条件落后", "自身发展动力不足")
-FUND_SOURCES = (
-    "中央财政专项",
-    "省级财政",
-    "市级财政",
-    "区级财政",
-    "统筹整合涉农资金",
-    "苏陕协作资金",
-    "社会帮扶资金",
-    "金融信贷",
-    "企业自筹",
-)
+# 资金来源 is the level or channel the money comes from; 资金类别 says whether fiscal money was pooled
+# as 统筹整合涉农资金 (国办发〔2016〕22号, from 2016) or spent as 财政专项扶贫资金 outside the pool. Two
+# attributes, so no total counts a 万元 twice (integrated funds *are* central/provincial/… money).
+FISCAL_SOURCES = ("中央财政", "省级财政", "市级财政", "区级财政")
+FUND_SOURCES = (*FISCAL_SOURCES, "苏陕协作资金", "社会帮扶资金", "金融信贷", "企业自筹")
+# Money that is invested by the operator itself, not allocated (下达) to the project.
+SELF_FUNDED_SOURCES = ("企业自筹",)
+INTEGRATED_FUNDS = "统筹整合涉农资金"
+SPECIAL_POVERTY_FUNDS = "财政专项扶贫资金"
+OTHER_FUNDS = "其他资金"
+FUND_CATEGORIES = (INTEGRATED_FUNDS, SPECIAL_POVERTY_FUNDS, OTHER_FUNDS)
+INTEGRATION_FIRST_YEAR = 2016
+# Names of earlier versions, mapped by the migration that split source and category (schema m007).
+LEGACY_FUND_SOURCES = {
+    "统筹整合涉农资金": ("区级财政", INTEGRATED_FUNDS),
+    "中央财政专项": ("中央财政", SPECIAL_POVERTY_FUNDS),
+}
+LABOUR_CAPACITIES = ("有劳动能力", "弱劳动能力", "无劳动能力")
+# Households whose members can work: the denominator of 产业覆盖 (帮扶措施到户).
+WORKING_CAPACITIES = ("有劳动能力", "弱劳动能力")
 LINK_MECHANISMS = ("分红", "务工", "土地流转", "订单收购", "公益岗位", "菌袋发放", "其他")
 WELFARE_POST_TYPES = ("生态护林员", "保洁员", "公益性岗位")
 TARGET_INDICATORS = ("装机容量", "菌袋数量", "种植面积")
@@ -141,6 +150,16 @@ DATASETS: tuple[Dataset, ...] = (
             _col("is_poverty_village", "是否贫困村", enum=YES_NO),
             _col("is_deep_poverty_village", "是否深度贫困村", enum=YES_NO),
             _col("exit_year", "退出年度", "int", required=False, unit="年", synonyms=("脱贫退出年度", "摘帽年度"), **_YEAR),
+            _col(
+                "agri_population",
+                "农业户籍人口",
+                "int",
+                required=False,
+                unit="人",
+                checks=("non_negative",),
+                synonyms=("农业人口", "户籍人口"),
+                description="贫困发生率的分母；空白为未上报",
+            ),
         ),
         rules=("深度贫困村必须是贫困村", "只有贫困村可以有退出年度"),
     ),
@@ -165,6 +184,14 @@ DATASETS: tuple[Dataset, ...] = (
             _col("main_cause", "主要致贫原因", required=False, synonyms=("致贫原因",)),
             _col("identified_year", "识别年度", "int", unit="年", synonyms=("识别年份", "建档年度"), **_YEAR),
             _col("exit_year", "脱贫年度", "int", required=False, unit="年", synonyms=("脱贫年份",), **_YEAR),
+            _col(
+                "labour_capacity",
+                "劳动能力",
+                required=False,
+                enum=LABOUR_CAPACITIES,
+                synonyms=("劳动能力状况", "有无劳动能力"),
+                description="户内有劳动能力成员的情况；空白为未上报",
+            ),
         ),
         rules=("脱贫年度不早于识别年度",),
     ),
@@ -183,6 +210,16 @@ DATASETS: tuple[Dataset, ...] = (
             _col("legal_representative", "法定代表人", required=False, synonyms=("法人", "负责人")),
             _col("member_count", "成员数", "int", required=False, unit="人", checks=("non_negative",)),
             _col("registered_capital_wan", "注册资本(万元)", "decimal", required=False, unit="万元", synonyms=("注册资本",), **_MONEY),
+            _col(
+                "established_year",
+                "成立年度",
+                "int",
+                required=False,
+                unit="年",
+                synonyms=("成立年份", "注册年度"),
+                description="主体从这一年起计入各年度的主体数；空白视为一直存在",
+                **_YEAR,
+            ),
         ),
     ),
     Dataset(
@@ -209,22 +246,50 @@ DATASETS: tuple[Dataset, ...] = (
             _col("scale", "建设规模", "decimal", unit="规模单位", **_MONEY),
             _col("scale_unit", "规模单位", enum=tuple(SCALE_UNITS.values()) + ("个", "其他")),
             _col("total_investment_wan", "总投资(万元)", "decimal", unit="万元", synonyms=("总投资", "投资额(万元)"), **_MONEY),
+            _col(
+                "poverty_project",
+                "是否扶贫项目",
+                required=False,
+                enum=YES_NO,
+                description="招商引资的商业项目（如商业光伏电站）填“否”，不计入扶贫装机和扶贫电站；空白视为“是”",
+            ),
+            _col(
+                "station_count",
+                "电站数(座/户)",
+                "int",
+                required=False,
+                unit="座/户",
+                checks=("non_negative",),
+                synonyms=("户数(户用光伏)", "电站数"),
+                description="光伏项目：村级、集中式电站为座数（空白为1座），户用光伏为安装户数",
+            ),
         ),
         rules=("项目类型须属于其产业类别", "规模单位须与产业类别相符（光伏 千瓦，食用菌 万袋，菊芋 亩）"),
     ),
     Dataset(
         key="funds",
         title="项目资金",
-        description="按项目、资金来源和年度的资金下达与支出。",
-        natural_key=("project_id", "fund_source", "year"),
+        description="按项目、资金来源、资金类别和年度的资金下达与支出；企业自筹为主体自有投入，不计入下达。",
+        natural_key=("project_id", "fund_source", "fund_category", "year"),
         columns=(
             _col("project_id", "项目编号", references=("projects", "project_id")),
-            _col("fund_source", "资金来源", enum=FUND_SOURCES),
+            _col("fund_source", "资金来源", enum=FUND_SOURCES, synonyms=("资金级次",), description="资金的级次或渠道"),
+            _col(
+                "fund_category",
+                "资金类别",
+                enum=FUND_CATEGORIES,
+                synonyms=("资金性质", "是否统筹整合"),
+                description="财政资金纳入统筹整合的为统筹整合涉农资金（2016年起），未纳入的财政扶贫资金为财政专项扶贫资金，其余为其他资金",
+            ),
             _col("year", "年度", "int", unit="年", **_YEAR),
             _col("allocated_wan", "下达金额(万元)", "decimal", unit="万元", synonyms=("下达资金(万元)", "下达金额"), **_MONEY),
             _col("spent_wan", "支出金额(万元)", "decimal", unit="万元", synonyms=("支出资金(万元)", "支出金额"), **_MONEY),
         ),
-        rules=("支出金额不大于下达金额",),
+        rules=(
+            "支出金额不大于下达金额",
+            "统筹整合涉农资金和财政专项扶贫资金只能来自财政",
+            "统筹整合涉农资金自2016年起",
+        ),
     ),
     Dataset(
         key="pv_output",
@@ -274,7 +339,8 @@ DATASETS: tuple[Dataset, ...] = (
         columns=(
             _col("investment_id", "投资编号", synonyms=("入股编号",)),
             _col("entity_credit_code", "主体信用代码", references=("entities", "credit_code"), synonyms=("统一社会信用代码",)),
-            _col("fund_source", "资金来源", enum=FUND_SOURCES),
+            _col("fund_source", "资金来源", enum=FUND_SOURCES, synonyms=("资金级次",)),
+            _col("fund_category", "资金类别", required=False, enum=FUND_CATEGORIES, synonyms=("资金性质",)),
             _col("amount_wan", "投入金额(万元)", "decimal", unit="万元", synonyms=("入股金额(万元)", "投入金额"), **_MONEY),
             _col("invest_date", "投入日期", "date", synonyms=("入股日期",)),
             _col(
@@ -340,6 +406,48 @@ DATASETS: tuple[Dataset, ...] = (
             _col("target_value", "目标值", "decimal", **_MONEY),
             _col("unit", "单位"),
             _col("target_year", "目标年度", "int", unit="年", **_YEAR),
+        ),
+    ),
+    Dataset(
+        key="township_targets",
+        title="任务分解",
+        description="区级目标分解到镇办的任务；没有任务分解的镇办不显示完成目标的百分比。",
+        natural_key=("township_code", "industry", "indicator", "target_year"),
+        columns=(
+            _col("township_code", "镇办代码", references=("townships", "township_code")),
+            _col("industry", "产业类别", enum=INDUSTRIES),
+            _col("indicator", "指标", enum=TARGET_INDICATORS),
+            _col("target_value", "目标值", "decimal", **_MONEY),
+            _col("unit", "单位"),
+            _col("target_year", "目标年度", "int", unit="年", **_YEAR),
+        ),
+    ),
+    Dataset(
+        key="household_income",
+        title="贫困户收入",
+        description="贫困户按年度的家庭纯收入（按来源）和劳动力就业情况；家庭人均纯收入 = 四项收入之和 ÷ 家庭人口。",
+        natural_key=("household_id", "year"),
+        columns=(
+            _col("household_id", "户编号", references=("households", "household_id")),
+            _col("year", "年度", "int", unit="年", **_YEAR),
+            _col("wage_income_yuan", "工资性收入(元)", "decimal", unit="元", synonyms=("工资性收入",), **_MONEY),
+            _col("business_income_yuan", "生产经营性净收入(元)", "decimal", unit="元", synonyms=("生产经营性收入(元)", "生产经营性收入"), **_MONEY),
+            _col("property_income_yuan", "财产性收入(元)", "decimal", unit="元", synonyms=("财产性收入",), **_MONEY),
+            _col("transfer_income_yuan", "转移性收入(元)", "decimal", unit="元", synonyms=("转移性收入",), **_MONEY),
+            _col("labourers", "劳动力人数", "int", unit="人", checks=("non_negative",), synonyms=("劳动力数", "劳动力")),
+            _col("employed_labourers", "转移就业人数", "int", unit="人", checks=("non_negative",), synonyms=("务工人数", "转移就业")),
+        ),
+        rules=("转移就业人数不大于劳动力人数",),
+    ),
+    Dataset(
+        key="poverty_lines",
+        title="贫困线",
+        description="各年度农村贫困标准（元/人·年）。未上报的年度使用国家现行农村贫困标准；省定标准较高时由管理员上报。",
+        natural_key=("year",),
+        columns=(
+            _col("year", "年度", "int", unit="年", **_YEAR),
+            _col("line_yuan", "贫困线(元/人·年)", "decimal", unit="元", synonyms=("贫困标准(元)", "贫困线"), checks=("positive",)),
+            _col("standard", "标准名称", synonyms=("标准",), description="如：国家现行农村贫困标准、陕西省农村扶贫标准"),
         ),
     ),
 )

@@ -26,6 +26,7 @@ TOWNSHIP_VIA = {
     "households": "village_code",
     "pilots": "village_code",
     "linkages": "household_id",
+    "household_income": "household_id",
     "funds": "project_id",
     "pv_output": "project_id",
     "fungus_output": "project_id",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from fupin_core.catalog import DATASETS, Dataset
+from fupin_core.catalog import DATASETS, LEGACY_FUND_SOURCES, OTHER_FUNDS, Dataset
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,23 @@ def create_dataset_tables(con: duckdb.DuckDBPyConnection, ds: Dataset) -> None:
     cols = _column_ddl(ds)
     con.execute(f'CREATE TABLE IF NOT EXISTS "{ds.history_table}" ({cols}, batch_id BIGINT NOT NULL, source_row BIGINT)')
     con.execute(f'CREATE TABLE IF NOT EXISTS "{ds.table}" ({cols}, batch_id BIGINT NOT NULL)')
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """Column names of an existing table (portable: works on an attached PostgreSQL catalog too)."""
+    return [d[0] for d in con.execute(f'SELECT * FROM "{table}" LIMIT 0').description]
+
+
+def sync_dataset_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the tables of datasets added to the catalog later, and add columns added later (empty:
+    an older row has no value for them, which the metrics read as 未上报)."""
+    for ds in DATASETS:
+        create_dataset_tables(con, ds)
+        for table in (ds.table, ds.history_table):
+            present = set(table_columns(con, table))
+            for col in ds.columns:
+                if col.name not in present:
+                    con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{col.name}" {col.sql_type}')
 
 
 def _m001_core(con: duckdb.DuckDBPyConnection) -> None:
@@ -144,6 +161,21 @@ def _m006_audit_counter(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("INSERT INTO id_counters SELECT 'audit_entry', coalesce(max(entry_id), 0) FROM audit_log")
 
 
+def _m007_fund_categories(con: duckdb.DuckDBPyConnection) -> None:
+    """资金来源 split into 资金来源 (level) and 资金类别 (统筹整合 or not): earlier databases wrote
+    统筹整合涉农资金 and 中央财政专项 as sources. Integrated funds are pooled by the district, so they are
+    listed under 区级财政 until the 镇办 report their levels again (README, 数据上报)."""
+    sync_dataset_tables(con)
+    legacy = list(LEGACY_FUND_SOURCES.items())
+    category_case = "CASE fund_source " + " ".join("WHEN ? THEN ?" for _ in legacy) + " ELSE ? END"
+    category_params = [v for name, (_, category) in legacy for v in (name, category)] + [OTHER_FUNDS]
+    source_case = "CASE fund_source " + " ".join("WHEN ? THEN ?" for _ in legacy) + " ELSE fund_source END"
+    source_params = [v for name, (source, _) in legacy for v in (name, source)]
+    for table in ("funds", "funds_history", "investments", "investments_history"):
+        con.execute(f'UPDATE "{table}" SET fund_category = {category_case} WHERE fund_category IS NULL', category_params)
+        con.execute(f'UPDATE "{table}" SET fund_source = {source_case}', source_params)
+
+
 COUNTER_TABLE = "id_counters"
 # Counter row name -> (table, id column) whose ids it hands out (migrations 5 and 6).
 COUNTED_IDS = {"batch_id": ("batches", "batch_id"), "audit_entry": ("audit_log", "entry_id")}
@@ -172,6 +204,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "ingest_header_mappings", _m004_header_mappings),
     Migration(5, "batch_id_counter", _m005_id_counters),
     Migration(6, "audit_entry_counter", _m006_audit_counter),
+    Migration(7, "fund_categories_household_income", _m007_fund_categories),
 )
 
 
@@ -197,9 +230,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             con.execute("ROLLBACK")
             raise
         applied.append(mig.version)
-    # A dataset added to the catalog after the last migration gets its (empty) tables here.
-    for ds in DATASETS:
-        create_dataset_tables(con, ds)
+    # A dataset or column added to the catalog after the last migration gets its (empty) table or column here.
+    sync_dataset_tables(con)
     return applied
 
 

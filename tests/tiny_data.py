@@ -23,15 +23,15 @@ ROWS: dict[str, list[dict]] = {
     # 2017: registered H1–H4 (4 households, 14 people); exited H1 (2016) and H2 (2017).
     "households": [
         {"household_id": "H1", "head_name": "甲某", "head_id_number": "611002195001010011", "village_code": V1, "family_size": 3,
-         "household_kind": "一般贫困户", "main_cause": "因病", "identified_year": 2014, "exit_year": 2016},
+         "household_kind": "一般贫困户", "main_cause": "因病", "identified_year": 2014, "exit_year": 2016, "labour_capacity": "有劳动能力"},
         {"household_id": "H2", "head_name": "乙某", "head_id_number": "611002195001020011", "village_code": V1, "family_size": 4,
-         "household_kind": "一般贫困户", "main_cause": "因学", "identified_year": 2015, "exit_year": 2017},
+         "household_kind": "一般贫困户", "main_cause": "因学", "identified_year": 2015, "exit_year": 2017, "labour_capacity": "有劳动能力"},
         {"household_id": "H3", "head_name": "丙某", "head_id_number": "611002195001030011", "village_code": V2, "family_size": 2,
-         "household_kind": "低保贫困户", "main_cause": "因残", "identified_year": 2016, "exit_year": None},
+         "household_kind": "低保贫困户", "main_cause": "因残", "identified_year": 2016, "exit_year": None, "labour_capacity": "弱劳动能力"},
         {"household_id": "H4", "head_name": "丁某", "head_id_number": "611002195001040011", "village_code": V2, "family_size": 5,
-         "household_kind": "一般贫困户", "main_cause": "缺技术", "identified_year": 2017, "exit_year": None},
+         "household_kind": "一般贫困户", "main_cause": "缺技术", "identified_year": 2017, "exit_year": None, "labour_capacity": "有劳动能力"},
         {"household_id": "H5", "head_name": "戊某", "head_id_number": "611002195001050011", "village_code": V3, "family_size": 1,
-         "household_kind": "一般贫困户", "main_cause": "缺资金", "identified_year": 2018, "exit_year": None},
+         "household_kind": "一般贫困户", "main_cause": "缺资金", "identified_year": 2018, "exit_year": None, "labour_capacity": "无劳动能力"},
     ],
     "entities": [
         {"credit_code": E1, "entity_name": "乙村食用菌专业合作社", "entity_type": "农民专业合作社", "industry": "食用菌", "township_code": T2,
@@ -52,10 +52,10 @@ ROWS: dict[str, list[dict]] = {
     ],
     # 2017 统筹整合: 150.5 allocated, 140.5 spent (rate 0.934); 夜村镇 alone 50.5 / 50.5.
     "funds": [
-        {"project_id": "P1", "fund_source": "统筹整合涉农资金", "year": 2017, "allocated_wan": 100.0, "spent_wan": 90.0},
-        {"project_id": "P4", "fund_source": "统筹整合涉农资金", "year": 2017, "allocated_wan": 50.5, "spent_wan": 50.5},
-        {"project_id": "P4", "fund_source": "苏陕协作资金", "year": 2017, "allocated_wan": 30.0, "spent_wan": 30.0},
-        {"project_id": "P1", "fund_source": "统筹整合涉农资金", "year": 2016, "allocated_wan": 80.0, "spent_wan": 80.0},
+        {"project_id": "P1", "fund_source": "区级财政", "fund_category": "统筹整合涉农资金", "year": 2017, "allocated_wan": 100.0, "spent_wan": 90.0},
+        {"project_id": "P4", "fund_source": "中央财政", "fund_category": "统筹整合涉农资金", "year": 2017, "allocated_wan": 50.5, "spent_wan": 50.5},
+        {"project_id": "P4", "fund_source": "苏陕协作资金", "fund_category": "其他资金", "year": 2017, "allocated_wan": 30.0, "spent_wan": 30.0},
+        {"project_id": "P1", "fund_source": "区级财政", "fund_category": "统筹整合涉农资金", "year": 2016, "allocated_wan": 80.0, "spent_wan": 80.0},
     ],
     "pv_output": [
         {"project_id": "P1", "period": "2017Q1", "generation_kwh": 50000.0, "revenue_yuan": 42500.0, "distributed_yuan": 40000.0},
@@ -72,7 +72,7 @@ ROWS: dict[str, list[dict]] = {
         {"project_id": "P5", "year": 2016, "area_mu": 80.0, "yield_t": 160.0, "purchase_wan": 19.2},
     ],
     "investments": [
-        {"investment_id": "I1", "entity_credit_code": E1, "fund_source": "统筹整合涉农资金", "amount_wan": 100.0,
+        {"investment_id": "I1", "entity_credit_code": E1, "fund_source": "区级财政", "fund_category": "统筹整合涉农资金", "amount_wan": 100.0,
          "invest_date": dt.date(2016, 3, 1), "agreed_return_pct": 6.0, "beneficiary_households": 20},
     ],
     "dividends": [
@@ -85,6 +85,17 @@ ROWS: dict[str, list[dict]] = {
         {"household_id": "H3", "project_id": "P4", "mechanism": "务工", "sub_type": None, "year": 2017, "income_yuan": 0.0},
         {"household_id": "H1", "project_id": "P1", "mechanism": "公益岗位", "sub_type": "保洁员", "year": 2017, "income_yuan": 500.0},
         {"household_id": "H3", "project_id": "P4", "mechanism": "务工", "sub_type": None, "year": 2016, "income_yuan": 3000.0},
+    ],
+    # 2017 total income per person: H1 9,500 / 3 = 3,166.67 (above 2,952); H2 10,000 / 4 = 2,500 (exited in
+    # 2017 yet below the line: 脱贫不达标); H3 5,000 / 2 = 2,500 (not exited, below); H4 未上报.
+    # Labourers 5, of whom 3 in work (转移就业).
+    "household_income": [
+        {"household_id": "H1", "year": 2017, "wage_income_yuan": 6000.0, "business_income_yuan": 2000.0, "property_income_yuan": 500.0,
+         "transfer_income_yuan": 1000.0, "labourers": 2, "employed_labourers": 1},
+        {"household_id": "H2", "year": 2017, "wage_income_yuan": 8000.0, "business_income_yuan": 0.0, "property_income_yuan": 0.0,
+         "transfer_income_yuan": 2000.0, "labourers": 2, "employed_labourers": 2},
+        {"household_id": "H3", "year": 2017, "wage_income_yuan": 0.0, "business_income_yuan": 3000.0, "property_income_yuan": 0.0,
+         "transfer_income_yuan": 2000.0, "labourers": 1, "employed_labourers": 0},
     ],
     "pilots": [
         {"village_code": V2, "pilot_year": 2017, "district_funds_wan": 30.0, "collective_org": "乙村股份经济合作社", "quantified_assets_wan": 100.0,
@@ -110,4 +121,5 @@ def frame(key: str) -> pl.DataFrame:
 def build(con) -> None:
     schema.migrate(con)
     for ds in catalog.load_order():
-        store.commit_rows(con, ds.key, frame(ds.key), user="测试", file_name=f"{ds.key}.xlsx")
+        if ds.key in ROWS:
+            store.commit_rows(con, ds.key, frame(ds.key), user="测试", file_name=f"{ds.key}.xlsx")

@@ -8,7 +8,15 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from fupin_core.catalog import PROJECT_TYPES, SCALE_UNITS, Dataset
+from fupin_core.catalog import (
+    FISCAL_SOURCES,
+    INTEGRATED_FUNDS,
+    INTEGRATION_FIRST_YEAR,
+    PROJECT_TYPES,
+    SCALE_UNITS,
+    SPECIAL_POVERTY_FUNDS,
+    Dataset,
+)
 
 OUTLIER_FACTOR = 10  # a value above 10 × the 99th percentile of the usual values is worth a look
 OUTLIER_MIN_VALUES = 30
@@ -85,6 +93,34 @@ RULES: dict[str, dict[str, Rule]] = {
             "spent_wan",
             lambda: (pl.col("spent_wan") > pl.col("allocated_wan") + 1e-9).fill_null(False),
             lambda: pl.format("支出金额 {} 万元大于下达金额 {} 万元", number_text("spent_wan"), number_text("allocated_wan")),
+        ),
+        "统筹整合涉农资金和财政专项扶贫资金只能来自财政": Rule(
+            "fund_category",
+            lambda: (
+                pl.col("fund_category").is_in([INTEGRATED_FUNDS, SPECIAL_POVERTY_FUNDS]) & ~pl.col("fund_source").is_in(FISCAL_SOURCES)
+            ).fill_null(False),
+            lambda: pl.format(
+                "资金来源为“{}”，资金类别不能是“{}”：只有{}的资金可以是统筹整合涉农资金或财政专项扶贫资金，其他来源请填“其他资金”",
+                pl.col("fund_source"),
+                pl.col("fund_category"),
+                pl.lit("、".join(FISCAL_SOURCES)),
+            ),
+        ),
+        "统筹整合涉农资金自2016年起": Rule(
+            "fund_category",
+            lambda: ((pl.col("fund_category") == INTEGRATED_FUNDS) & (pl.col("year") < INTEGRATION_FIRST_YEAR)).fill_null(False),
+            lambda: pl.format(
+                "{}年还没有统筹整合涉农资金（{}年起试点，国办发〔2016〕22号）：请填“财政专项扶贫资金”或“其他资金”",
+                pl.col("year"),
+                pl.lit(INTEGRATION_FIRST_YEAR),
+            ),
+        ),
+    },
+    "household_income": {
+        "转移就业人数不大于劳动力人数": Rule(
+            "employed_labourers",
+            lambda: (pl.col("employed_labourers") > pl.col("labourers")).fill_null(False),
+            lambda: pl.format("转移就业人数 {} 大于劳动力人数 {}", pl.col("employed_labourers"), pl.col("labourers")),
         ),
     },
     "pv_output": {
