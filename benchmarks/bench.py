@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from fupin_core import backup, db, sample  # noqa: E402
 from fupin_core.metrics import Scope  # noqa: E402
-from fupin_core.metrics.overview import overview_kpis  # noqa: E402
+from fupin_core.metrics.indicators import overview_kpis  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 

@@ -1,4 +1,4 @@
-"""The `fupin` command: init, serve, kpi (and, as they land, import, export, users, backups)."""
+"""The `fupin` command: init, serve, kpi, batches, import/rollback, export, datadict, indicators, users, backup/restore."""
 
 from __future__ import annotations
 
@@ -12,10 +12,8 @@ from pathlib import Path
 import polars as pl
 
 from fupin_core import access, backup, db, schema, session_tokens, user_cli
-from fupin_core.formatting import KPI_LABELS, format_kpi
 from fupin_core.ingest import cli_commands as ingest_cli
-from fupin_core.metrics import Scope
-from fupin_core.metrics.overview import overview_kpis
+from fupin_core.metrics import Scope, indicators
 
 APP_PATH = Path(__file__).resolve().parent.parent / "app.py"
 
@@ -84,15 +82,19 @@ def _open_existing(url: str | None, *, read_only: bool = True):
 def cmd_kpi(args: argparse.Namespace) -> int:
     con = _open_existing(args.db)
     try:
-        kpis = overview_kpis(con, Scope.of(args.year, args.township, args.village))
+        kpis = indicators.values(con, Scope.of(args.year, args.township, args.village))
     finally:
         con.close()
     if args.json:
-        print(json.dumps(kpis, ensure_ascii=False))
+        # The figures as reported (rates as fractions to 0.1 %), the same as the pages and exports show.
+        print(
+            json.dumps(
+                {"year": kpis["year"]} | {i.key: indicators.rounded(i.key, kpis[i.key]) for i in indicators.INDICATORS}, ensure_ascii=False
+            )
+        )
     else:
-        for key, value in kpis.items():
-            if key in KPI_LABELS:
-                print(f"{KPI_LABELS[key]}：{format_kpi(key, value)}")
+        for ind in indicators.INDICATORS:
+            print(f"{ind.name}：{indicators.display(ind.key, kpis[ind.key])}")
     return 0
 
 
@@ -131,6 +133,15 @@ def cmd_datadict(args: argparse.Namespace) -> int:
     from fupin_core import datadict
 
     text = datadict.render()
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        print(text)
+    return 0
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    text = indicators.render_markdown()
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
     else:
@@ -188,6 +199,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("datadict", help="输出数据字典（Markdown）")
     p.add_argument("--out", help="写入文件")
     p.set_defaults(func=cmd_datadict)
+
+    p = sub.add_parser("indicators", help="输出指标口径（Markdown，docs/INDICATORS.md）")
+    p.add_argument("--out", help="写入文件")
+    p.set_defaults(func=cmd_indicators)
 
     user_cli.add_parser(sub, _add_db)
     backup.add_parsers(sub, _add_db)  # backup, restore

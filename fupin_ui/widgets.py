@@ -6,18 +6,26 @@ import polars as pl
 import streamlit as st
 
 from fupin_core import access
-from fupin_core.formatting import KPI_LABELS, format_kpi, percent
-from fupin_core.metrics import Scope
+from fupin_core.metrics import Scope, indicators
 from fupin_core.metrics import provenance as provenance_metrics
 from fupin_core.reports.csv import csv_bytes
 from fupin_ui import auth_ui, data
 
 
-def kpi_card(column, key: str, value, *, target=None, help: str | None = None) -> None:
+def kpi_card(column, kpis: dict, key: str, *, progress: str | None = None) -> None:
+    """One indicator of the registry: its name, its value in the registry's number style (未上报 when
+    missing) and its 口径 as help; `progress` names the indicator of completion against a target,
+    shown only where the place has a target."""
+    ind = indicators.indicator(key)
     delta = None
-    if target:
-        delta = f"完成目标 {percent(value / target)}"
-    column.metric(KPI_LABELS.get(key, key), format_kpi(key, value), delta=delta, delta_color="off", help=help)
+    if progress and kpis.get(progress) is not None:
+        delta = f"完成目标 {indicators.display(progress, kpis[progress])}"
+    column.metric(ind.name, indicators.display(key, kpis[key]), delta=delta, delta_color="off", help=ind.definition)
+
+
+def indicator_text(key: str, value) -> str:
+    """An indicator's value in the registry's style, for a heading or caption (未上报 when missing)."""
+    return indicators.display(key, value)
 
 
 # What an empty cell shows, instead of Streamlit's English "None" (a rate with nothing to divide by,

@@ -5,24 +5,24 @@ import streamlit as st
 
 from fupin_core.charts import linkage as charts
 from fupin_core.charts.overview import township_bar_chart
-from fupin_core.formatting import number
 from fupin_core.metrics import linkage as m
-from fupin_core.metrics.overview import coverage_gap, overview_kpis
+from fupin_core.metrics.indicators import overview_kpis
+from fupin_core.metrics.overview import coverage_gap
 from fupin_ui import data, filters, widgets
 
 LINKED_SOURCES = ("linkages", "households", "projects")
 scope = filters.scope()
 place = filters.place_name()
-s = data.call(m.summary, scope)
-line = s["poverty_line_yuan"]
+kpis = data.call(overview_kpis, scope)
+line = kpis["poverty_line_yuan"]
 
 st.title(f"{place}{scope.year}年利益联结")
-cols = st.columns(5)
-cols[0].metric("带动增收户数", f"{s['linked_households']:,}户")
-cols[1].metric("带动增收人数", f"{s['linked_people']:,}人")
-cols[2].metric("联结收益合计", f"{number(s['linked_income_yuan'] / 10_000)}万元")
-cols[3].metric("人均联结收益", f"{number(s['income_per_person_yuan'])}元", help=f"{scope.year}年贫困线为每人每年{line:,.0f}元")
-cols[4].metric("低于贫困线户数", f"{s['below_line_households']:,}户", help="人均联结收益仍低于贫困线的带动增收户")
+for column, key in zip(
+    st.columns(5),
+    ("coverage_rate", "linked_households", "linked_people", "linked_income_wan", "linked_income_per_household_yuan"),
+    strict=True,
+):
+    widgets.kpi_card(column, kpis, key)
 
 st.subheader("按联结方式和产业")
 st.caption("带动增收户：本年度有收益金额大于0的利益联结的贫困户。一户可有多种联结方式、多个产业，各项户数之和可大于带动增收户数。")
@@ -40,28 +40,44 @@ if posts.height:
     widgets.table(posts, key="posts_table")
 widgets.provenance(LINKED_SOURCES, scope, key="mechanism_src")
 
-st.subheader("人均联结收益与贫困线")
+st.subheader("人均联结收益")
 st.caption(
-    f"人均联结收益 = 本年度各项利益联结收益之和 ÷ 家庭人口（不含其他收入）；{scope.year}年贫困线为每人每年{line:,.0f}元"
-    "（国家现行农村贫困标准按当年价格）。"
+    f"人均联结收益 = 本年度各项利益联结收益之和 ÷ 家庭人口，只是家庭收入中来自产业项目的部分，不用于判断是否达到贫困线；"
+    f"是否低于贫困线（{scope.year}年每人每年{widgets.indicator_text('poverty_line_yuan', line)}）按家庭人均纯收入判断，见下方名单。"
 )
 left, right = st.columns(2)
 with left:
     widgets.chart(charts.income_vs_line_chart(data.call(m.income_by_township, scope)))
 with right:
     widgets.chart(charts.income_band_chart(data.call(m.income_bands, scope)))
-below_count = s["below_line_households"]
-with st.expander(f"人均联结收益仍低于贫困线的带动增收户（{below_count:,}户）"):
+st.subheader("家庭人均纯收入低于贫困线的户")
+cols = st.columns(4)
+for column, key in zip(
+    cols, ("income_reported_households", "households_below_poverty_line", "exited_below_poverty_line", "poverty_line_yuan"), strict=True
+):
+    widgets.kpi_card(column, kpis, key)
+exited_count = kpis["exited_below_poverty_line"]
+with st.expander(f"已脱贫户收入未达标（{widgets.indicator_text('exited_below_poverty_line', exited_count)}）", expanded=bool(exited_count)):
+    widgets.table(data.call(m.exited_below_poverty_line, scope, limit=500), height=300, key="exited_below_table")
+    widgets.csv_download_of(
+        m.exited_below_poverty_line,
+        (scope,),
+        "下载名单（CSV）",
+        f"{place}{scope.year}年脱贫户收入未达标名单.csv",
+        key="exited_below_csv",
+        scope=scope,
+    )
+below_count = kpis["households_below_poverty_line"]
+with st.expander(f"人均纯收入低于贫困线的全部建档立卡户（{widgets.indicator_text('households_below_poverty_line', below_count)}）"):
     widgets.table(data.call(m.below_poverty_line, scope, limit=500), height=300, key="below_table")
-    if below_count > 500:
-        st.caption(f"表中显示前500户，共{below_count:,}户，请下载完整名单。")
-    below_file = f"{place}{scope.year}年人均联结收益低于贫困线户.csv"
+    if below_count and below_count > 500:
+        st.caption(f"表中显示前500户，共{widgets.indicator_text('households_below_poverty_line', below_count)}，请下载完整名单。")
+    below_file = f"{place}{scope.year}年人均纯收入低于贫困线户.csv"
     widgets.csv_download_of(m.below_poverty_line, (scope,), "下载名单（CSV）", below_file, key="below_csv", scope=scope)
-    widgets.provenance(LINKED_SOURCES, scope, key="below_src")
+widgets.provenance(("household_income", "households", "poverty_lines"), scope, key="below_src")
 
-gap_count = data.call(overview_kpis, scope)["uncovered_households"]
-st.subheader(f"产业未覆盖户（{gap_count:,}户）")
-st.caption("年初尚未脱贫、本年度没有任何产业收益的建档立卡户，即距产业全覆盖的差距。")
+st.subheader(f"产业未覆盖户（{widgets.indicator_text('uncovered_households', kpis['uncovered_households'])}）")
+st.caption("有劳动能力（含弱劳动能力）、本年度没有任何产业帮扶措施的建档立卡户（含已脱贫户），即距产业全覆盖的差距。")
 left, right = st.columns(2)
 with left:
     widgets.chart(township_bar_chart(data.call(m.gap_by_township, scope), "未覆盖户数", "各镇办产业未覆盖户数", "户"))

@@ -37,7 +37,7 @@ def artichoke_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
             FROM ({_YEAR_OUTPUT}) AS o JOIN projects AS p ON p.project_id = o.project_id WHERE TRUE {cond}""",
         [scope.year, *params],
     ).fetchone()
-    goal = programme.target_progress(con, ARTICHOKE, scope.year, area)
+    goal = programme.target_progress(con, ARTICHOKE, scope, area)
     order = programme.linked_totals(con, scope, ARTICHOKE, ORDER_FARMING)
     reached = programme.linked_totals(con, scope, ARTICHOKE)
     return {

@@ -2,8 +2,10 @@
 by project and by 镇办, and the projects spending below a threshold (90 % by default).
 
 Funds are placed by their project's 镇办/村, exactly as overview.fund_kpis places them, so the
-统筹整合涉农资金 figures here equal the 总览 ones. `source=None` means every 资金来源.
-Money columns arrive as DOUBLE.
+统筹整合涉农资金 figures here equal the 总览 ones. `category` narrows to one 资金类别 (统筹整合涉农资金,
+财政专项扶贫资金, 其他资金); None means every category. 企业自筹 is the operator's own investment, not
+下达: it is left out of every table here (overview.fund_totals reports it apart). Money columns arrive
+as DOUBLE.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from fupin_core.catalog import FUND_SOURCES
+from fupin_core.catalog import FUND_CATEGORIES, FUND_SOURCES, SELF_FUNDED_SOURCES
 from fupin_core.metrics.overview import fund_kpis
 from fupin_core.metrics.scope import Scope
 
@@ -20,14 +22,26 @@ LOW_SPENDING = 0.9
 _RATE = "CAST(CASE WHEN sum(f.allocated_wan) > 0 THEN round(sum(f.spent_wan) / sum(f.allocated_wan), 4) END AS DOUBLE)"
 
 
+def _order(values: tuple[str, ...], column: str) -> tuple[str, list]:
+    """ORDER BY expression placing `column` in the catalog's order of `values` (bound)."""
+    whens = " ".join("WHEN ? THEN " + str(i) for i in range(len(values)))
+    return f"CASE {column} {whens} ELSE {len(values)} END", list(values)
+
+
 def _source_order(column: str) -> tuple[str, list]:
     """ORDER BY expression placing `column` in the catalog's order of 资金来源 (values bound)."""
-    whens = " ".join("WHEN ? THEN " + str(i) for i in range(len(FUND_SOURCES)))
-    return f"CASE {column} {whens} ELSE {len(FUND_SOURCES)} END", list(FUND_SOURCES)
+    return _order(FUND_SOURCES, column)
 
 
-def _source_filter(source: str | None) -> tuple[str, list]:
-    return ("", []) if source is None else (" AND f.fund_source = ?", [source])
+# Bound after the year in every query below: 企业自筹 is never 下达.
+_ALLOCATED_ONLY = f" AND f.fund_source NOT IN ({', '.join('?' for _ in SELF_FUNDED_SOURCES)})"
+
+
+def _source_filter(category: str | None) -> tuple[str, list]:
+    """The 资金类别 filter (None = every category), always without 企业自筹."""
+    if category is None:
+        return _ALLOCATED_ONLY, list(SELF_FUNDED_SOURCES)
+    return _ALLOCATED_ONLY + " AND f.fund_category = ?", [*SELF_FUNDED_SOURCES, category]
 
 
 def funds_by_source(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
@@ -40,11 +54,30 @@ def funds_by_source(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFram
                CAST(sum(f.allocated_wan) AS DOUBLE) AS "下达金额(万元)", CAST(sum(f.spent_wan) AS DOUBLE) AS "支出金额(万元)",
                {_RATE} AS 支出率
         FROM funds AS f JOIN projects AS p ON p.project_id = f.project_id
-        WHERE f.year = ? {cond}
+        WHERE f.year = ? {_ALLOCATED_ONLY} {cond}
         GROUP BY f.fund_source
         ORDER BY min({order_sql})
         """,
-        [scope.year, *params, *order],
+        [scope.year, *SELF_FUNDED_SOURCES, *params, *order],
+    ).pl()
+
+
+def funds_by_category(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Year Y per 资金类别 (统筹整合涉农资金, 财政专项扶贫资金, 其他资金; those without funds left out).
+    Each 万元 is in exactly one category, so the rows add up to the year's total."""
+    cond, params = scope.where("p.township_code", "p.village_code")
+    order_sql, order = _order(FUND_CATEGORIES, "f.fund_category")
+    return con.execute(
+        f"""
+        SELECT f.fund_category AS 资金类别, count(DISTINCT f.project_id) AS "项目数(个)",
+               CAST(sum(f.allocated_wan) AS DOUBLE) AS "下达金额(万元)", CAST(sum(f.spent_wan) AS DOUBLE) AS "支出金额(万元)",
+               {_RATE} AS 支出率
+        FROM funds AS f JOIN projects AS p ON p.project_id = f.project_id
+        WHERE f.year = ? {_ALLOCATED_ONLY} {cond}
+        GROUP BY f.fund_category
+        ORDER BY min({order_sql})
+        """,
+        [scope.year, *SELF_FUNDED_SOURCES, *params, *order],
     ).pl()
 
 
@@ -58,20 +91,20 @@ def funds_by_year(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
                CAST(sum(f.allocated_wan) AS DOUBLE) AS "下达金额(万元)", CAST(sum(f.spent_wan) AS DOUBLE) AS "支出金额(万元)",
                {_RATE} AS 支出率
         FROM funds AS f JOIN projects AS p ON p.project_id = f.project_id
-        WHERE f.year <= ? {cond}
+        WHERE f.year <= ? {_ALLOCATED_ONLY} {cond}
         GROUP BY f.year, f.fund_source
         ORDER BY f.year, min({order_sql})
         """,
-        [scope.year, *params, *order],
+        [scope.year, *SELF_FUNDED_SOURCES, *params, *order],
     ).pl()
 
 
-def funds_by_township(con: duckdb.DuckDBPyConnection, scope: Scope, source: str | None = None) -> pl.DataFrame:
+def funds_by_township(con: duckdb.DuckDBPyConnection, scope: Scope, category: str | None = None) -> pl.DataFrame:
     """Year Y per 镇办 in scope (every 镇办, by code; none = zero), with the count of projects whose
     spending rate is below LOW_SPENDING."""
     cond, params = scope.where("p.township_code", "p.village_code")
     outer_cond, outer_params = Scope(scope.year, scope.townships).where("t.township_code", None)
-    source_sql, source_params = _source_filter(source)
+    source_sql, source_params = _source_filter(category)
     return con.execute(
         f"""
         WITH per_project AS (
@@ -107,7 +140,7 @@ def _projects_sql(cond: str, source_sql: str, having: str, per_source: bool = Fa
     return f"""
         SELECT t.township_name AS 镇办, v.village_name AS 村, p.project_id AS 项目编号, p.project_name AS 项目名称,
                p.industry AS 产业类别, p.build_status AS 建设状态,
-               {sources} AS 资金来源,
+               {sources} AS 资金来源,{" f.fund_category AS 资金类别," if per_source else ""}
                CAST(sum(f.allocated_wan) AS DOUBLE) AS "下达金额(万元)", CAST(sum(f.spent_wan) AS DOUBLE) AS "支出金额(万元)",
                CAST(sum(f.allocated_wan) - sum(f.spent_wan) AS DOUBLE) AS "未支出金额(万元)",
                {_RATE} AS 支出率
@@ -117,15 +150,15 @@ def _projects_sql(cond: str, source_sql: str, having: str, per_source: bool = Fa
         LEFT JOIN villages AS v ON v.village_code = p.village_code
         WHERE f.year = ? {source_sql} {cond}
         GROUP BY p.township_code, p.village_code, t.township_name, v.village_name, p.project_id, p.project_name,
-                 p.industry, p.build_status{", f.fund_source" if per_source else ""}
+                 p.industry, p.build_status{", f.fund_source, f.fund_category" if per_source else ""}
         {having}
     """
 
 
-def funds_by_project(con: duckdb.DuckDBPyConnection, scope: Scope, source: str | None = None) -> pl.DataFrame:
+def funds_by_project(con: duckdb.DuckDBPyConnection, scope: Scope, category: str | None = None) -> pl.DataFrame:
     """Year Y per project (sources joined in catalog order), by 镇办, village and project code."""
     cond, params = scope.where("p.township_code", "p.village_code")
-    source_sql, source_params = _source_filter(source)
+    source_sql, source_params = _source_filter(category)
     return con.execute(
         _projects_sql(cond, source_sql, "") + " ORDER BY p.township_code, p.village_code NULLS LAST, p.project_id",
         [*FUND_SOURCES, scope.year, *source_params, *params],
@@ -138,18 +171,20 @@ def funds_by_project_source(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.
     cond, params = scope.where("p.township_code", "p.village_code")
     order_sql, order = _source_order("f.fund_source")
     return con.execute(
-        _projects_sql(cond, "", "", per_source=True) + f" ORDER BY p.township_code, p.village_code NULLS LAST, p.project_id, {order_sql}",
-        [scope.year, *params, *order],
+        _projects_sql(cond, _ALLOCATED_ONLY, "", per_source=True)
+        + f" ORDER BY p.township_code, p.village_code NULLS LAST, p.project_id, {order_sql}, f.fund_category",
+        [scope.year, *SELF_FUNDED_SOURCES, *params, *order],
     ).pl()
 
 
 def low_spending_projects(
-    con: duckdb.DuckDBPyConnection, scope: Scope, threshold: float = LOW_SPENDING, source: str | None = None
+    con: duckdb.DuckDBPyConnection, scope: Scope, threshold: float = LOW_SPENDING, category: str | None = None
 ) -> pl.DataFrame:
-    """Projects of year Y whose funds were spent below `threshold` of the allocation (支出 ÷ 下达 <
-    threshold), the lowest rate first; the rate is compared unrounded."""
+    """Projects of year Y whose funds (every category, without 企业自筹, or one category) were spent below
+    `threshold` of the allocation (支出 ÷ 下达 < threshold), the lowest rate first; the rate is compared
+    unrounded. With no category this is the indicator low_spending_projects (总览, alert, report)."""
     cond, params = scope.where("p.township_code", "p.village_code")
-    source_sql, source_params = _source_filter(source)
+    source_sql, source_params = _source_filter(category)
     having = "HAVING sum(f.allocated_wan) > 0 AND sum(f.spent_wan) / sum(f.allocated_wan) < ?"
     return con.execute(
         _projects_sql(cond, source_sql, having) + " ORDER BY sum(f.spent_wan) / sum(f.allocated_wan), p.project_id",
@@ -157,19 +192,19 @@ def low_spending_projects(
     ).pl()
 
 
-def fund_summary(con: duckdb.DuckDBPyConnection, scope: Scope, source: str | None = None) -> dict:
-    """Year Y's totals (for one source, or all), and how many projects spend below LOW_SPENDING.
-    For 统筹整合涉农资金 the totals are overview.fund_kpis itself."""
-    if source is not None:
-        totals = fund_kpis(con, scope, source)
+def fund_summary(con: duckdb.DuckDBPyConnection, scope: Scope, category: str | None = None) -> dict:
+    """Year Y's totals (for one 资金类别, or all without 企业自筹), and how many projects spend below
+    LOW_SPENDING. For 统筹整合涉农资金 the totals are overview.fund_kpis itself."""
+    if category is not None:
+        totals = fund_kpis(con, scope, category)
     else:
         frame = funds_by_source(con, scope)
         allocated = round(float(frame["下达金额(万元)"].sum()), 2)
         spent = round(float(frame["支出金额(万元)"].sum()), 2)
-        totals = {"allocated_wan": allocated, "spent_wan": spent, "spend_rate": round(spent / allocated, 3) if allocated else None}
-    projects = funds_by_project(con, scope, source)
+        totals = {"allocated_wan": allocated, "spent_wan": spent, "spend_rate": round(spent / allocated, 4) if allocated else None}
+    projects = funds_by_project(con, scope, category)
     return {
         **totals,
         "projects": projects.height,
-        "low_spending_projects": low_spending_projects(con, scope, LOW_SPENDING, source).height,
+        "low_spending_projects": low_spending_projects(con, scope, LOW_SPENDING, category).height,
     }

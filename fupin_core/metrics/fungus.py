@@ -39,7 +39,7 @@ def fungus_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
             FROM ({_YEAR_OUTPUT}) AS o JOIN projects AS p ON p.project_id = o.project_id WHERE TRUE {cond}""",
         [scope.year, *params],
     ).fetchone()
-    goal = programme.target_progress(con, FUNGUS, scope.year, bags)
+    goal = programme.target_progress(con, FUNGUS, scope, bags)
     reached = programme.linked_totals(con, scope, FUNGUS)
     return {
         "bags_wan": bags,

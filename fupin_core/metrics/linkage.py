@@ -1,8 +1,10 @@
 """利益联结: how registered poor households earn from the industry projects, in year Y.
 
 A linked household (带动增收户) has a linkage of Y with 收益金额 > 0 (DESIGN.md); its linked income
-per person is the sum of those incomes ÷ 家庭人口, compared with the year's poverty line. The
-coverage gap is overview.coverage_gap's list, counted per 镇办 and village by overview.
+per person is the sum of those incomes ÷ 家庭人口 — only the part of income that comes from the
+projects, so it is never compared with the poverty line to call a household poor: that takes the
+household's total income (household_income, `below_poverty_line`). The coverage gap is
+overview.coverage_gap's list, counted per 镇办 and village by overview.
 """
 
 from __future__ import annotations
@@ -13,35 +15,18 @@ import duckdb
 import polars as pl
 
 from fupin_core.catalog import INDUSTRIES, LINK_MECHANISMS
-from fupin_core.metrics import overview
+from fupin_core.metrics import indicators, overview
 from fupin_core.metrics.pivot import DIMENSIONS, aggregate
 from fupin_core.metrics.scope import Scope
 
-# 国家现行农村贫困标准 (2010年不变价每人每年2300元) at each year's prices, 元 per person and year
-# (国家统计局《中国农村贫困监测报告》; 2020: about 4,000元). Neither DESIGN.md nor the targets
-# dataset holds the line, so it is declared here; years outside the table take the nearest one.
-POVERTY_LINE_YUAN: dict[int, float] = {
-    2010: 2300.0,
-    2011: 2536.0,
-    2012: 2625.0,
-    2013: 2736.0,
-    2014: 2800.0,
-    2015: 2855.0,
-    2016: 2952.0,
-    2017: 2952.0,
-    2018: 2995.0,
-    2019: 3218.0,
-    2020: 4000.0,
-}
 # Shares of the poverty line that bound the income bands of the distribution chart.
 BAND_SHARES = (0.25, 0.5, 0.75, 1.0)
 MAX_LOOKUP = 50
 
 
-def poverty_line(year: int) -> float:
-    """The poverty line (元 per person and year) in force in `year`."""
-    nearest = min(POVERTY_LINE_YUAN, key=lambda y: (abs(y - int(year)), -y))
-    return POVERTY_LINE_YUAN[nearest]
+def poverty_line(con: duckdb.DuckDBPyConnection, year: int) -> float:
+    """The poverty line (元 per person and year) in force in `year` (the registry's)."""
+    return indicators.poverty_line(con, year)[0]
 
 
 def _households_income_sql(cond: str) -> str:
@@ -63,14 +48,12 @@ def _households_income_sql(cond: str) -> str:
 
 
 def summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
-    """Linked households and people, their linked income (元), per person, and how many stay below the line."""
+    """Linked households and people, their linked income (元) and that income per person."""
     cond, params = scope.where("v.township_code", "h.village_code")
-    line = poverty_line(scope.year)
     row = con.execute(
-        f"""SELECT count(*), coalesce(sum(family_size), 0), coalesce(sum(income_yuan), 0),
-                   count(*) FILTER (WHERE per_person < ?), coalesce(sum(family_size) FILTER (WHERE per_person < ?), 0)
+        f"""SELECT count(*), coalesce(sum(family_size), 0), coalesce(sum(income_yuan), 0)
             FROM ({_households_income_sql(cond)}) AS linked""",
-        [line, line, scope.year, *params],
+        [scope.year, *params],
     ).fetchone()
     households, people, income = int(row[0]), int(row[1]), round(float(row[2]), 2)
     return {
@@ -78,9 +61,7 @@ def summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
         "linked_people": people,
         "linked_income_yuan": income,
         "income_per_person_yuan": round(income / people, 2) if people else None,
-        "poverty_line_yuan": line,
-        "below_line_households": int(row[3]),
-        "below_line_people": int(row[4]),
+        "poverty_line_yuan": poverty_line(con, scope.year),
     }
 
 
@@ -115,29 +96,43 @@ def welfare_posts(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
 
 
 def income_by_township(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """Per 镇办 in scope: linked households, people, income, income per person and those below the line."""
+    """Per 镇办 in scope: linked households, people, linked income and income per person, and the
+    households whose 家庭人均纯收入 (all income, not linkage income alone) is below the line — the
+    registry's households_below_poverty_line per 镇办 (0 where income is reported and nobody is below,
+    empty where no income is reported)."""
     cond, params = scope.where("v.township_code", "h.village_code")
     township_cond, township_params = Scope(scope.year, scope.townships).where("t.township_code", None)
-    line = poverty_line(scope.year)
+    line = poverty_line(con, scope.year)
     return con.execute(
         f"""
         WITH linked AS ({_households_income_sql(cond)}),
         per_township AS (
-            SELECT township_code, count(*) AS households, CAST(sum(family_size) AS BIGINT) AS people, sum(income_yuan) AS income,
-                   count(*) FILTER (WHERE per_person < ?) AS below
+            SELECT township_code, count(*) AS households, CAST(sum(family_size) AS BIGINT) AS people, sum(income_yuan) AS income
             FROM linked GROUP BY township_code
+        ),
+        below AS (
+            SELECT v.township_code, count(*) AS reported,
+                   count(*) FILTER (WHERE (coalesce(i.wage_income_yuan, 0) + coalesce(i.business_income_yuan, 0)
+                       + coalesce(i.property_income_yuan, 0) + coalesce(i.transfer_income_yuan, 0)) / h.family_size < ?) AS below
+            FROM household_income AS i
+            JOIN households AS h ON h.household_id = i.household_id
+            JOIN villages AS v ON v.village_code = h.village_code
+            WHERE i.year = ? AND h.identified_year <= ? AND h.family_size > 0 {cond}
+            GROUP BY v.township_code
         )
         SELECT t.township_code AS 镇办代码, t.township_name AS 镇办,
                coalesce(p.households, 0) AS 带动户数, coalesce(p.people, 0) AS 带动人数,
                round(coalesce(p.income, 0), 2) AS "收益金额(元)",
                CASE WHEN p.people > 0 THEN round(p.income / p.people, 2) END AS "人均联结收益(元)",
                CAST(? AS DOUBLE) AS "贫困线(元)",
-               coalesce(p.below, 0) AS 低于贫困线户数
-        FROM townships AS t LEFT JOIN per_township AS p ON p.township_code = t.township_code
+               b.below AS 低于贫困线户数
+        FROM townships AS t
+        LEFT JOIN per_township AS p ON p.township_code = t.township_code
+        LEFT JOIN below AS b ON b.township_code = t.township_code
         WHERE TRUE {township_cond}
         ORDER BY t.township_code
         """,
-        [scope.year, *params, line, line, *township_params],
+        [scope.year, *params, line, scope.year, scope.year, *params, line, *township_params],
     ).pl()
 
 
@@ -157,7 +152,7 @@ def by_township(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     wide = cells.select(pl.col("镇办_序").alias("镇办代码"), pl.col("联结方式").replace_strict(columns), "户数").pivot(
         on="联结方式", index="镇办代码", values="户数"
     )
-    coverage = overview.township_breakdown(con, scope).select("镇办代码", "年初未脱贫户数", "产业覆盖户数", "未覆盖户数", "产业覆盖率")
+    coverage = overview.township_breakdown(con, scope).select("镇办代码", "有劳动能力户数", "产业覆盖户数", "未覆盖户数", "产业覆盖率")
     frame = (
         income_by_township(con, scope)
         .join(wide, on="镇办代码", how="left", maintain_order="left")
@@ -170,9 +165,9 @@ def by_township(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
         pl.col("带动人数").cast(pl.Int64).alias("带动增收人数(人)"),
         *((pl.col(c) if c in frame.columns else pl.lit(0)).fill_null(0).cast(pl.Int64).alias(c) for c in columns.values()),
         (pl.col("收益金额(元)").cast(pl.Float64) / 10_000).round(4).alias("收益金额(万元)"),
-        pl.col("年初未脱贫户数").fill_null(0).cast(pl.Int64).alias("年初未脱贫户数(户)"),
-        pl.col("产业覆盖户数").fill_null(0).cast(pl.Int64).alias("产业覆盖户数(户)"),
-        pl.col("未覆盖户数").fill_null(0).cast(pl.Int64).alias("未覆盖户数(户)"),
+        pl.col("有劳动能力户数").cast(pl.Int64).alias("有劳动能力户数(户)"),
+        pl.col("产业覆盖户数").cast(pl.Int64).alias("产业覆盖户数(户)"),
+        pl.col("未覆盖户数").cast(pl.Int64).alias("未覆盖户数(户)"),
         pl.col("产业覆盖率").cast(pl.Float64),
     )
 
@@ -180,7 +175,7 @@ def by_township(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
 def income_bands(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Linked households by linked income per person, in bands of a quarter of the poverty line."""
     cond, params = scope.where("v.township_code", "h.village_code")
-    line = poverty_line(scope.year)
+    line = poverty_line(con, scope.year)
     bounds = [round(line * share, 2) for share in BAND_SHARES]
     whens = " ".join(f"WHEN per_person < ? THEN {i}" for i in range(len(bounds)))
     rows = con.execute(
@@ -191,7 +186,7 @@ def income_bands(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     counts = {int(band): (int(n), int(people)) for band, n, people in rows}
     labels = [f"{bounds[0]:,.0f}元以下"]
     labels += [f"{lo:,.0f}–{hi:,.0f}元" for lo, hi in zip(bounds, bounds[1:], strict=False)]
-    labels.append(f"{bounds[-1]:,.0f}元及以上（达到贫困线）")
+    labels.append(f"{bounds[-1]:,.0f}元及以上")
     return pl.DataFrame(
         {
             "人均联结收益": labels,
@@ -202,22 +197,40 @@ def income_bands(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     )
 
 
-def below_poverty_line(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int | None = None) -> pl.DataFrame:
-    """Linked households of Y whose linked income per person is still below the year's poverty line
-    (the first `limit` of them, when given: a page shows a preview, the download has them all)."""
+def below_poverty_line(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int | None = None, exited_only: bool = False) -> pl.DataFrame:
+    """Registered households whose 家庭人均纯收入 of Y (工资性 + 生产经营性 + 财产性 + 转移性收入, ÷ 家庭人口)
+    is below the year's poverty line, where income is reported; `exited_only`: those already declared
+    脱贫 (脱贫不达标, the alert). The first `limit` rows when given (a page preview; the download has all).
+    Counts equal the registry's households_below_poverty_line / exited_below_poverty_line."""
     cond, params = scope.where("v.township_code", "h.village_code")
-    line = poverty_line(scope.year)
+    line = poverty_line(con, scope.year)
+    exited = "AND h.exit_year <= ?" if exited_only else ""
     return con.execute(
-        f"""SELECT township_name AS 镇办, village_name AS 村, household_id AS 户编号, head_name AS 户主姓名,
-                   family_size AS 家庭人口, links AS 联结项数, round(income_yuan, 2) AS "联结收益(元)",
-                   round(per_person, 2) AS "人均联结收益(元)", CAST(? AS DOUBLE) AS "贫困线(元)",
-                   round(? - per_person, 2) AS "差距(元)"
-            FROM ({_households_income_sql(cond)}) AS linked
-            WHERE per_person < ?
-            ORDER BY township_code, village_code, household_id
+        f"""WITH inc AS (
+                SELECT household_id, coalesce(wage_income_yuan, 0) + coalesce(business_income_yuan, 0)
+                       + coalesce(property_income_yuan, 0) + coalesce(transfer_income_yuan, 0) AS total_income
+                FROM household_income WHERE year = ?
+            )
+            SELECT t.township_name AS 镇办, v.village_name AS 村, h.household_id AS 户编号, h.head_name AS 户主姓名,
+                   h.family_size AS 家庭人口, h.exit_year AS 脱贫年度,
+                   CAST(round(inc.total_income, 2) AS DOUBLE) AS "家庭纯收入(元)",
+                   CAST(round(inc.total_income / h.family_size, 2) AS DOUBLE) AS "人均纯收入(元)",
+                   CAST(? AS DOUBLE) AS "贫困线(元)",
+                   CAST(round(? - inc.total_income / h.family_size, 2) AS DOUBLE) AS "差距(元)"
+            FROM inc
+            JOIN households AS h ON h.household_id = inc.household_id
+            JOIN villages AS v ON v.village_code = h.village_code
+            JOIN townships AS t ON t.township_code = v.township_code
+            WHERE h.identified_year <= ? AND h.family_size > 0 AND inc.total_income / h.family_size < ? {exited} {cond}
+            ORDER BY v.township_code, h.village_code, h.household_id
             {"LIMIT ?" if limit else ""}""",
-        [line, line, scope.year, *params, line, *([limit] if limit else [])],
+        [scope.year, line, line, scope.year, line, *([scope.year] if exited_only else []), *params, *([limit] if limit else [])],
     ).pl()
+
+
+def exited_below_poverty_line(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int | None = None) -> pl.DataFrame:
+    """Households declared 脱贫 by Y whose 家庭人均纯收入 of Y is still below the line (脱贫不达标)."""
+    return below_poverty_line(con, scope, limit, exited_only=True)
 
 
 def gap_by_township(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:

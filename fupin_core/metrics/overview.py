@@ -8,10 +8,12 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from fupin_core.catalog import INTEGRATED_FUNDS, SELF_FUNDED_SOURCES, SPECIAL_POVERTY_FUNDS, WORKING_CAPACITIES
 from fupin_core.metrics.scope import Scope
 
-INTEGRATED_FUNDS = "统筹整合涉农资金"
 BUILT = ("已建成", "运营中")
+# A project counts as 扶贫 unless marked otherwise (是否扶贫项目 = 否: a commercial, 招商引资 one).
+POVERTY_PROJECT = "p.poverty_project IS DISTINCT FROM '否'"
 
 
 def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> dict:
@@ -26,76 +28,166 @@ def _num(value, digits: int = 4) -> float:
 
 
 def _rate(numerator, denominator) -> float | None:
-    return round(float(numerator) / float(denominator), 3) if denominator else None
+    return round(float(numerator) / float(denominator), 4) if denominator else None
 
 
-def household_kpis(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
-    """Registered, exited, linked and covered households/people (建档立卡, 脱贫, 带动增收, 产业覆盖)."""
+def household_kpis(con: duckdb.DuckDBPyConnection, scope: Scope, line_yuan: float) -> dict:
+    """Households and people by state, labour, coverage (帮扶措施到户), linkage income (带动增收) and
+    total income against the poverty line `line_yuan`, in one pass over the households in scope.
+
+    Coverage counts registered households (识别年度 ≤ Y) with labour capacity (有/弱劳动能力), exited ones
+    included (脱贫不脱政策), that have any linkage of Y (income or not yet). 带动增收: a linkage of Y
+    with 收益金额 > 0. Income: 家庭人均纯收入 = the four incomes of Y ÷ 家庭人口, where reported."""
     cond, params = scope.where("v.township_code", "h.village_code")
     y = scope.year
+    working = ", ".join("?" for _ in WORKING_CAPACITIES)
     row = _one(
         con,
         f"""
-        WITH linked AS (SELECT DISTINCT household_id FROM linkages WHERE year = ? AND income_yuan > 0)
+        WITH lk AS (
+            SELECT household_id, bool_or(income_yuan > 0) AS earned, sum(income_yuan) FILTER (WHERE income_yuan > 0) AS income
+            FROM linkages WHERE year = ? GROUP BY household_id
+        ),
+        inc AS (
+            SELECT household_id, labourers, employed_labourers,
+                   coalesce(wage_income_yuan, 0) + coalesce(business_income_yuan, 0)
+                   + coalesce(property_income_yuan, 0) + coalesce(transfer_income_yuan, 0) AS total_income
+            FROM household_income WHERE year = ?
+        ),
+        hh AS (
+            SELECT h.family_size, h.exit_year, h.identified_year <= ? AS registered,
+                   h.labour_capacity IN ({working}) AS working, h.labour_capacity IS NULL AS labour_unknown,
+                   lk.household_id IS NOT NULL AS supported, coalesce(lk.earned, FALSE) AS earned, lk.income,
+                   inc.household_id IS NOT NULL AS income_reported, inc.labourers, inc.employed_labourers,
+                   CASE WHEN h.family_size > 0 THEN inc.total_income / h.family_size END AS income_per_person
+            FROM households AS h
+            JOIN villages AS v ON v.village_code = h.village_code
+            LEFT JOIN lk ON lk.household_id = h.household_id
+            LEFT JOIN inc ON inc.household_id = h.household_id
+            WHERE TRUE {cond}
+        )
         SELECT
-            count(*) FILTER (WHERE h.identified_year <= ?) AS households_registered,
-            coalesce(sum(h.family_size) FILTER (WHERE h.identified_year <= ?), 0) AS people_registered,
-            count(*) FILTER (WHERE h.exit_year <= ?) AS households_exited_cum,
-            coalesce(sum(h.family_size) FILTER (WHERE h.exit_year <= ?), 0) AS people_exited_cum,
-            count(*) FILTER (WHERE h.exit_year = ?) AS households_exited_year,
-            coalesce(sum(h.family_size) FILTER (WHERE h.exit_year = ?), 0) AS people_exited_year,
-            count(l.household_id) AS linked_households,
-            coalesce(sum(h.family_size) FILTER (WHERE l.household_id IS NOT NULL), 0) AS linked_people,
-            count(*) FILTER (WHERE h.identified_year <= ? AND (h.exit_year IS NULL OR h.exit_year >= ?)) AS active_households,
-            count(l.household_id) FILTER (WHERE h.identified_year <= ? AND (h.exit_year IS NULL OR h.exit_year >= ?)) AS active_linked
-        FROM households AS h
-        JOIN villages AS v ON v.village_code = h.village_code
-        LEFT JOIN linked AS l ON l.household_id = h.household_id
-        WHERE TRUE {cond}
+            count(*) FILTER (WHERE registered) AS households_registered,
+            coalesce(sum(family_size) FILTER (WHERE registered), 0) AS people_registered,
+            count(*) FILTER (WHERE exit_year <= ?) AS households_exited_cum,
+            coalesce(sum(family_size) FILTER (WHERE exit_year <= ?), 0) AS people_exited_cum,
+            count(*) FILTER (WHERE exit_year = ?) AS households_exited_year,
+            coalesce(sum(family_size) FILTER (WHERE exit_year = ?), 0) AS people_exited_year,
+            count(*) FILTER (WHERE registered AND (exit_year IS NULL OR exit_year > ?)) AS households_remaining,
+            coalesce(sum(family_size) FILTER (WHERE registered AND (exit_year IS NULL OR exit_year > ?)), 0) AS people_remaining,
+            count(*) FILTER (WHERE registered AND working) AS coverage_base_households,
+            count(*) FILTER (WHERE registered AND working AND supported) AS covered_households,
+            count(*) FILTER (WHERE registered AND labour_unknown) AS labour_unreported_households,
+            count(*) FILTER (WHERE earned) AS linked_households,
+            coalesce(sum(family_size) FILTER (WHERE earned), 0) AS linked_people,
+            coalesce(sum(income) FILTER (WHERE earned), 0) AS linked_income_yuan,
+            count(*) FILTER (WHERE registered AND income_reported) AS income_reported_households,
+            count(*) FILTER (WHERE registered AND income_per_person < ?) AS households_below_poverty_line,
+            count(*) FILTER (WHERE registered AND exit_year <= ? AND income_per_person < ?) AS exited_below_poverty_line,
+            sum(labourers) FILTER (WHERE registered) AS poor_labourers,
+            sum(employed_labourers) FILTER (WHERE registered) AS labourers_employed
+        FROM hh
         """,
-        [y, y, y, y, y, y, y, y, y, y, y, *params],
+        [y, y, y, *WORKING_CAPACITIES, *params, y, y, y, y, y, y, line_yuan, y, line_yuan],
     )
-    out = {k: int(v) for k, v in row.items()}
-    out["coverage_rate"] = _rate(out["active_linked"], out["active_households"])
-    out["uncovered_households"] = out["active_households"] - out["active_linked"]
+    out = {k: (None if v is None else int(v)) for k, v in row.items() if k != "linked_income_yuan"}
+    out["linked_income_yuan"] = round(float(row["linked_income_yuan"]), 2)
+    labour_known = out["coverage_base_households"] or out["households_registered"] > out["labour_unreported_households"]
+    if not labour_known:
+        # No household of the scope has its 劳动能力 reported: coverage is 未上报, not 0 % or 100 %.
+        out["coverage_base_households"] = out["covered_households"] = None
+    out["coverage_rate"] = _rate(out["covered_households"], out["coverage_base_households"]) if labour_known else None
+    out["uncovered_households"] = (
+        out["coverage_base_households"] - out["covered_households"] if out["coverage_base_households"] is not None else None
+    )
+    if not out["income_reported_households"]:
+        out["households_below_poverty_line"] = out["exited_below_poverty_line"] = None
     return out
 
 
 def village_kpis(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
+    """建档立卡贫困村 (constant), 深度贫困村, exits, villages still poor at the end of Y, and the
+    农业户籍人口 of the villages (None when any village in scope has not reported it)."""
     cond, params = scope.where("township_code", "village_code")
+    y = scope.year
     row = _one(
         con,
         f"""
         SELECT count(*) FILTER (WHERE is_poverty_village = '是') AS poverty_villages,
                count(*) FILTER (WHERE is_deep_poverty_village = '是') AS deep_poverty_villages,
                count(*) FILTER (WHERE exit_year = ?) AS villages_exited_year,
-               count(*) FILTER (WHERE exit_year <= ?) AS villages_exited_cum
+               count(*) FILTER (WHERE exit_year <= ?) AS villages_exited_cum,
+               count(*) FILTER (WHERE is_poverty_village = '是' AND (exit_year IS NULL OR exit_year > ?)) AS poverty_villages_remaining,
+               sum(agri_population) AS agri_population,
+               count(*) FILTER (WHERE agri_population IS NULL) AS villages_without_population
         FROM villages WHERE TRUE {cond}
         """,
-        [scope.year, scope.year, *params],
+        [y, y, y, *params],
     )
-    return {k: int(v) for k, v in row.items()}
+    out = {k: (None if v is None else int(v)) for k, v in row.items()}
+    if out.pop("villages_without_population"):
+        out["agri_population"] = None
+    return out
 
 
-def target(con: duckdb.DuckDBPyConnection, industry: str, year: int) -> dict | None:
-    """The target in force for `year`: the nearest target year at or after it, else the latest."""
-    row = con.execute(
-        """SELECT target_value, unit, target_year FROM targets WHERE industry = ?
-           ORDER BY (target_year < ?), CASE WHEN target_year >= ? THEN target_year ELSE -target_year END LIMIT 1""",
-        [industry, year, year],
-    ).fetchone()
-    return None if row is None else {"value": float(row[0]), "unit": row[1], "year": int(row[2])}
+def target(con: duckdb.DuckDBPyConnection, industry: str, scope: Scope | int) -> dict | None:
+    """The target in force for the scope's year: the nearest target year at or after it, else the
+    latest. The district's target for the whole district; a 镇办's own 任务分解 for one 镇办 (the sum
+    when every chosen 镇办 has one); none for a village. None where no target exists."""
+    if isinstance(scope, int):
+        scope = Scope(scope)
+    if scope.village is not None:
+        return None
+    order = "ORDER BY (target_year < ?), CASE WHEN target_year >= ? THEN target_year ELSE -target_year END LIMIT 1"
+    if scope.townships is None:
+        row = con.execute(
+            f"SELECT target_value, unit, target_year FROM targets WHERE industry = ? {order}", [industry, scope.year, scope.year]
+        ).fetchone()
+        return None if row is None else {"value": float(row[0]), "unit": row[1], "year": int(row[2])}
+    parts = []
+    for township in scope.townships:
+        row = con.execute(
+            f"SELECT target_value, unit, target_year FROM township_targets WHERE township_code = ? AND industry = ? {order}",
+            [township, industry, scope.year, scope.year],
+        ).fetchone()
+        if row is None:
+            return None
+        parts.append(row)
+    if not parts:
+        return None
+    return {"value": float(sum(r[0] for r in parts)), "unit": parts[0][1], "year": max(int(r[2]) for r in parts)}
 
 
 def pv_capacity_mw(con: duckdb.DuckDBPyConnection, scope: Scope) -> float:
-    """Built (已建成/运营中) 光伏 capacity with 建设年度 ≤ Y, in MW."""
-    cond, params = scope.where("township_code", "village_code")
+    """Built (已建成/运营中) 光伏扶贫 capacity with 建设年度 ≤ Y, in MW (commercial stations apart)."""
+    cond, params = scope.where("p.township_code", "p.village_code")
     row = con.execute(
-        f"""SELECT coalesce(sum(scale), 0) / 1000 FROM projects
-            WHERE industry = '光伏' AND build_status IN (?, ?) AND build_year <= ? {cond}""",
+        f"""SELECT coalesce(sum(scale), 0) / 1000 FROM projects AS p
+            WHERE industry = '光伏' AND build_status IN (?, ?) AND build_year <= ? AND {POVERTY_PROJECT} {cond}""",
         [*BUILT, scope.year, *params],
     ).fetchone()
     return _num(row[0])
+
+
+def pv_station_kpis(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
+    """Built stations by type (村级电站 and 集中式扶贫电站 in 座, 户用光伏 in households: 电站数, empty = 1),
+    and the commercial (是否扶贫项目 = 否) capacity shown apart, in MW."""
+    cond, params = scope.where("p.township_code", "p.village_code")
+    row = _one(
+        con,
+        f"""SELECT
+              coalesce(sum(coalesce(station_count, 1)) FILTER (WHERE {POVERTY_PROJECT} AND project_type = '村级电站'), 0) AS pv_village_stations,
+              coalesce(sum(coalesce(station_count, 1)) FILTER (WHERE {POVERTY_PROJECT} AND project_type = '集中式电站'), 0) AS pv_central_poverty_stations,
+              coalesce(sum(coalesce(station_count, 1)) FILTER (WHERE {POVERTY_PROJECT} AND project_type = '户用光伏'), 0) AS pv_household_systems,
+              coalesce(sum(scale) FILTER (WHERE NOT ({POVERTY_PROJECT})), 0) / 1000 AS pv_commercial_mw
+            FROM projects AS p
+            WHERE industry = '光伏' AND build_status IN (?, ?) AND build_year <= ? {cond}""",
+        [*BUILT, scope.year, *params],
+    )
+    out = {k: int(v) for k, v in row.items() if k != "pv_commercial_mw"}
+    out["pv_stations_poverty"] = out["pv_village_stations"] + out["pv_central_poverty_stations"]
+    out["pv_commercial_mw"] = _num(row["pv_commercial_mw"])
+    return out
 
 
 # Report periods: '2017' (year), '2017Q3' (quarter), '2017-09' (month). A project reported at
@@ -115,39 +207,68 @@ def period_rows_sql(table: str) -> str:
     """
 
 
-def fungus_bags_wan(con: duckdb.DuckDBPyConnection, scope: Scope) -> float:
+def fungus_bags_wan(con: duckdb.DuckDBPyConnection, scope: Scope) -> float | None:
+    """万袋 produced in Y; None (未上报) when no fungus output of Y is reported in scope."""
     cond, params = scope.where("p.township_code", "p.village_code")
     row = con.execute(
-        f"""SELECT coalesce(sum(o.bags_wan), 0) FROM ({period_rows_sql("fungus_output")}) AS o
+        f"""SELECT sum(o.bags_wan) FROM ({period_rows_sql("fungus_output")}) AS o
             JOIN projects AS p ON p.project_id = o.project_id
             WHERE o.period_year = ? {cond}""",
         [scope.year, *params],
     ).fetchone()
-    return _num(row[0])
+    return None if row[0] is None else _num(row[0])
 
 
-def artichoke_mu(con: duckdb.DuckDBPyConnection, scope: Scope) -> float:
+def artichoke_mu(con: duckdb.DuckDBPyConnection, scope: Scope) -> float | None:
+    """亩 planted in Y; None (未上报) when no artichoke row of Y is reported in scope."""
     cond, params = scope.where("p.township_code", "p.village_code")
     row = con.execute(
-        f"""SELECT coalesce(sum(o.area_mu), 0) FROM artichoke_output AS o
+        f"""SELECT sum(o.area_mu) FROM artichoke_output AS o
             JOIN projects AS p ON p.project_id = o.project_id
             WHERE o.year = ? {cond}""",
         [scope.year, *params],
     ).fetchone()
-    return _num(row[0])
+    return None if row[0] is None else _num(row[0])
 
 
-def fund_kpis(con: duckdb.DuckDBPyConnection, scope: Scope, source: str = INTEGRATED_FUNDS) -> dict:
-    """Allocated and spent (万元) of one fund source in year Y, and the spending rate."""
+def fund_kpis(con: duckdb.DuckDBPyConnection, scope: Scope, category: str = INTEGRATED_FUNDS) -> dict:
+    """Allocated and spent (万元) of one 资金类别 in year Y, and the spending rate."""
     cond, params = scope.where("p.township_code", "p.village_code")
     row = con.execute(
         f"""SELECT coalesce(sum(f.allocated_wan), 0), coalesce(sum(f.spent_wan), 0)
             FROM funds AS f JOIN projects AS p ON p.project_id = f.project_id
-            WHERE f.fund_source = ? AND f.year = ? {cond}""",
-        [source, scope.year, *params],
+            WHERE f.fund_category = ? AND f.year = ? {cond}""",
+        [category, scope.year, *params],
     ).fetchone()
     allocated, spent = _num(row[0], 2), _num(row[1], 2)
     return {"allocated_wan": allocated, "spent_wan": spent, "spend_rate": _rate(spent, allocated)}
+
+
+def fund_totals(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
+    """Year Y: money allocated to projects from every source, each row once (no category is a
+    source of its own), and 企业自筹 apart: it is the operator's own investment, not 下达."""
+    cond, params = scope.where("p.township_code", "p.village_code")
+    self_funded = ", ".join("?" for _ in SELF_FUNDED_SOURCES)
+    row = con.execute(
+        f"""SELECT coalesce(sum(f.allocated_wan) FILTER (WHERE f.fund_source NOT IN ({self_funded})), 0),
+                   coalesce(sum(f.spent_wan) FILTER (WHERE f.fund_source NOT IN ({self_funded})), 0),
+                   coalesce(sum(f.allocated_wan) FILTER (WHERE f.fund_source IN ({self_funded})), 0)
+            FROM funds AS f JOIN projects AS p ON p.project_id = f.project_id
+            WHERE f.year = ? {cond}""",
+        [*SELF_FUNDED_SOURCES, *SELF_FUNDED_SOURCES, *SELF_FUNDED_SOURCES, scope.year, *params],
+    ).fetchone()
+    allocated, spent = _num(row[0], 2), _num(row[1], 2)
+    return {
+        "funds_allocated_wan": allocated,
+        "funds_spent_wan": spent,
+        "funds_spend_rate": _rate(spent, allocated),
+        "self_funded_wan": _num(row[2], 2),
+    }
+
+
+def special_fund_kpis(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
+    out = fund_kpis(con, scope, SPECIAL_POVERTY_FUNDS)
+    return {"special_funds_allocated_wan": out["allocated_wan"], "special_funds_spent_wan": out["spent_wan"]}
 
 
 def pilot_kpis(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
@@ -177,137 +298,105 @@ def dividend_kpis(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     return {"due_yuan": due, "paid_yuan": paid, "payout_rate": _rate(paid, due)}
 
 
-def overview_kpis(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
-    """Every KPI of the 总览 page and of `fupin kpi --json`, under the documented keys."""
-    h = household_kpis(con, scope)
-    v = village_kpis(con, scope)
-    funds = fund_kpis(con, scope)
-    pilots = pilot_kpis(con, scope)
-    targets = {ind: target(con, ind, scope.year) for ind in ("光伏", "食用菌", "菊芋")}
+def entity_kpis(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
+    """经营主体 existing in Y (成立年度 ≤ Y; an entity without one counts in every year) and the money
+    invested in them up to Y (万元)."""
+    cond, params = scope.where("e.township_code", "e.village_code")
+    y = scope.year
+    row = _one(
+        con,
+        f"""SELECT count(*) AS entities,
+                   count(*) FILTER (WHERE entity_type = '农民专业合作社') AS cooperatives,
+                   count(*) FILTER (WHERE entity_type = '龙头企业') AS leading_enterprises,
+                   (SELECT coalesce(sum(i.amount_wan), 0) FROM investments AS i JOIN entities AS e ON e.credit_code = i.entity_credit_code
+                    WHERE EXTRACT(YEAR FROM i.invest_date) <= ? {cond}) AS invested_wan
+            FROM entities AS e WHERE (e.established_year IS NULL OR e.established_year <= ?) {cond}""",
+        [y, *params, y, *params],
+    )
     return {
-        "year": scope.year,
-        "households_registered": h["households_registered"],
-        "people_registered": h["people_registered"],
-        "households_exited_cum": h["households_exited_cum"],
-        "people_exited_cum": h["people_exited_cum"],
-        "households_exited_year": h["households_exited_year"],
-        "people_exited_year": h["people_exited_year"],
-        "poverty_villages": v["poverty_villages"],
-        "deep_poverty_villages": v["deep_poverty_villages"],
-        "villages_exited_year": v["villages_exited_year"],
-        "pv_capacity_mw": pv_capacity_mw(con, scope),
-        "pv_target_mw": targets["光伏"]["value"] if targets["光伏"] else None,
-        "fungus_bags_wan": fungus_bags_wan(con, scope),
-        "fungus_target_wan": targets["食用菌"]["value"] if targets["食用菌"] else None,
-        "artichoke_mu": artichoke_mu(con, scope),
-        "artichoke_target_mu": targets["菊芋"]["value"] if targets["菊芋"] else None,
-        "linked_households": h["linked_households"],
-        "linked_people": h["linked_people"],
-        "coverage_rate": h["coverage_rate"],
-        "uncovered_households": h["uncovered_households"],
-        "integrated_funds_allocated_wan": funds["allocated_wan"],
-        "integrated_funds_spent_wan": funds["spent_wan"],
-        "integrated_funds_spend_rate": funds["spend_rate"],
-        "pilot_villages": pilots["pilot_villages"],
-        "pilot_funds_wan": pilots["pilot_funds_wan"],
-        "dividend_payout_rate": dividend_kpis(con, scope)["payout_rate"],
+        "entities": int(row["entities"]),
+        "cooperatives": int(row["cooperatives"]),
+        "leading_enterprises": int(row["leading_enterprises"]),
+        "invested_wan": _num(row["invested_wan"], 2),
     }
 
 
-def programme_progress(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """The 百千万 programme against its targets: one row per industry."""
-    rows = []
-    for industry, label, value, unit in (
-        ("光伏", "百兆瓦光伏", pv_capacity_mw(con, scope), "兆瓦"),
-        ("食用菌", "千万袋食用菌", fungus_bags_wan(con, scope), "万袋"),
-        ("菊芋", "万亩菊芋", artichoke_mu(con, scope), "亩"),
-    ):
-        t = target(con, industry, scope.year)
-        goal = t["value"] if t else None
-        rows.append(
-            {
-                "产业": industry,
-                "工程": label,
-                "完成": value,
-                "目标": goal,
-                "单位": unit,
-                "目标年度": t["year"] if t else None,
-                "完成率": round(value / goal, 4) if goal else None,
-            }
-        )
-    return pl.DataFrame(rows, schema_overrides={"目标": pl.Float64, "目标年度": pl.Int64, "完成率": pl.Float64})
-
-
 def township_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """Per 镇办: registered and linked households, coverage (年初未脱贫户数: not exited before Y;
-    产业覆盖户数: those of them linked in Y), and built PV capacity (MW)."""
+    """Per 镇办: registered and linked (带动增收) households, coverage (有劳动能力户数: registered with
+    有/弱劳动能力, exited ones included; 产业覆盖户数: those of them with a linkage of Y), and built 光伏扶贫
+    capacity (MW). The same definitions as household_kpis."""
     # One row per 镇办 in scope; a village filter narrows nothing here (its 镇办 stays whole).
     townships = Scope(scope.year, scope.townships)
     cond, params = townships.where("t.township_code", None)
     # The same filter inside the aggregations, so one 镇办 does not aggregate the whole province.
     hh_cond, hh_params = townships.where("v.township_code", None)
-    pv_cond, pv_params = townships.where("township_code", None)
+    pv_cond, pv_params = townships.where("p.township_code", None)
+    working = ", ".join("?" for _ in WORKING_CAPACITIES)
     y = scope.year
     return con.execute(
         f"""
-        WITH linked AS (SELECT DISTINCT household_id FROM linkages WHERE year = ? AND income_yuan > 0),
+        WITH lk AS (SELECT household_id, bool_or(income_yuan > 0) AS earned FROM linkages WHERE year = ? GROUP BY household_id),
         hh AS (
             SELECT v.township_code,
                    count(*) FILTER (WHERE h.identified_year <= ?) AS registered,
-                   count(*) FILTER (WHERE h.identified_year <= ? AND (h.exit_year IS NULL OR h.exit_year >= ?)) AS active,
-                   count(l.household_id) AS linked,
-                   count(l.household_id) FILTER (WHERE h.identified_year <= ? AND (h.exit_year IS NULL OR h.exit_year >= ?)) AS active_linked
+                   count(*) FILTER (WHERE lk.earned) AS linked,
+                   count(*) FILTER (WHERE h.identified_year <= ? AND h.labour_capacity IN ({working})) AS working,
+                   count(*) FILTER (WHERE h.identified_year <= ? AND h.labour_capacity IN ({working}) AND lk.household_id IS NOT NULL) AS covered,
+                   count(*) FILTER (WHERE h.identified_year <= ? AND h.labour_capacity IS NULL) AS labour_unknown
             FROM households AS h JOIN villages AS v ON v.village_code = h.village_code
-            LEFT JOIN linked AS l ON l.household_id = h.household_id
+            LEFT JOIN lk ON lk.household_id = h.household_id
             WHERE TRUE {hh_cond}
             GROUP BY v.township_code
         ),
         pv AS (
-            SELECT township_code, sum(scale) / 1000 AS pv_mw FROM projects
-            WHERE industry = '光伏' AND build_status IN (?, ?) AND build_year <= ? {pv_cond}
+            SELECT township_code, sum(scale) / 1000 AS pv_mw FROM projects AS p
+            WHERE industry = '光伏' AND build_status IN (?, ?) AND build_year <= ? AND {POVERTY_PROJECT} {pv_cond}
             GROUP BY township_code
         )
         SELECT t.township_code AS 镇办代码, t.township_name AS 镇办,
                coalesce(hh.registered, 0) AS 建档立卡户数,
                coalesce(hh.linked, 0) AS 带动增收户数,
-               coalesce(hh.active, 0) AS 年初未脱贫户数,
-               coalesce(hh.active_linked, 0) AS 产业覆盖户数,
-               coalesce(hh.active - hh.active_linked, 0) AS 未覆盖户数,
-               CASE WHEN hh.active > 0 THEN round(hh.active_linked / hh.active, 4) END AS 产业覆盖率,
-               round(coalesce(pv.pv_mw, 0), 3) AS 光伏装机兆瓦
+               CASE WHEN hh.working > 0 OR hh.registered > hh.labour_unknown THEN hh.working END AS 有劳动能力户数,
+               CASE WHEN hh.working > 0 OR hh.registered > hh.labour_unknown THEN hh.covered END AS 产业覆盖户数,
+               CASE WHEN hh.working > 0 OR hh.registered > hh.labour_unknown THEN hh.working - hh.covered END AS 未覆盖户数,
+               CASE WHEN hh.working > 0 THEN round(hh.covered / hh.working, 4) END AS 产业覆盖率,
+               round(coalesce(pv.pv_mw, 0), 4) AS 光伏装机兆瓦
         FROM townships AS t
         LEFT JOIN hh ON hh.township_code = t.township_code
         LEFT JOIN pv ON pv.township_code = t.township_code
         WHERE TRUE {cond}
         ORDER BY t.township_code
         """,
-        [y, y, y, y, y, y, *hh_params, *BUILT, y, *pv_params, *params],
+        [y, y, y, *WORKING_CAPACITIES, y, *WORKING_CAPACITIES, y, *hh_params, *BUILT, y, *pv_params, *params],
     ).pl()
 
 
 def _gap_sql(scope: Scope) -> tuple[str, list]:
-    """FROM … WHERE of the households not yet exited at the start of Y that no linkage of Y reaches."""
+    """FROM … WHERE of the registered households with labour capacity (exited ones included) that
+    no linkage of Y reaches: the gap to 产业全覆盖."""
     cond, params = scope.where("v.township_code", "h.village_code")
+    working = ", ".join("?" for _ in WORKING_CAPACITIES)
     y = scope.year
     sql = f"""
         FROM households AS h
         JOIN villages AS v ON v.village_code = h.village_code
         JOIN townships AS t ON t.township_code = v.township_code
-        WHERE h.identified_year <= ? AND (h.exit_year IS NULL OR h.exit_year >= ?)
-          AND NOT EXISTS (SELECT 1 FROM linkages AS k WHERE k.household_id = h.household_id AND k.year = ? AND k.income_yuan > 0)
+        WHERE h.identified_year <= ? AND h.labour_capacity IN ({working})
+          AND NOT EXISTS (SELECT 1 FROM linkages AS k WHERE k.household_id = h.household_id AND k.year = ?)
           {cond}
     """
-    return sql, [y, y, y, *params]
+    return sql, [y, *WORKING_CAPACITIES, y, *params]
 
 
 def coverage_gap(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int | None = None) -> pl.DataFrame:
-    """Households not yet exited at the start of Y that no industry linkage of Y reaches."""
+    """Registered households with labour capacity that no industry support of Y reaches."""
     gap, params = _gap_sql(scope)
     limit_sql = "LIMIT ?" if limit else ""
     return con.execute(
         f"""
         SELECT t.township_name AS 镇办, v.village_name AS 村, h.household_id AS 户编号, h.head_name AS 户主姓名,
-               h.family_size AS 家庭人口, h.household_kind AS 贫困户属性, h.main_cause AS 主要致贫原因
+               h.family_size AS 家庭人口, h.labour_capacity AS 劳动能力, h.household_kind AS 贫困户属性,
+               h.exit_year AS 脱贫年度, h.main_cause AS 主要致贫原因
         {gap}
         ORDER BY v.township_code, h.village_code, h.household_id
         {limit_sql}
@@ -334,7 +423,7 @@ def coverage_gap_by_village(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.
 def coverage_gap_by_township(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Count of uncovered households per 镇办 (for the gap chart)."""
     frame = township_breakdown(con, scope)
-    return frame.select("镇办代码", "镇办", "未覆盖户数")
+    return frame.select("镇办代码", "镇办", pl.col("未覆盖户数").fill_null(0))
 
 
 def available_years(con: duckdb.DuckDBPyConnection) -> list[int]:

@@ -19,14 +19,15 @@ WHOLE_TOWNSHIP = "全镇"
 NO_OPERATOR = "—"
 
 
-def target_progress(con: duckdb.DuckDBPyConnection, industry: str, year: int, achieved: float) -> dict:
-    """The programme's target in force for `year` and how much of it `achieved` is (None: no target)."""
-    t = target(con, industry, year)
+def target_progress(con: duckdb.DuckDBPyConnection, industry: str, scope: Scope, achieved: float | None) -> dict:
+    """The programme's target for the scope (district target, or a 镇办's 任务分解; None: no target) and
+    how much of it `achieved` is — the same figures as the registry's *_progress indicators."""
+    t = target(con, industry, scope)
     goal = t["value"] if t else None
     return {
         "target": goal,
         "target_year": t["year"] if t else None,
-        "progress": round(achieved / goal, 4) if goal else None,
+        "progress": round(achieved / goal, 6) if goal and achieved is not None else None,
     }
 
 

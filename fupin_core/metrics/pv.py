@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 
 from fupin_core.catalog import PROJECT_TYPES, WELFARE_POST_TYPES
-from fupin_core.metrics.overview import BUILT, period_rows_sql, pv_capacity_mw
+from fupin_core.metrics.overview import BUILT, POVERTY_PROJECT, period_rows_sql, pv_capacity_mw
 from fupin_core.metrics.programme import NO_OPERATOR, WHOLE_TOWNSHIP, linked_totals, target_progress, with_period_labels
 from fupin_core.metrics.scope import Scope
 
@@ -111,6 +111,19 @@ def _output_in_year_sql() -> str:
                FROM ({period_rows_sql("pv_output")}) AS o WHERE o.period_year = ? GROUP BY o.project_id"""
 
 
+def pv_output_totals(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
+    """Year Y's reported generation (千瓦时) and revenue (元) of the 光伏扶贫 stations in scope; None
+    for both when no output of Y is reported (未上报, not 0)."""
+    cond, params = scope.where("p.township_code", "p.village_code")
+    kwh, revenue = con.execute(
+        f"""SELECT sum(o.kwh), sum(o.revenue)
+            FROM ({_output_in_year_sql()}) AS o JOIN projects AS p ON p.project_id = o.project_id
+            WHERE {POVERTY_PROJECT} {cond}""",
+        [scope.year, *params],
+    ).fetchone()
+    return {"kwh": None if kwh is None else float(kwh), "revenue_yuan": None if revenue is None else float(revenue)}
+
+
 def pv_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """The page's key figures for year Y: capacity vs target, output, revenue and who it reached."""
     capacity = pv_capacity_mw(con, scope)
@@ -122,7 +135,7 @@ def pv_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
         [scope.year, *params],
     ).fetchone()
     reached = linked_totals(con, scope, PV)
-    goal = target_progress(con, PV, scope.year, capacity)
+    goal = target_progress(con, PV, scope, capacity)
     return {
         "capacity_mw": capacity,
         "target_mw": goal["target"],

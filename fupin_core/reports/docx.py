@@ -23,7 +23,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from fupin_core.charts import overview as charts
-from fupin_core.metrics.overview import programme_progress, township_breakdown
+from fupin_core.metrics.indicators import NOT_REPORTED, UNIT_DECIMALS, programme_progress
+from fupin_core.metrics.overview import township_breakdown
 from fupin_core.reports import narrative
 from fupin_core.reports.summary import Summary
 from fupin_core.reports.tables import TOTAL_LABEL, Filled
@@ -85,16 +86,23 @@ def _caption(doc, text: str) -> None:
     p.paragraph_format.keep_with_next = True
 
 
-def _cell_text(value, column: str) -> str:
+def _unit_of(column: str) -> str | None:
+    """The unit in a header such as 下达金额(万元)."""
+    return column[column.rindex("(") + 1 : -1] if column.endswith(")") and "(" in column else None
+
+
+def _cell_text(value, column: str, unit: str | None = None) -> str:
+    """A cell in the unit's style (the registry's decimals); `unit` for a column of mixed units (数值)."""
     if value is None:
-        return "—"
+        return NOT_REPORTED if column == "数值" else "—"
     if isinstance(value, str):
         return value
-    if "率" in column:
-        return f"{value * 100:.1f}%"
     if column.endswith("年度"):
         return str(value)
-    return narrative.smart_number(value, 4 if isinstance(value, float) else 0)
+    if "率" in column and unit is None:
+        return f"{value * 100:.1f}%"
+    decimals = UNIT_DECIMALS.get(unit or _unit_of(column) or "", 0 if isinstance(value, int) else 2)
+    return f"{float(value):,.{decimals}f}"
 
 
 def _table(doc, table: Filled, caption: str) -> None:
@@ -117,12 +125,19 @@ def _table(doc, table: Filled, caption: str) -> None:
         _run(cell.paragraphs[0], name, HEADING_FONT, size=TABLE_PT)
     for r, values in enumerate(rows, start=1):
         is_total = table.total is not None and r == len(rows)
+        row_unit = values[frame.columns.index("单位")] if "单位" in frame.columns else None
         for col, (name, value) in enumerate(zip(frame.columns, values, strict=True)):
             para = grid.cell(r, col).paragraphs[0]
             para.paragraph_format.line_spacing = 1.0
             para.alignment = WD_ALIGN_PARAGRAPH.LEFT if isinstance(value, str) else WD_ALIGN_PARAGRAPH.RIGHT
-            _run(para, "" if (is_total and value is None) else _cell_text(value, name), size=TABLE_PT, bold=is_total)
+            text = "" if (is_total and value is None) else _cell_text(value, name, row_unit if name in ("数值", "完成", "目标") else None)
+            _run(para, text, size=TABLE_PT, bold=is_total)
     doc.add_paragraph()
+
+
+def _without_definitions(table: Filled) -> Filled:
+    """The KPI table without its 口径 column: the report lists the definitions once, in its appendix."""
+    return Filled(table.title, table.frame.drop("口径", "类别", strict=False), table.total, table.formats)
 
 
 def chart_png(chart: alt.TopLevelMixin) -> bytes:
@@ -179,10 +194,10 @@ def write(con: duckdb.DuckDBPyConnection, s: Summary) -> bytes:
         for text in paragraphs:
             _paragraph(doc, text)
         if key == "overall":
-            _table(doc, overview[0], "表1　主要指标")
+            _table(doc, _without_definitions(overview[0]), "表1　主要指标（口径见附）")
         elif key == "programmes":
             _table(doc, overview[1], "表2　“百千万”产业工程完成情况")
-            _figure(doc, charts.progress_chart(programme_progress(con, s.scope)), "图1　“百千万”产业工程完成情况")
+            _figure(doc, charts.progress_chart(programme_progress(con, s.scope, s.kpis)), "图1　“百千万”产业工程完成情况")
         elif key == "linkage" and 1 < by_township.height <= MAX_TOWNSHIPS:
             # One 镇办: its row would repeat the text; hundreds (province scale): unreadable on paper.
             _figure(doc, charts.linked_vs_gap_chart(by_township), "图2　各镇办带动增收与未覆盖户数")

@@ -1,22 +1,33 @@
 """The text of the 进度报告, written from the figures in the way the bureau's own reports read.
 
-Headline figures come from `overview_kpis` (as on the 总览 page); details from the summary tables,
-which are `fupin_core.metrics` frames (reports/tables.py). Nothing here queries the database.
+Every figure in a sentence is an indicator of the registry (`s.kpis`, metrics/indicators.py), written
+with `indicators.text` (the unit's decimals, no thousands separators, 未上报 when missing), so the report
+says what the 总览 page, the xlsx and `fupin kpi` say. A few details (鲜菇产量, 折股量化资产 …) are the
+合计 of the report's own tables, which are the xlsx sheets. Nothing here queries the database.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from fupin_core.catalog import ENTITY_TYPES, FUND_SOURCES, LINK_MECHANISMS
-from fupin_core.formatting import money_wan, money_yuan, percent, smart_number
-from fupin_core.metrics.funds import LOW_SPENDING
-from fupin_core.metrics.overview import INTEGRATED_FUNDS
+from fupin_core.catalog import ENTITY_TYPES, LINK_MECHANISMS
+from fupin_core.metrics import indicators
+from fupin_core.metrics.indicators import NOT_REPORTED, UNIT_DECIMALS
 from fupin_core.reports.summary import Summary
 
+CHINESE_NUMBERS = "一二三四五六七八九十"
 
-def _n(value, digits: int = 2) -> str:
-    return smart_number(value, digits)
+
+def _t(s: Summary, key: str) -> str:
+    """An indicator as running text: 28530户, 27.42兆瓦, 90.1%, or 未上报."""
+    return indicators.text(key, s.kpis[key])
+
+
+def _u(value, unit: str) -> str:
+    """A table total in the unit's style (the registry's decimals), no thousands separators."""
+    if value is None:
+        return NOT_REPORTED
+    return f"{float(value):.{UNIT_DECIMALS.get(unit, 2)}f}{unit}"
 
 
 def _frame(s: Summary, sheet: str) -> pl.DataFrame:
@@ -27,10 +38,10 @@ def _total(s: Summary, sheet: str) -> dict:
     return s.tables_of(sheet)[0].total or {}
 
 
-def _progress(value: float, target: float | None, unit: str) -> str:
-    if not target:
-        return "（尚未设定目标）"
-    return f"，完成目标（{_n(target)}{unit}）的{percent(value / target)}"
+def _progress(s: Summary, target_key: str, progress_key: str) -> str:
+    if s.kpis[progress_key] is None:
+        return "（尚未设定目标）" if indicators.applies(target_key, s.scope) else ""
+    return f"，完成目标（{_t(s, target_key)}）的{_t(s, progress_key)}"
 
 
 def title(s: Summary) -> str:
@@ -38,114 +49,157 @@ def title(s: Summary) -> str:
 
 
 def overall(s: Summary) -> str:
-    k, y = s.kpis, s.scope.year
-    return (
-        f"截至{y}年底，{s.area}共有建档立卡贫困户{_n(k['households_registered'])}户{_n(k['people_registered'])}人，"
-        f"累计脱贫{_n(k['households_exited_cum'])}户{_n(k['people_exited_cum'])}人，"
-        f"其中{y}年脱贫{_n(k['households_exited_year'])}户{_n(k['people_exited_year'])}人；"
-        f"有贫困村{k['poverty_villages']}个（其中深度贫困村{k['deep_poverty_villages']}个），{y}年退出贫困村{k['villages_exited_year']}个。"
+    y = s.scope.year
+    text = (
+        f"截至{y}年底，{s.area}共有建档立卡贫困户{_t(s, 'households_registered')}{_t(s, 'people_registered')}，"
+        f"累计脱贫{_t(s, 'households_exited_cum')}{_t(s, 'people_exited_cum')}，"
+        f"其中{y}年脱贫{_t(s, 'households_exited_year')}{_t(s, 'people_exited_year')}；"
+        f"尚未脱贫{_t(s, 'households_remaining')}{_t(s, 'people_remaining')}"
+    )
+    if s.kpis["poverty_incidence"] is not None:
+        text += f"，贫困发生率{_t(s, 'poverty_incidence')}"
+    return text + (
+        f"。有建档立卡贫困村{_t(s, 'poverty_villages')}（其中深度贫困村{_t(s, 'deep_poverty_villages')}），"
+        f"{y}年退出贫困村{_t(s, 'villages_exited_year')}，年末尚有未退出贫困村{_t(s, 'poverty_villages_remaining')}。"
     )
 
 
 def pv(s: Summary) -> str:
-    k, y, frame, total = s.kpis, s.scope.year, _frame(s, "光伏"), _total(s, "光伏")
-    built = frame.filter(pl.col("建成装机(千瓦)") > 0).height
-    return (
-        f"（一）光伏产业。截至{y}年底，{s.area}光伏装机容量达{_n(k['pv_capacity_mw'], 3)}兆瓦"
-        f"{_progress(k['pv_capacity_mw'], k['pv_target_mw'], '兆瓦')}；共有光伏扶贫电站{frame.height}座，"
-        f"其中已建成并网{built}座、在建{frame.height - built}座。"
-        f"{y}年发电{_n(total.get('发电量(千瓦时)', 0) / 10_000)}万千瓦时，发电收益{money_yuan(total.get('发电收益(元)', 0))}，"
-        f"分配收益{money_yuan(total.get('收益分配(元)', 0))}。"
+    y, k = s.scope.year, s.kpis
+    text = (
+        f"（一）光伏产业。截至{y}年底，{s.area}光伏扶贫装机容量达{_t(s, 'pv_capacity_mw')}"
+        f"{_progress(s, 'pv_target_mw', 'pv_progress')}；已建成光伏扶贫电站{_t(s, 'pv_stations_poverty')}"
+        f"（其中村级电站{_t(s, 'pv_village_stations')}），户用光伏{_t(s, 'pv_household_systems')}。"
     )
+    if k["pv_commercial_mw"]:
+        text += f"另有商业光伏电站{_t(s, 'pv_commercial_mw')}，不计入扶贫装机。"
+    if k["pv_generation_10k_kwh"] is None:
+        return text + f"{y}年发电量和发电收益未上报。"
+    return text + f"{y}年发电{_t(s, 'pv_generation_10k_kwh')}，发电收益{_t(s, 'pv_revenue_wan')}。"
 
 
 def fungus(s: Summary) -> str:
-    k, y, frame, total = s.kpis, s.scope.year, _frame(s, "食用菌"), _total(s, "食用菌")
+    y = s.scope.year
+    if s.kpis["fungus_bags_wan"] is None:
+        return f"（二）食用菌产业。{y}年，{s.area}食用菌生产情况未上报。"
+    frame, total = _frame(s, "食用菌"), _total(s, "食用菌")
     producing = frame.filter(pl.col("生产菌袋(万袋)") > 0).height
     return (
-        f"（二）食用菌产业。{y}年，{s.area}生产食用菌菌袋{_n(k['fungus_bags_wan'])}万袋"
-        f"{_progress(k['fungus_bags_wan'], k['fungus_target_wan'], '万袋')}；{producing}个基地和项目投入生产，"
-        f"鲜菇产量{_n(total.get('鲜菇产量(吨)', 0))}吨，销售收入{money_wan(total.get('销售收入(万元)', 0))}。"
+        f"（二）食用菌产业。{y}年，{s.area}生产食用菌菌袋{_t(s, 'fungus_bags_wan')}"
+        f"{_progress(s, 'fungus_target_wan', 'fungus_progress')}；{producing}个基地和项目投入生产，"
+        f"鲜菇产量{_u(total.get('鲜菇产量(吨)'), '吨')}，销售收入{_u(total.get('销售收入(万元)'), '万元')}。"
     )
 
 
 def artichoke(s: Summary) -> str:
-    k, y, total = s.kpis, s.scope.year, _total(s, "菊芋")
+    y = s.scope.year
+    if s.kpis["artichoke_mu"] is None:
+        return f"（三）菊芋产业。{y}年，{s.area}菊芋种植情况未上报。"
+    total = _total(s, "菊芋")
     return (
-        f"（三）菊芋产业。{y}年，{s.area}种植菊芋{_n(k['artichoke_mu'])}亩"
-        f"{_progress(k['artichoke_mu'], k['artichoke_target_mu'], '亩')}；产量{_n(total.get('产量(吨)', 0))}吨，"
-        f"收购金额{money_wan(total.get('收购金额(万元)', 0))}。"
+        f"（三）菊芋产业。{y}年，{s.area}种植菊芋{_t(s, 'artichoke_mu')}"
+        f"{_progress(s, 'artichoke_target_mu', 'artichoke_progress')}；产量{_u(total.get('产量(吨)'), '吨')}，"
+        f"收购金额{_u(total.get('收购金额(万元)'), '万元')}。"
     )
 
 
 def linkage(s: Summary) -> str:
-    k, y, total = s.kpis, s.scope.year, _total(s, "利益联结")
-    ways = "、".join(f"{m}{_n(total.get(f'{m}(户)', 0))}户" for m in LINK_MECHANISMS if total.get(f"{m}(户)"))
-    text = (
-        f"{y}年，{s.area}通过产业带动建档立卡贫困户{_n(k['linked_households'])}户{_n(k['linked_people'])}人增收，"
-        f"户均增收{money_yuan(total.get('收益金额(万元)', 0) * 10_000 / k['linked_households']) if k['linked_households'] else '—'}。"
-    )
+    y, k, total = s.scope.year, s.kpis, _total(s, "利益联结")
+    text = ""
+    if k["coverage_rate"] is not None:
+        text += (
+            f"{y}年，{s.area}有劳动能力的建档立卡户{_t(s, 'coverage_base_households')}中，{_t(s, 'covered_households')}落实了产业帮扶措施，"
+            f"产业覆盖率{_t(s, 'coverage_rate')}"
+            + ("，实现产业全覆盖。" if not k["uncovered_households"] else f"，尚有{_t(s, 'uncovered_households')}未覆盖。")
+        )
+    else:
+        text += f"{y}年，{s.area}贫困户劳动能力未上报，产业覆盖率无法计算。"
+    text += f"通过产业带动建档立卡贫困户{_t(s, 'linked_households')}{_t(s, 'linked_people')}增收"
+    if k["linked_households"]:
+        text += f"，联结收益{_t(s, 'linked_income_wan')}，户均{_t(s, 'linked_income_per_household_yuan')}"
+    text += "。"
+    ways = "、".join(f"{m}{_u(total.get(f'{m}(户)'), '户')}" for m in LINK_MECHANISMS if total.get(f"{m}(户)"))
     if ways:
         text += f"按联结方式分，{ways}（一户可有多种联结方式）。"
-    return text + (
-        f"年初尚未脱贫的{_n(total.get('年初未脱贫户数(户)', 0))}户中，产业覆盖率为{percent(k['coverage_rate'])}，"
-        f"尚有{_n(k['uncovered_households'])}户未被任何产业覆盖。"
-    )
+    if k["poor_labourers"] is not None:
+        text += f"{s.area}贫困劳动力{_t(s, 'poor_labourers')}，转移就业{_t(s, 'labourers_employed')}。"
+    return text
 
 
 def pilots(s: Summary) -> str:
-    k, y, total = s.kpis, s.scope.year, _total(s, "三变改革")
-    if not k["pilot_villages"]:
+    y, total = s.scope.year, _total(s, "三变改革")
+    if not s.kpis["pilot_villages"]:
         return f"截至{y}年底，{s.area}尚无“三变”改革试点村。"
     return (
-        f"截至{y}年底，{s.area}共有“三变”改革试点村{k['pilot_villages']}个，区级财政投入{money_wan(k['pilot_funds_wan'])}，"
-        f"折股量化资产{money_wan(total.get('折股量化资产(万元)', 0))}，入股土地{_n(total.get('入股土地(亩)', 0))}亩，"
-        f"股东{_n(total.get('股东户数(户)', 0))}户，其中贫困户股东{_n(total.get('贫困户股东户数(户)', 0))}户，"
-        f"年度分红{money_wan(total.get('年度分红(万元)', 0))}。"
+        f"截至{y}年底，{s.area}共有“三变”改革试点村{_t(s, 'pilot_villages')}，区级财政投入{_t(s, 'pilot_funds_wan')}，"
+        f"折股量化资产{_u(total.get('折股量化资产(万元)'), '万元')}，入股土地{_u(total.get('入股土地(亩)'), '亩')}，"
+        f"股东{_u(total.get('股东户数(户)'), '户')}，其中贫困户股东{_u(total.get('贫困户股东户数(户)'), '户')}。"
     )
 
 
 def entities(s: Summary) -> str:
-    k, y, frame, total = s.kpis, s.scope.year, _frame(s, "经营主体与投资"), _total(s, "经营主体与投资")
-    counts = frame.group_by("主体类型").len()
-    by_type = dict(zip(counts["主体类型"].to_list(), counts["len"].to_list(), strict=True))
-    kinds = "、".join(f"{t}{by_type[t]}个" for t in ENTITY_TYPES if by_type.get(t))
-    text = f"{s.area}有新型经营主体{frame.height}个" + (f"（{kinds}）" if kinds else "") + "，"
-    text += f"财政和帮扶资金入股{money_wan(total.get('入股资金(万元)', 0))}。"
-    if total.get("应付分红(元)"):
-        text += (
-            f"{y}年应付分红{money_yuan(total['应付分红(元)'])}，实付{money_yuan(total['实付分红(元)'])}，"
-            f"分红兑现率{percent(k['dividend_payout_rate'])}。"
-        )
+    y, k = s.scope.year, s.kpis
+    frame = _frame(s, "经营主体与投资")
+    counts = dict(frame.group_by("主体类型").len().iter_rows()) if frame.height else {}
+    kinds = "、".join(f"{t}{counts[t]}个" for t in ENTITY_TYPES if counts.get(t))
+    text = f"{s.area}有新型经营主体{_t(s, 'entities')}" + (f"（{kinds}）" if kinds else "") + "，"
+    text += f"财政和帮扶资金累计入股{_t(s, 'invested_wan')}。"
+    if k["dividends_due_wan"]:
+        text += f"{y}年应付分红{_t(s, 'dividends_due_wan')}，实付{_t(s, 'dividends_paid_wan')}，分红兑现率{_t(s, 'dividend_payout_rate')}。"
     return text
 
 
 def funds(s: Summary) -> str:
-    k, y, frame = s.kpis, s.scope.year, _frame(s, "资金")
-    text = (
-        f"{y}年，{s.area}统筹整合涉农资金下达{money_wan(k['integrated_funds_allocated_wan'])}，"
-        f"支出{money_wan(k['integrated_funds_spent_wan'])}，支出率{percent(k['integrated_funds_spend_rate'])}"
+    y, k = s.scope.year, s.kpis
+    text = f"{y}年，{s.area}"
+    if k["integrated_funds_allocated_wan"]:
+        text += (
+            f"统筹整合涉农资金下达{_t(s, 'integrated_funds_allocated_wan')}，支出{_t(s, 'integrated_funds_spent_wan')}，"
+            f"支出率{_t(s, 'integrated_funds_spend_rate')}；"
+        )
+    if k["special_funds_spent_wan"]:
+        text += f"财政专项扶贫资金支出{_t(s, 'special_funds_spent_wan')}；"
+    text += (
+        f"各类资金合计下达项目{_t(s, 'funds_allocated_wan')}，支出{_t(s, 'funds_spent_wan')}，支出率{_t(s, 'funds_spend_rate')}"
+        "（统筹整合资金按其来源级次只计一次）"
     )
-    sums = frame.group_by("资金来源").agg(pl.col("下达金额(万元)").sum())
-    other = dict(zip(sums["资金来源"].to_list(), sums["下达金额(万元)"].to_list(), strict=True))
-    others = "、".join(f"{src}{money_wan(other[src])}" for src in FUND_SOURCES if src != INTEGRATED_FUNDS and other.get(src))
-    return text + (f"；另下达{others}。" if others else "。")
+    if k["self_funded_wan"]:
+        text += f"；另有企业自筹投入{_t(s, 'self_funded_wan')}，不计入下达资金"
+    return text + "。"
 
 
 def concerns(s: Summary) -> list[str]:
-    """需要关注的问题: only those the figures show."""
+    """需要关注的问题: only those the figures show, each with its indicator."""
     k, y, out = s.kpis, s.scope.year, []
     if k["uncovered_households"]:
-        out.append(f"产业覆盖尚有缺口：{_n(k['uncovered_households'])}户年初未脱贫户{y}年没有任何产业收益，需逐户落实带动措施。")
-    rate = k["integrated_funds_spend_rate"]
-    low = _frame(s, "资金").filter(pl.col("支出率") < LOW_SPENDING).height
-    if (rate is not None and rate < LOW_SPENDING) or low:
-        out.append(f"资金支出进度需加快：统筹整合涉农资金支出率{percent(rate)}，有{low}笔项目资金支出率低于{percent(LOW_SPENDING, 0)}。")
-    total = _total(s, "经营主体与投资")
-    owed = (total.get("应付分红(元)") or 0) - (total.get("实付分红(元)") or 0)
-    if owed > 0.005:
-        out.append(f"分红兑现不到位：{y}年尚有{money_yuan(owed)}分红未兑现，分红兑现率{percent(k['dividend_payout_rate'])}。")
+        out.append(f"产业覆盖尚有缺口：{_t(s, 'uncovered_households')}有劳动能力的建档立卡户{y}年没有任何产业帮扶措施，需逐户落实。")
+    if k["exited_below_poverty_line"]:
+        out.append(
+            f"脱贫质量需核实：{_t(s, 'exited_below_poverty_line')}已脱贫户{y}年家庭人均纯收入低于贫困线"
+            f"（{_t(s, 'poverty_line_yuan')}），需逐户核实收入，防止返贫。"
+        )
+    if k["low_spending_projects"]:
+        out.append(
+            f"资金支出进度需加快：有{_t(s, 'low_spending_projects')}项目资金支出率低于90%，"
+            f"统筹整合涉农资金支出率{_t(s, 'integrated_funds_spend_rate')}。"
+        )
+    if k["overdue_dividends"]:
+        out.append(
+            f"分红兑现不到位：有{_t(s, 'overdue_dividends')}分红逾期未足额兑现或逾期才兑现，尚欠{_t(s, 'dividends_owed_wan')}（含以前年度）。"
+        )
+    if k["weak_stations"]:
+        out.append(f"部分光伏电站发电偏低：{_t(s, 'weak_stations')}电站年化利用小时低于同类电站中位数的70%，需排查运维。")
     return out or ["各项指标均已达到要求。"]
+
+
+def numbered(items: list[str]) -> list[str]:
+    """（一）…（二）…: the second level of a 公文's numbering."""
+    return [f"（{CHINESE_NUMBERS[i] if i < 10 else i + 1}）{text}" for i, text in enumerate(items)]
+
+
+def appendix() -> list[str]:
+    """附：指标口径 — every indicator's definition, as the registry states it."""
+    return [f"{ind.name}（{ind.unit}）：{ind.definition}" for ind in indicators.INDICATORS]
 
 
 def outline(s: Summary) -> list[tuple[str, str, list[str]]]:
@@ -153,8 +207,9 @@ def outline(s: Summary) -> list[tuple[str, str, list[str]]]:
     return [
         ("overall", "一、总体情况", [overall(s)]),
         ("programmes", "二、“百千万”产业工程进展", [pv(s), fungus(s), artichoke(s)]),
-        ("linkage", "三、产业带动贫困户增收情况", [linkage(s)]),
+        ("linkage", "三、产业覆盖与带动贫困户增收情况", [linkage(s)]),
         ("pilots", "四、“三变”改革试点", [pilots(s)]),
         ("entities", "五、经营主体带动与资金使用", [entities(s), funds(s)]),
-        ("concerns", "六、需要关注的问题", [f"{i}. {text}" for i, text in enumerate(concerns(s), start=1)]),
+        ("concerns", "六、需要关注的问题", numbered(concerns(s))),
+        ("appendix", "附：指标口径", appendix()),
     ]

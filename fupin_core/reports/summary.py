@@ -10,7 +10,8 @@ from pathlib import Path
 import duckdb
 
 from fupin_core import store
-from fupin_core.metrics.overview import overview_kpis, townships
+from fupin_core.metrics.indicators import overview_kpis
+from fupin_core.metrics.overview import townships
 from fupin_core.metrics.scope import Scope
 from fupin_core.reports import names, tables
 from fupin_core.reports.csv import csv_bytes

@@ -18,9 +18,8 @@ import duckdb
 import polars as pl
 
 from fupin_core.catalog import LINK_MECHANISMS
-from fupin_core.formatting import KPI_LABELS, KPI_UNITS
-from fupin_core.metrics import artichoke, entities, funds, fungus, linkage, pilots, pv
-from fupin_core.metrics.overview import overview_kpis, programme_progress, township_breakdown
+from fupin_core.metrics import artichoke, entities, funds, fungus, indicators, linkage, pilots, pv
+from fupin_core.metrics.overview import township_breakdown
 from fupin_core.metrics.scope import Scope
 
 Builder = Callable[[duckdb.DuckDBPyConnection, Scope], pl.DataFrame]
@@ -107,20 +106,14 @@ def fill(table: Table, con: duckdb.DuckDBPyConnection, scope: Scope, place: str)
 
 
 def kpi_table(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """The 总览 KPIs as 指标 / 数值 / 单位; rates in per cent."""
-    kpis = overview_kpis(con, scope)
-    rows = []
-    for key, label in KPI_LABELS.items():
-        value = kpis[key]
-        if key.endswith("_rate"):
-            rows.append((label, None if value is None else round(value * 100, 1), "%"))
-        else:
-            rows.append((label, None if value is None else float(value), KPI_UNITS.get(key, "")))
-    return pl.DataFrame(rows, schema={"指标": pl.String, "数值": pl.Float64, "单位": pl.String}, orient="row")
+    """Every indicator of the registry that applies to the scope: 类别 / 指标 / 数值 / 单位 / 口径, values
+    as reported (rates in per cent); 未上报 is an empty 数值."""
+    kpis = indicators.values(con, scope)
+    return indicators.kpi_frame(kpis, lambda ind: indicators.applies(ind.key, scope))
 
 
 def progress_table(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    return programme_progress(con, scope).select("工程", "完成", "目标", "单位", "目标年度", "完成率")
+    return indicators.programme_progress(con, scope).select("工程", "完成", "目标", "单位", "目标年度", "完成率")
 
 
 def township_table(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
@@ -128,7 +121,7 @@ def township_table(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame
         "镇办",
         pl.col("建档立卡户数").alias("建档立卡户数(户)"),
         pl.col("带动增收户数").alias("带动增收户数(户)"),
-        pl.col("年初未脱贫户数").alias("年初未脱贫户数(户)"),
+        pl.col("有劳动能力户数").alias("有劳动能力户数(户)"),
         pl.col("产业覆盖户数").alias("其中产业覆盖户数(户)"),
         pl.col("未覆盖户数").alias("未覆盖户数(户)"),
         "产业覆盖率",
@@ -147,12 +140,12 @@ OVERVIEW = Sheet(
             totals=(
                 "建档立卡户数(户)",
                 "带动增收户数(户)",
-                "年初未脱贫户数(户)",
+                "有劳动能力户数(户)",
                 "其中产业覆盖户数(户)",
                 "未覆盖户数(户)",
                 "光伏装机(兆瓦)",
             ),
-            rates=(Rate("产业覆盖率", "其中产业覆盖户数(户)", "年初未脱贫户数(户)"),),
+            rates=(Rate("产业覆盖率", "其中产业覆盖户数(户)", "有劳动能力户数(户)"),),
         ),
     ),
 )
@@ -251,7 +244,7 @@ linkage_by_township = view(
     "带动增收人数(人)",
     *_MECHANISM_COLUMNS,
     "收益金额(万元)",
-    "年初未脱贫户数(户)",
+    "有劳动能力户数(户)",
     ("产业覆盖户数(户)", "其中产业覆盖户数(户)"),
     "未覆盖户数(户)",
     "产业覆盖率",
@@ -264,7 +257,7 @@ _LINK_TOTALS = (
     "带动增收人数(人)",
     *_MECHANISM_COLUMNS,
     "收益金额(万元)",
-    "年初未脱贫户数(户)",
+    "有劳动能力户数(户)",
     "其中产业覆盖户数(户)",
     "未覆盖户数(户)",
 )
@@ -304,7 +297,7 @@ SHEETS: tuple[Sheet, ...] = (
         "{place}{year}年贫困户产业利益联结汇总表",
         linkage_by_township,
         _LINK_TOTALS,
-        (Rate("产业覆盖率", "其中产业覆盖户数(户)", "年初未脱贫户数(户)"),),
+        (Rate("产业覆盖率", "其中产业覆盖户数(户)", "有劳动能力户数(户)"),),
     ),
     area(
         "资金",

@@ -20,7 +20,7 @@ def test_summary(tiny_con):
     s = artichoke.artichoke_summary(tiny_con, Y)
     assert (s["order_households"], s["order_income_yuan"]) == (1, 800)  # H4's unpaid order does not count
     assert (s["households_reached"], s["household_income_yuan"]) == (2, 1100)
-    assert artichoke.artichoke_summary(tiny_con, Scope.of(2017, T1))["area_mu"] == 0
+    assert artichoke.artichoke_summary(tiny_con, Scope.of(2017, T1))["area_mu"] is None  # nothing reported there: 未上报, not 0
 
 
 def test_area_by_village_puts_township_wide_projects_on_their_township(tiny_con):

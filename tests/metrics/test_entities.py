@@ -75,7 +75,7 @@ def test_investments(con):
     assert frame["分红兑现率"].to_list() == [0.75, 0]
     assert m.investment_list(con, Scope.of(2016))["投资编号"].to_list() == ["I1"]
     by_source = m.investments_by_source(con, Y)
-    assert by_source["资金来源"].to_list() == ["统筹整合涉农资金", "苏陕协作资金"]  # catalog order
+    assert by_source["资金来源"].to_list() == ["区级财政", "苏陕协作资金"]  # catalog order
     assert by_source["投入金额(万元)"].to_list() == [100, 20]
     assert by_source["受益贫困户数(户)"].to_list() == [20, 5]
 

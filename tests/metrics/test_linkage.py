@@ -2,6 +2,7 @@
 
 tiny_data, 2017: H2 (4 people, 甲村) earns 100 元 分红 from P1 and H1 (3 people, 甲村) 500 元 as 保洁员
 (公益岗位) from P1 — both 光伏; H3's 务工 at P4 paid 0 (not linked). 2016: H3 (2 people, 乙村) 3,000 元 务工.
+Total income 2017 (household_income): H1 3,166.67 per person, H2 and H3 2,500, H4 not reported.
 """
 
 import polars as pl
@@ -9,7 +10,7 @@ import pytest
 
 from fupin_core import store
 from fupin_core.catalog import INDUSTRIES, LINK_MECHANISMS
-from fupin_core.metrics import Scope, overview
+from fupin_core.metrics import Scope, indicators, overview
 from fupin_core.metrics import linkage as m
 from tests import tiny_data
 from tests.tiny_data import T1, T2, V2
@@ -26,12 +27,21 @@ def _linkage(household: str, project: str, mechanism: str, income: float, year: 
     return {"household_id": household, "project_id": project, "mechanism": mechanism, "sub_type": sub, "year": year, "income_yuan": income}
 
 
-def test_poverty_line_per_year():
-    assert m.poverty_line(2017) == 2952
-    assert m.poverty_line(2016) == 2952
-    assert m.poverty_line(2019) == 3218
-    assert m.poverty_line(2005) == m.POVERTY_LINE_YUAN[min(m.POVERTY_LINE_YUAN)]  # before the table: its first year
-    assert m.poverty_line(2030) == m.POVERTY_LINE_YUAN[max(m.POVERTY_LINE_YUAN)]
+def test_poverty_line_per_year(tiny_con):
+    assert m.poverty_line(tiny_con, 2017) == 2952
+    assert m.poverty_line(tiny_con, 2016) == 2952
+    assert m.poverty_line(tiny_con, 2019) == 3218
+    table = indicators.NATIONAL_POVERTY_LINE_YUAN
+    assert m.poverty_line(tiny_con, 2005) == table[min(table)]  # before the table: its first year
+    assert m.poverty_line(tiny_con, 2030) == table[max(table)]
+
+
+def test_a_reported_line_overrides_the_national_one(tiny_con):
+    """A provincial standard uploaded for 2017 replaces 2,952 元: H1 (3,166.67 per person) falls below."""
+    tiny_con.execute("INSERT INTO poverty_lines VALUES (2017, 3200, '省定扶贫标准', 1)")
+    assert indicators.poverty_line(tiny_con, 2017) == (3200.0, "省定扶贫标准")
+    assert m.below_poverty_line(tiny_con, Y)["户编号"].to_list() == ["H1", "H2", "H3"]
+    assert indicators.values(tiny_con, Y)["households_below_poverty_line"] == 3
 
 
 def test_summary(tiny_con):
@@ -41,23 +51,21 @@ def test_summary(tiny_con):
         "linked_income_yuan": 600.0,
         "income_per_person_yuan": 85.71,  # 600 / 7
         "poverty_line_yuan": 2952.0,
-        "below_line_households": 2,  # H1 500/3 = 166.67, H2 100/4 = 25
-        "below_line_people": 7,
     }
     in_t2 = m.summary(tiny_con, Scope.of(2017, T2))
-    assert (in_t2["linked_households"], in_t2["income_per_person_yuan"], in_t2["below_line_households"]) == (0, None, 0)
+    assert (in_t2["linked_households"], in_t2["income_per_person_yuan"]) == (0, None)
     assert m.summary(tiny_con, Scope.of(2016))["income_per_person_yuan"] == 1500  # H3: 3,000 / 2
 
 
-def test_a_household_exactly_at_the_line_is_not_below(tiny_con):
-    _add_linkages(tiny_con, [_linkage("H4", "P4", "务工", 2952 * 5)])  # H4 has 5 people
-    s = m.summary(tiny_con, Y)
-    assert (s["linked_households"], s["linked_people"], s["below_line_households"], s["below_line_people"]) == (3, 12, 2, 7)
-    assert m.below_poverty_line(tiny_con, Y)["户编号"].to_list() == ["H1", "H2"]
+def test_linkage_income_alone_never_makes_a_household_poor(tiny_con):
+    """H4 earns 2,952 × 5 from linkages but reported no income: not in the below-line list. H1 earns
+    166.67 per person from linkages, yet its total income is above the line."""
+    _add_linkages(tiny_con, [_linkage("H4", "P4", "务工", 2952 * 5)])
+    assert m.below_poverty_line(tiny_con, Y)["户编号"].to_list() == ["H2", "H3"]
     assert m.income_bands(tiny_con, Y)["户数"].to_list() == [2, 0, 0, 0, 1]
     by_township = m.income_by_township(tiny_con, Y)
     assert by_township["人均联结收益(元)"].to_list() == [85.71, 2952.0]
-    assert by_township["低于贫困线户数"].to_list() == [2, 0]
+    assert by_township["低于贫困线户数"].to_list() == [1, 1]  # H2 in 城关街道, H3 in 夜村镇: total income
 
 
 def test_by_mechanism_in_catalog_order(tiny_con):
@@ -75,7 +83,6 @@ def test_a_household_with_two_mechanisms_counts_in_each(tiny_con):
     frame = m.by_mechanism(tiny_con, Y)
     assert frame.filter(pl.col("联结方式").is_in(["分红", "务工", "公益岗位"]))["户数"].to_list() == [1, 1, 1]
     assert m.summary(tiny_con, Y)["linked_households"] == 2  # still two households
-    assert m.below_poverty_line(tiny_con, Y).filter(pl.col("户编号") == "H2")["联结收益(元)"].to_list() == [150.0]
 
 
 def test_by_programme_and_welfare_posts(tiny_con):
@@ -97,7 +104,7 @@ def test_income_by_township_and_bands(tiny_con):
     assert frame["贫困线(元)"].to_list() == [2952.0, 2952.0]
     assert m.income_by_township(tiny_con, Scope.of(2017, T2))["镇办"].to_list() == ["夜村镇"]
     bands = m.income_bands(tiny_con, Y)
-    assert bands["人均联结收益"].to_list() == ["738元以下", "738–1,476元", "1,476–2,214元", "2,214–2,952元", "2,952元及以上（达到贫困线）"]
+    assert bands["人均联结收益"].to_list() == ["738元以下", "738–1,476元", "1,476–2,214元", "2,214–2,952元", "2,952元及以上"]
     assert bands["户数"].to_list() == [2, 0, 0, 0, 0]
     assert bands["人数"].to_list() == [7, 0, 0, 0, 0]
     assert m.income_bands(tiny_con, Scope.of(2016))["户数"].to_list() == [0, 0, 1, 0, 0]  # 1,500 元/人
@@ -108,7 +115,7 @@ def test_by_township(tiny_con):
     mechanisms = [m.mechanism_column(x) for x in LINK_MECHANISMS]
     assert frame.columns == [
         "镇办代码", "镇办", "带动增收户数(户)", "带动增收人数(人)", *mechanisms,
-        "收益金额(万元)", "年初未脱贫户数(户)", "产业覆盖户数(户)", "未覆盖户数(户)", "产业覆盖率",
+        "收益金额(万元)", "有劳动能力户数(户)", "产业覆盖户数(户)", "未覆盖户数(户)", "产业覆盖率",
     ]  # fmt: skip
     by_mechanism = dict(zip(mechanisms, zip(*frame.select(mechanisms).rows(), strict=True), strict=True))
     # 城关街道: H2 (分红 100元) and H1 (保洁员 500元), 7 people; 夜村镇: H3's 务工 paid 0 — not linked.
@@ -117,25 +124,27 @@ def test_by_township(tiny_con):
         ("城关街道", 2, 7, 0.06),
         ("夜村镇", 0, 0, 0.0),
     ]
-    # Coverage of households not exited before 2017: H2 in 城关街道; H3 and H4 in 夜村镇.
-    assert frame.select("年初未脱贫户数(户)", "产业覆盖户数(户)", "未覆盖户数(户)", "产业覆盖率").rows() == [(1, 1, 0, 1.0), (2, 0, 2, 0.0)]
+    # Coverage of households with labour capacity: H1, H2 in 城关街道 (covered); H3 (covered) and H4 in 夜村镇.
+    assert frame.select("有劳动能力户数(户)", "产业覆盖户数(户)", "未覆盖户数(户)", "产业覆盖率").rows() == [(2, 2, 0, 1.0), (2, 1, 1, 0.5)]
     assert m.by_township(tiny_con, Scope.of(2017, T2))["镇办"].to_list() == ["夜村镇"]
     assert m.by_township(tiny_con, Scope.of(2016))["务工(户)"].to_list() == [0, 1]  # H3, 3,000 元 in 2016
 
 
 def test_below_poverty_line(tiny_con):
     frame = m.below_poverty_line(tiny_con, Y)
-    assert frame["户编号"].to_list() == ["H1", "H2"]
-    assert frame["人均联结收益(元)"].to_list() == [166.67, 25.0]
-    assert frame["差距(元)"].to_list() == [2785.33, 2927.0]
-    assert frame["联结项数"].to_list() == [1, 1]
-    assert m.below_poverty_line(tiny_con, Scope.of(2017, T2)).is_empty()
+    assert frame["户编号"].to_list() == ["H2", "H3"]
+    assert frame["人均纯收入(元)"].to_list() == [2500.0, 2500.0]
+    assert frame["差距(元)"].to_list() == [452.0, 452.0]
+    assert frame["脱贫年度"].to_list() == [2017, None]
+    assert m.exited_below_poverty_line(tiny_con, Y)["户编号"].to_list() == ["H2"]
+    assert m.below_poverty_line(tiny_con, Scope.of(2017, T1))["户编号"].to_list() == ["H2"]
+    assert m.below_poverty_line(tiny_con, Scope.of(2016)).is_empty()  # no income reported for 2016
 
 
 def test_gap_by_township_and_village(tiny_con):
-    assert m.gap_by_township(tiny_con, Y)["未覆盖户数"].to_list() == [0, 2]
+    assert m.gap_by_township(tiny_con, Y)["未覆盖户数"].to_list() == [0, 1]
     by_village = m.gap_by_village(tiny_con, Y)
-    assert by_village.rows() == [("夜村镇", "乙村", 2, 7)]  # H3 (2 people) and H4 (5 people)
+    assert by_village.rows() == [("夜村镇", "乙村", 1, 5)]  # H4 (5 people)
     assert m.gap_by_village(tiny_con, Scope.of(2017, T1)).is_empty()
 
 
@@ -164,12 +173,12 @@ def test_household_lookup_caps_the_list(tiny_con, monkeypatch):
 @pytest.mark.parametrize("township", [None, "611002111"])
 def test_consistent_with_overview_on_the_sample(sample_con, township):
     scope = Scope.of(2017, township)
-    kpis = overview.household_kpis(sample_con, scope)
+    kpis = indicators.values(sample_con, scope)
     s = m.summary(sample_con, scope)
     assert (s["linked_households"], s["linked_people"]) == (kpis["linked_households"], kpis["linked_people"])
     by_township = m.income_by_township(sample_con, scope)
     assert by_township["带动户数"].sum() == kpis["linked_households"]
-    assert by_township["低于贫困线户数"].sum() == s["below_line_households"] == m.below_poverty_line(sample_con, scope).height
+    assert by_township["低于贫困线户数"].sum() == kpis["households_below_poverty_line"] == m.below_poverty_line(sample_con, scope).height
     assert m.income_bands(sample_con, scope)["户数"].sum() == kpis["linked_households"]
     assert by_township["收益金额(元)"].sum() == pytest.approx(s["linked_income_yuan"])
     assert m.by_mechanism(sample_con, scope)["收益金额(万元)"].sum() * 10_000 == pytest.approx(s["linked_income_yuan"], abs=50 * 7)
@@ -178,7 +187,10 @@ def test_consistent_with_overview_on_the_sample(sample_con, township):
     table = m.by_township(sample_con, scope)
     assert (table["带动增收户数(户)"].sum(), table["带动增收人数(人)"].sum()) == (kpis["linked_households"], kpis["linked_people"])
     assert table["收益金额(万元)"].sum() * 10_000 == pytest.approx(s["linked_income_yuan"], abs=1)
-    assert (table["年初未脱贫户数(户)"].sum(), table["产业覆盖户数(户)"].sum()) == (kpis["active_households"], kpis["active_linked"])
+    assert (table["有劳动能力户数(户)"].sum(), table["产业覆盖户数(户)"].sum()) == (
+        kpis["coverage_base_households"],
+        kpis["covered_households"],
+    )
     households = dict(m.by_mechanism(sample_con, scope).select("联结方式", "户数").iter_rows())
     assert {x: table[m.mechanism_column(x)].sum() for x in LINK_MECHANISMS} == households
     gap_townships = m.gap_by_township(sample_con, scope)
@@ -208,5 +220,5 @@ def test_sample_welfare_posts_are_the_seed_figures(sample_con):
 def test_below_poverty_line_preview_is_the_head_of_the_full_list(sample_con):
     scope = Scope.of(2017)
     full = m.below_poverty_line(sample_con, scope)
-    assert full.height > 500
+    assert full.height > 500  # not-exited households below the line
     assert m.below_poverty_line(sample_con, scope, limit=500).equals(full.head(500))

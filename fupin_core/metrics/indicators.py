@@ -1,0 +1,424 @@
+"""The indicator registry (指标口径): every figure the app reports, once — its key, Chinese name, unit,
+decimals, official definition (口径), where it applies, and the function that computes it for a Scope.
+
+KPI cards, `fupin kpi`, the 需要关注 alerts, the xlsx 总览 sheet and the Word report all read `values()`
+and format through `display()` / `text()`, so a figure reads the same everywhere. docs/INDICATORS.md is
+generated from this module (`render_markdown`, checked by a test). Missing data is None, shown as 未上报.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from fupin_core.catalog import INTEGRATED_FUNDS
+from fupin_core.metrics import entities, funds, overview, pv
+from fupin_core.metrics.scope import Scope
+
+NOT_REPORTED = "未上报"
+
+# 国家现行农村贫困标准 (2010年不变价每人每年2300元) at each year's prices, 元 per person and year
+# (国家统计局《中国农村贫困监测报告》; 2020: about 4,000元). The poverty_lines dataset overrides a year
+# (a provincial standard); years outside the table take the nearest one.
+NATIONAL_POVERTY_LINE_YUAN: dict[int, float] = {
+    2010: 2300.0,
+    2011: 2536.0,
+    2012: 2625.0,
+    2013: 2736.0,
+    2014: 2800.0,
+    2015: 2855.0,
+    2016: 2952.0,
+    2017: 2952.0,
+    2018: 2995.0,
+    2019: 3218.0,
+    2020: 4000.0,
+}
+NATIONAL_STANDARD = "国家现行农村贫困标准"
+LOW_SPENDING = funds.LOW_SPENDING
+
+# One number style per unit (official reports): decimals shown in cards, tables, exports and text.
+UNIT_DECIMALS: dict[str, int] = {
+    "户": 0,
+    "人": 0,
+    "个": 0,
+    "座": 0,
+    "笔": 0,
+    "兆瓦": 2,
+    "万袋": 2,
+    "亩": 2,
+    "万元": 2,
+    "元": 0,
+    "万千瓦时": 2,
+    "%": 1,
+}
+
+
+def national_poverty_line(year: int) -> float:
+    nearest = min(NATIONAL_POVERTY_LINE_YUAN, key=lambda y: (abs(y - int(year)), -y))
+    return NATIONAL_POVERTY_LINE_YUAN[nearest]
+
+
+def poverty_line(con: duckdb.DuckDBPyConnection, year: int) -> tuple[float, str]:
+    """(元 per person and year, the standard's name) in force in `year`: the reported line, else the
+    national standard."""
+    row = con.execute("SELECT line_yuan, standard FROM poverty_lines WHERE year = ?", [int(year)]).fetchone()
+    if row is not None and row[0] is not None:
+        return float(row[0]), str(row[1] or "")
+    return national_poverty_line(year), NATIONAL_STANDARD
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    name: str
+    unit: str
+    definition: str  # 口径, shown as help on pages and in the report's appendix
+    group: str
+    # Where the indicator means something: a target exists only for the district or a 镇办 with 任务分解.
+    levels: tuple[str, ...] = ("区", "镇办", "村")
+
+    @property
+    def decimals(self) -> int:
+        return UNIT_DECIMALS.get(self.unit, 2)
+
+    @property
+    def is_rate(self) -> bool:
+        return self.unit == "%"
+
+
+def _i(key: str, name: str, unit: str, group: str, definition: str, levels: tuple[str, ...] = ("区", "镇办", "村")) -> Indicator:
+    return Indicator(key, name, unit, definition, group, levels)
+
+
+_P, _V, _L, _B, _F, _S, _E = "贫困人口", "贫困村", "产业覆盖与带动增收", "“百千万”产业", "资金", "“三变”改革", "经营主体与分红"
+INDICATORS: tuple[Indicator, ...] = (
+    _i("households_registered", "建档立卡户数", "户", _P, "识别年度不晚于本年度的建档立卡贫困户（含已脱贫户）。"),
+    _i("people_registered", "建档立卡人数", "人", _P, "上述贫困户的家庭人口之和。"),
+    _i("households_exited_cum", "累计脱贫户数", "户", _P, "脱贫年度不晚于本年度的户数。"),
+    _i("people_exited_cum", "累计脱贫人数", "人", _P, "脱贫年度不晚于本年度的户的家庭人口之和。"),
+    _i("households_exited_year", "当年脱贫户数", "户", _P, "脱贫年度为本年度的户数。"),
+    _i("people_exited_year", "当年脱贫人数", "人", _P, "脱贫年度为本年度的户的家庭人口之和。"),
+    _i("households_remaining", "未脱贫户数", "户", _P, "年末仍未脱贫的建档立卡户（识别年度不晚于本年度、脱贫年度为空或晚于本年度）。"),
+    _i("people_remaining", "未脱贫人数", "人", _P, "年末仍未脱贫的建档立卡户的家庭人口之和。"),
+    _i("agri_population", "农业户籍人口", "人", _P, "各村上报的农业户籍人口之和；有村未上报时为未上报。"),
+    _i("poverty_incidence", "贫困发生率", "%", _P, "未脱贫人口 ÷ 农业户籍人口（年末）。"),
+    _i("poverty_villages", "建档立卡贫困村数", "个", _V, "“是否贫困村”为“是”的村，含已退出的（建档立卡贫困村总数，不随年度变化）。"),
+    _i("deep_poverty_villages", "深度贫困村数", "个", _V, "“是否深度贫困村”为“是”的村。"),
+    _i("villages_exited_year", "当年退出贫困村数", "个", _V, "退出年度为本年度的贫困村。"),
+    _i("villages_exited_cum", "累计退出贫困村数", "个", _V, "退出年度不晚于本年度的贫困村。"),
+    _i("poverty_villages_remaining", "未退出贫困村数", "个", _V, "年末尚未退出的建档立卡贫困村。"),
+    _i(
+        "coverage_base_households",
+        "有劳动能力户数",
+        "户",
+        _L,
+        "产业覆盖的分母：识别年度不晚于本年度、有劳动能力或弱劳动能力的建档立卡户，已脱贫户也计入（脱贫不脱政策）。",
+    ),
+    _i(
+        "covered_households",
+        "产业覆盖户数",
+        "户",
+        _L,
+        "上述户中本年度至少有一项产业帮扶措施（任一联结方式的利益联结，不论是否已有收益）的户。",
+    ),
+    _i("coverage_rate", "产业覆盖率", "%", _L, "产业覆盖户数 ÷ 有劳动能力户数。覆盖（帮扶措施到户）不同于带动增收（本年已有联结收益）。"),
+    _i("uncovered_households", "产业未覆盖户数", "户", _L, "有劳动能力户数 − 产业覆盖户数：距产业全覆盖的差距，名单见“利益联结”。"),
+    _i("labour_unreported_households", "劳动能力未上报户数", "户", _L, "劳动能力为空的建档立卡户，不计入产业覆盖率的分母。"),
+    _i("linked_households", "带动增收户数", "户", _L, "本年度至少有一笔收益金额大于0的利益联结的户。"),
+    _i("linked_people", "带动增收人数", "人", _L, "带动增收户的家庭人口之和。"),
+    _i("linked_income_wan", "联结收益", "万元", _L, "带动增收户本年度利益联结收益金额之和。"),
+    _i("linked_income_per_household_yuan", "户均联结收益", "元", _L, "联结收益 ÷ 带动增收户数。"),
+    _i("poor_labourers", "贫困劳动力", "人", _L, "本年度“贫困户收入”上报的劳动力人数之和；未上报为未上报。"),
+    _i("labourers_employed", "转移就业人数", "人", _L, "本年度“贫困户收入”上报的转移就业人数之和。"),
+    _i(
+        "poverty_line_yuan",
+        "贫困线",
+        "元",
+        _L,
+        "本年度农村贫困标准（元/人·年）：“贫困线”数据集上报的标准，未上报时为国家现行农村贫困标准（2017年2952元）。",
+    ),
+    _i("income_reported_households", "收入已上报户数", "户", _L, "本年度上报了家庭收入的建档立卡户。"),
+    _i(
+        "households_below_poverty_line",
+        "人均纯收入低于贫困线户数",
+        "户",
+        _L,
+        "家庭人均纯收入（工资性、生产经营性、财产性、转移性收入之和 ÷ 家庭人口）低于本年度贫困线的建档立卡户；只计已上报收入的户。",
+    ),
+    _i(
+        "exited_below_poverty_line",
+        "已脱贫户收入未达标户数",
+        "户",
+        _L,
+        "脱贫年度不晚于本年度、家庭人均纯收入仍低于本年度贫困线的户（脱贫不达标，需核实）。",
+    ),
+    _i(
+        "pv_capacity_mw",
+        "光伏扶贫装机容量",
+        "兆瓦",
+        _B,
+        "已建成或运营中、建设年度不晚于本年度的光伏扶贫项目建设规模之和（千瓦 ÷ 1000），不含商业电站。",
+    ),
+    _i("pv_target_mw", "光伏装机目标", "兆瓦", _B, "区级目标；选了镇办时为该镇办的任务分解，没有任务分解的镇办不设目标。", ("区", "镇办")),
+    _i("pv_progress", "光伏完成目标", "%", _B, "光伏扶贫装机容量 ÷ 光伏装机目标；没有目标时不显示。", ("区", "镇办")),
+    _i("pv_stations_poverty", "光伏扶贫电站数", "座", _B, "已建成的村级电站和集中式扶贫电站座数（户用光伏按户另计，不含商业电站）。"),
+    _i("pv_village_stations", "村级光伏电站数", "座", _B, "已建成的村级光伏扶贫电站。"),
+    _i("pv_household_systems", "户用光伏户数", "户", _B, "已建成的户用光伏扶贫安装户数。"),
+    _i("pv_commercial_mw", "商业光伏电站装机", "兆瓦", _B, "是否扶贫项目为“否”（招商引资）的已建成光伏电站，单列，不计入扶贫装机。"),
+    _i("pv_generation_10k_kwh", "光伏扶贫发电量", "万千瓦时", _B, "光伏扶贫电站本年度上报的发电量；没有上报为未上报。"),
+    _i("pv_revenue_wan", "光伏发电收益", "万元", _B, "光伏扶贫电站本年度上报的发电收益。"),
+    _i("weak_stations", "发电偏低电站数", "座", _B, "年化利用小时低于全区同类电站中位数70%的光伏电站，名单见“光伏”。"),
+    _i("fungus_bags_wan", "食用菌生产菌袋", "万袋", _B, "本年度上报的生产菌袋（同一项目多种报告期时取最粗的一种）；没有上报为未上报。"),
+    _i("fungus_target_wan", "食用菌目标", "万袋", _B, "区级目标或镇办任务分解。", ("区", "镇办")),
+    _i("fungus_progress", "食用菌完成目标", "%", _B, "生产菌袋 ÷ 目标。", ("区", "镇办")),
+    _i("artichoke_mu", "菊芋种植面积", "亩", _B, "本年度上报的菊芋种植面积；没有上报为未上报。"),
+    _i("artichoke_target_mu", "菊芋目标", "亩", _B, "区级目标或镇办任务分解。", ("区", "镇办")),
+    _i("artichoke_progress", "菊芋完成目标", "%", _B, "种植面积 ÷ 目标。", ("区", "镇办")),
+    _i(
+        "integrated_funds_allocated_wan",
+        "统筹整合涉农资金下达",
+        "万元",
+        _F,
+        "资金类别为统筹整合涉农资金、本年度下达到项目的金额（2016年起）。",
+    ),
+    _i("integrated_funds_spent_wan", "统筹整合涉农资金支出", "万元", _F, "上述资金本年度支出金额。"),
+    _i("integrated_funds_spend_rate", "统筹整合涉农资金支出率", "%", _F, "统筹整合涉农资金支出 ÷ 下达。"),
+    _i(
+        "special_funds_allocated_wan",
+        "财政专项扶贫资金下达",
+        "万元",
+        _F,
+        "资金类别为财政专项扶贫资金（未纳入统筹整合的财政扶贫资金）的本年度下达金额。",
+    ),
+    _i("special_funds_spent_wan", "财政专项扶贫资金支出", "万元", _F, "上述资金本年度支出金额。"),
+    _i("funds_allocated_wan", "项目资金下达合计", "万元", _F, "本年度各来源下达到项目的资金，每笔只计一次；不含企业自筹。"),
+    _i("funds_spent_wan", "项目资金支出合计", "万元", _F, "上述资金的支出。"),
+    _i("funds_spend_rate", "项目资金支出率", "%", _F, "项目资金支出合计 ÷ 下达合计。"),
+    _i("self_funded_wan", "企业自筹投入", "万元", _F, "资金来源为企业自筹的本年度投入：主体自有资金，不是下达资金，不计入支出率。"),
+    _i(
+        "low_spending_projects",
+        "支出率低于90%的项目数",
+        "个",
+        _F,
+        "本年度下达资金（不含企业自筹，各来源合计）支出率低于90%的项目，名单见“资金”。",
+    ),
+    _i("pilot_villages", "“三变”试点村数", "个", _S, "试点年度不晚于本年度的“三变”改革试点村。"),
+    _i("pilot_funds_wan", "“三变”区级财政投入", "万元", _S, "上述试点村的区级财政投入之和。"),
+    _i("entities", "经营主体数", "个", _E, "成立年度不晚于本年度（未填成立年度的视为一直存在）的经营主体。"),
+    _i("cooperatives", "农民专业合作社数", "个", _E, "主体类型为农民专业合作社的经营主体。"),
+    _i("leading_enterprises", "龙头企业数", "个", _E, "主体类型为龙头企业的经营主体。"),
+    _i("invested_wan", "入股资金", "万元", _E, "投入日期不晚于本年度的入股投资金额之和。"),
+    _i("dividends_due_wan", "本年应付分红", "万元", _E, "分红年度为本年度的应付金额。"),
+    _i("dividends_paid_wan", "本年实付分红", "万元", _E, "分红年度为本年度的实付金额。"),
+    _i("dividend_payout_rate", "分红兑现率", "%", _E, "本年实付分红 ÷ 本年应付分红。"),
+    _i(
+        "overdue_dividends",
+        "逾期分红笔数",
+        "笔",
+        _E,
+        "本年度及以前年度到期（当年12月31日）未足额兑现或逾期才兑现的分红，名单见“经营主体与投资”。",
+    ),
+    _i("dividends_owed_wan", "逾期欠付分红", "万元", _E, "上述逾期分红中仍未兑现的金额（含以前年度欠付）。"),
+)
+BY_KEY: dict[str, Indicator] = {ind.key: ind for ind in INDICATORS}
+
+
+def indicator(key: str) -> Indicator:
+    return BY_KEY[key]
+
+
+def _wan(yuan: float | None) -> float | None:
+    return None if yuan is None else round(float(yuan) / 10_000, 6)
+
+
+def _progress(value: float | None, goal: dict | None) -> float | None:
+    if value is None or not goal or not goal["value"]:
+        return None
+    return round(value / goal["value"], 6)
+
+
+def values(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
+    """Every indicator for the scope, under its key (None = 未上报 or not applicable), plus `year`."""
+    line, _standard = poverty_line(con, scope.year)
+    h = overview.household_kpis(con, scope, line)
+    v = overview.village_kpis(con, scope)
+    stations = overview.pv_station_kpis(con, scope)
+    pv_out = pv.pv_output_totals(con, scope)
+    integrated = overview.fund_kpis(con, scope, INTEGRATED_FUNDS)
+    divs = overview.dividend_kpis(con, scope)
+    overdue = entities.overdue_dividends(con, scope)
+    capacity = overview.pv_capacity_mw(con, scope)
+    bags = overview.fungus_bags_wan(con, scope)
+    area = overview.artichoke_mu(con, scope)
+    goals = {industry: overview.target(con, industry, scope) for industry in ("光伏", "食用菌", "菊芋")}
+    linked = h["linked_households"]
+    out = {
+        "year": scope.year,
+        **{k: h[k] for k in ("households_registered", "people_registered", "households_exited_cum", "people_exited_cum")},
+        **{k: h[k] for k in ("households_exited_year", "people_exited_year", "households_remaining", "people_remaining")},
+        "agri_population": v["agri_population"],
+        "poverty_incidence": round(h["people_remaining"] / v["agri_population"], 6) if v["agri_population"] else None,
+        **{k: v[k] for k in ("poverty_villages", "deep_poverty_villages", "villages_exited_year", "villages_exited_cum")},
+        "poverty_villages_remaining": v["poverty_villages_remaining"],
+        **{k: h[k] for k in ("coverage_base_households", "covered_households", "coverage_rate", "uncovered_households")},
+        "labour_unreported_households": h["labour_unreported_households"],
+        "linked_households": linked,
+        "linked_people": h["linked_people"],
+        "linked_income_wan": _wan(h["linked_income_yuan"]),
+        "linked_income_per_household_yuan": round(h["linked_income_yuan"] / linked, 6) if linked else None,
+        "poor_labourers": h["poor_labourers"],
+        "labourers_employed": h["labourers_employed"],
+        "poverty_line_yuan": line,
+        "income_reported_households": h["income_reported_households"],
+        "households_below_poverty_line": h["households_below_poverty_line"],
+        "exited_below_poverty_line": h["exited_below_poverty_line"],
+        "pv_capacity_mw": capacity,
+        "pv_target_mw": goals["光伏"]["value"] if goals["光伏"] else None,
+        "pv_progress": _progress(capacity, goals["光伏"]),
+        **{k: stations[k] for k in ("pv_stations_poverty", "pv_village_stations", "pv_household_systems", "pv_commercial_mw")},
+        "pv_generation_10k_kwh": None if pv_out["kwh"] is None else round(pv_out["kwh"] / 10_000, 6),
+        "pv_revenue_wan": _wan(pv_out["revenue_yuan"]),
+        "fungus_bags_wan": bags,
+        "fungus_target_wan": goals["食用菌"]["value"] if goals["食用菌"] else None,
+        "fungus_progress": _progress(bags, goals["食用菌"]),
+        "artichoke_mu": area,
+        "artichoke_target_mu": goals["菊芋"]["value"] if goals["菊芋"] else None,
+        "artichoke_progress": _progress(area, goals["菊芋"]),
+        "integrated_funds_allocated_wan": integrated["allocated_wan"],
+        "integrated_funds_spent_wan": integrated["spent_wan"],
+        "integrated_funds_spend_rate": integrated["spend_rate"],
+        **overview.special_fund_kpis(con, scope),
+        **overview.fund_totals(con, scope),
+        "low_spending_projects": funds.low_spending_projects(con, scope).height,
+        **overview.pilot_kpis(con, scope),
+        **overview.entity_kpis(con, scope),
+        "dividends_due_wan": _wan(divs["due_yuan"]),
+        "dividends_paid_wan": _wan(divs["paid_yuan"]),
+        "dividend_payout_rate": divs["payout_rate"],
+        "overdue_dividends": overdue.height,
+        "dividends_owed_wan": _wan(float(overdue["欠付金额(元)"].sum())),
+        "weak_stations": pv.underperforming_stations(con, scope).height,
+    }
+    missing = [ind.key for ind in INDICATORS if ind.key not in out]
+    assert not missing, f"indicators without a value: {missing}"
+    return out
+
+
+# `fupin kpi --json` and the 总览 page read the same dictionary.
+overview_kpis = values
+
+
+def rounded(key: str, value):
+    """The value as reported: rates as a fraction rounded to the shown decimals of a percent."""
+    if value is None:
+        return None
+    ind = BY_KEY[key]
+    if ind.is_rate:
+        return round(float(value), ind.decimals + 2)
+    if ind.decimals == 0:
+        return int(round(float(value)))
+    return round(float(value), ind.decimals)
+
+
+def _number(key: str, value, separators: bool) -> str:
+    ind = BY_KEY[key]
+    shown = float(value) * 100 if ind.is_rate else float(value)
+    return f"{shown:{',' if separators else ''}.{ind.decimals}f}"
+
+
+def display(key: str, value) -> str:
+    """Cards and tables: 28,530户, 27.42兆瓦, 90.1%; None → 未上报."""
+    if value is None:
+        return NOT_REPORTED
+    return _number(key, value, True) + BY_KEY[key].unit
+
+
+def text(key: str, value) -> str:
+    """Running text in 公文 style: no thousands separators (户均增收5816元); None → 未上报."""
+    if value is None:
+        return NOT_REPORTED
+    return _number(key, value, False) + BY_KEY[key].unit
+
+
+def applies(key: str, scope: Scope) -> bool:
+    """Whether the indicator means something for this scope (a target only for the district or 镇办)."""
+    level = "村" if scope.village else ("区" if scope.townships is None else "镇办")
+    return level in BY_KEY[key].levels
+
+
+PROGRAMMES = (
+    ("光伏", "百兆瓦光伏", "pv_capacity_mw", "pv_target_mw", "pv_progress"),
+    ("食用菌", "千万袋食用菌", "fungus_bags_wan", "fungus_target_wan", "fungus_progress"),
+    ("菊芋", "万亩菊芋", "artichoke_mu", "artichoke_target_mu", "artichoke_progress"),
+)
+
+
+def programme_progress(con: duckdb.DuckDBPyConnection, scope: Scope, kpis: dict | None = None) -> pl.DataFrame:
+    """The 百千万 programme against its targets: one row per industry (target and 完成率 empty where
+    the place has none)."""
+    k = kpis or values(con, scope)
+    rows = []
+    for industry, label, value_key, target_key, progress_key in PROGRAMMES:
+        goal = overview.target(con, industry, scope)
+        rows.append(
+            {
+                "产业": industry,
+                "工程": label,
+                "完成": rounded(value_key, k[value_key]),
+                "目标": rounded(target_key, k[target_key]),
+                "单位": BY_KEY[value_key].unit,
+                "目标年度": goal["year"] if goal else None,
+                "完成率": rounded(progress_key, k[progress_key]),
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "产业": pl.String,
+            "工程": pl.String,
+            "完成": pl.Float64,
+            "目标": pl.Float64,
+            "单位": pl.String,
+            "目标年度": pl.Int64,
+            "完成率": pl.Float64,
+        },
+    )
+
+
+def kpi_frame(kpis: dict, keys: Callable[[Indicator], bool] | None = None) -> pl.DataFrame:
+    """指标 / 数值 / 单位 / 口径 rows, values rounded as reported and rates in per cent."""
+    rows = []
+    for ind in INDICATORS:
+        if keys is not None and not keys(ind):
+            continue
+        value = rounded(ind.key, kpis[ind.key])
+        if value is not None and ind.is_rate:
+            value = round(value * 100, ind.decimals)
+        rows.append((ind.group, ind.name, None if value is None else float(value), ind.unit, ind.definition))
+    return pl.DataFrame(
+        rows, schema={"类别": pl.String, "指标": pl.String, "数值": pl.Float64, "单位": pl.String, "口径": pl.String}, orient="row"
+    )
+
+
+def render_markdown() -> str:
+    """docs/INDICATORS.md: every indicator with its key, unit, decimals and 口径."""
+    lines = [
+        "# 指标口径（INDICATORS）",
+        "",
+        "由 `fupin_core/metrics/indicators.py` 自动生成（`fupin indicators --out docs/INDICATORS.md`），请勿手工修改。",
+        "页面指标卡、`fupin kpi --json`、需要关注、汇总表（Excel）和进度报告（Word）都从这份登记表取数，",
+        "数字格式按单位统一（兆瓦、万袋、亩、万元保留2位小数，元取整，比率保留1位小数的百分数）；没有数据显示“未上报”，不显示0。",
+        "",
+    ]
+    group = None
+    for ind in INDICATORS:
+        if ind.group != group:
+            group = ind.group
+            lines += [f"## {group}", "", "| 键（JSON） | 指标 | 单位 | 小数位 | 适用 | 口径 |", "|---|---|---|---|---|---|"]
+        lines.append(f"| `{ind.key}` | {ind.name} | {ind.unit} | {ind.decimals} | {'、'.join(ind.levels)} | {ind.definition} |")
+        if ind is INDICATORS[-1] or INDICATORS[INDICATORS.index(ind) + 1].group != group:
+            lines.append("")
+    return "\n".join(lines)
