@@ -69,7 +69,8 @@ def pv(s: Summary) -> str:
     text = (
         f"（一）光伏产业。截至{y}年底，{s.area}光伏扶贫装机容量达{_t(s, 'pv_capacity_mw')}"
         f"{_progress(s, 'pv_target_mw', 'pv_progress')}；已建成光伏扶贫电站{_t(s, 'pv_stations_poverty')}"
-        f"（其中村级电站{_t(s, 'pv_village_stations')}），户用光伏{_t(s, 'pv_household_systems')}。"
+        f"（其中村级电站{_t(s, 'pv_village_stations')}）"
+        + (f"，户用光伏{_t(s, 'pv_household_systems')}。" if k["pv_household_systems"] else "。")
     )
     if k["pv_commercial_mw"]:
         text += f"另有商业光伏电站{_t(s, 'pv_commercial_mw')}，不计入扶贫装机。"

@@ -250,7 +250,16 @@ linkage_by_township = view(
     "产业覆盖率",
 )
 fund_projects = view(
-    funds.funds_by_project_source, "镇办", "项目编号", "项目名称", "产业类别", "资金来源", "下达金额(万元)", "支出金额(万元)", "支出率"
+    funds.funds_by_project_source,
+    "镇办",
+    "项目编号",
+    "项目名称",
+    "产业类别",
+    "资金来源",
+    "资金类别",
+    "下达金额(万元)",
+    "支出金额(万元)",
+    "支出率",
 )
 _LINK_TOTALS = (
     "带动增收户数(户)",

@@ -10,9 +10,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from fupin_core.formatting import money_wan, percent, smart_number
-from fupin_core.metrics import Scope
-from fupin_core.metrics import overview as m
+from fupin_core.metrics import Scope, indicators
 from fupin_core.reports import summary
 
 TODAY = dt.date(2026, 11, 28)
@@ -34,29 +32,33 @@ def _text(document) -> str:
 
 
 def _narrative_figures(k: dict, area: str, year: int) -> list[str]:
+    t = indicators.text
     return [
-        f"截至{year}年底，{area}光伏装机容量达{smart_number(k['pv_capacity_mw'], 3)}兆瓦，"
-        f"完成目标（{smart_number(k['pv_target_mw'])}兆瓦）的{percent(k['pv_capacity_mw'] / k['pv_target_mw'])}",
-        f"{area}共有建档立卡贫困户{k['households_registered']:,}户{k['people_registered']:,}人",
-        f"带动建档立卡贫困户{k['linked_households']:,}户{k['linked_people']:,}人增收",
-        f"统筹整合涉农资金下达{money_wan(k['integrated_funds_allocated_wan'])}，支出{money_wan(k['integrated_funds_spent_wan'])}，"
-        f"支出率{percent(k['integrated_funds_spend_rate'])}",
-        f"尚有{k['uncovered_households']:,}户未被任何产业覆盖",
+        f"截至{year}年底，{area}光伏扶贫装机容量达{t('pv_capacity_mw', k['pv_capacity_mw'])}",
+        f"{area}共有建档立卡贫困户{t('households_registered', k['households_registered'])}{t('people_registered', k['people_registered'])}",
+        f"带动建档立卡贫困户{t('linked_households', k['linked_households'])}{t('linked_people', k['linked_people'])}增收",
+        f"产业覆盖率{t('coverage_rate', k['coverage_rate'])}",
     ]
 
 
 def test_narrative_is_written_from_the_metrics(district_report, sample_con):
-    k = m.overview_kpis(sample_con, Scope.of(2017))
+    k = indicators.values(sample_con, Scope.of(2017))
     text = _text(district_report)
     assert district_report.paragraphs[0].text == "商州区2017年产业扶贫工作进展情况报告"
     for sentence in _narrative_figures(k, "全区", 2017):
         assert sentence in text
-    assert f"共有“三变”改革试点村{k['pilot_villages']}个，区级财政投入{money_wan(k['pilot_funds_wan'])}" in text
+    t = indicators.text
+    assert f"统筹整合涉农资金下达{t('integrated_funds_allocated_wan', k['integrated_funds_allocated_wan'])}" in text
+    assert f"完成目标（{t('pv_target_mw', k['pv_target_mw'])}）的{t('pv_progress', k['pv_progress'])}" in text
+    assert (
+        f"共有“三变”改革试点村{t('pilot_villages', k['pilot_villages'])}，区级财政投入{t('pilot_funds_wan', k['pilot_funds_wan'])}" in text
+    )
     assert "示例数据" in text  # a sample report says so
+    assert "附：指标口径" in text and indicators.indicator("coverage_rate").definition in text
 
 
 def test_a_township_filter_limits_the_narrative_and_tables(township_report, sample_con):
-    k = m.overview_kpis(sample_con, Scope.of(2017, YECUN))
+    k = indicators.values(sample_con, Scope.of(2017, YECUN))
     text = _text(township_report)
     assert township_report.paragraphs[0].text == "商州区夜村镇2017年产业扶贫工作进展情况报告"
     for sentence in _narrative_figures(k, "夜村镇", 2017):

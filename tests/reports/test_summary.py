@@ -10,8 +10,7 @@ import polars as pl
 import pytest
 
 from fupin_core import audit, cli
-from fupin_core.metrics import Scope
-from fupin_core.metrics import overview as m
+from fupin_core.metrics import Scope, indicators
 from fupin_core.reports import summary
 from tests.reports.readback import blocks, load
 
@@ -24,11 +23,11 @@ def test_each_format(tiny_con):
     assert docx.Document(io.BytesIO(summary.export_bytes(tiny_con, scope, "docx", DAY))).paragraphs[0].text.endswith("情况报告")
     data = summary.export_bytes(tiny_con, scope, "csv", DAY)
     frame = pl.read_csv(io.BytesIO(data[3:]))
-    assert data.startswith(b"\xef\xbb\xbf") and frame.columns == ["指标", "数值", "单位"]
-    kpis = m.overview_kpis(tiny_con, scope)
+    assert data.startswith(b"\xef\xbb\xbf") and frame.columns == ["类别", "指标", "数值", "单位", "口径"]
+    kpis = indicators.values(tiny_con, scope)
     shown = dict(zip(frame["指标"].to_list(), frame["数值"].to_list(), strict=True))
     assert shown["建档立卡户数"] == kpis["households_registered"]
-    assert shown["光伏装机容量"] == kpis["pv_capacity_mw"]
+    assert shown["光伏扶贫装机容量"] == kpis["pv_capacity_mw"]
     with pytest.raises(ValueError, match="不支持的导出格式：pdf"):
         summary.export_bytes(tiny_con, scope, "pdf", DAY)
 

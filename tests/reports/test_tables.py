@@ -3,8 +3,7 @@
 import polars as pl
 import pytest
 
-from fupin_core.metrics import Scope, pv
-from fupin_core.metrics import overview as m
+from fupin_core.metrics import Scope, indicators, pv
 from fupin_core.reports import tables
 from fupin_core.reports.tables import Rate, Table
 
@@ -59,23 +58,27 @@ def test_a_view_picks_and_renames_a_metrics_frame(tiny_con):
     assert "view(fupin_core.metrics.pv.stations_with_built)" in repr(tables.pv_projects)
 
 
-def test_kpi_table_lists_every_overview_kpi(sample_con):
+def test_kpi_table_lists_every_indicator_as_reported(tiny_con):
     scope = Scope.of(2017)
-    kpis = m.overview_kpis(sample_con, scope)
-    frame = tables.kpi_table(sample_con, scope)
+    kpis = indicators.values(tiny_con, scope)
+    frame = tables.kpi_table(tiny_con, scope)
     shown = dict(zip(frame["指标"].to_list(), zip(frame["数值"].to_list(), frame["单位"].to_list(), strict=True), strict=True))
     assert shown["建档立卡户数"] == (kpis["households_registered"], "户")
-    assert shown["整合资金支出率"] == (pytest.approx(kpis["integrated_funds_spend_rate"] * 100), "%")
-    assert shown["光伏装机容量"] == (kpis["pv_capacity_mw"], "兆瓦")
-    assert frame.height == len([k for k in kpis if k != "year"])
+    assert shown["统筹整合涉农资金支出率"] == (93.4, "%")
+    assert shown["光伏扶贫装机容量"] == (0.2, "兆瓦")
+    assert shown["贫困发生率"] == (None, "%")  # 未上报
+    assert frame.height == len(indicators.INDICATORS)
+    # A village has no target: those rows are left out rather than shown empty.
+    village = tables.kpi_table(tiny_con, Scope.of(2017, None, "611002101201"))
+    assert "光伏装机目标" not in village["指标"].to_list()
 
 
-def test_township_table_total_is_the_overall_coverage(sample_con):
+def test_township_table_total_is_the_overall_coverage(tiny_con):
     scope = Scope.of(2017)
-    kpis = m.overview_kpis(sample_con, scope)
+    kpis = indicators.values(tiny_con, scope)
     township_table = tables.OVERVIEW.tables[2]
-    filled = tables.fill(township_table, sample_con, scope, "商州区")
-    assert filled.total["产业覆盖率"] == pytest.approx(kpis["coverage_rate"], abs=5e-4)  # the KPI has 3 decimals
+    filled = tables.fill(township_table, tiny_con, scope, "全区")
+    assert filled.total["产业覆盖率"] == kpis["coverage_rate"]
     assert filled.total["未覆盖户数(户)"] == kpis["uncovered_households"]
     assert tables.with_total(filled).row(-1, named=True)["产业覆盖率"] is not None
 
