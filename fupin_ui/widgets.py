@@ -23,6 +23,20 @@ def kpi_card(column, kpis: dict, key: str, *, progress: str | None = None) -> No
     column.metric(ind.name, indicators.display(key, kpis[key]), delta=delta, delta_color="off", help=ind.definition)
 
 
+def progress_card(column, kpis: dict, progress: str, target: str, scope) -> None:
+    """Completion against the target of the place: the district's target, or a 镇办's own 任务分解; a place
+    without one says so instead of measuring itself against the district's target."""
+    if kpis[target] is None:
+        reason = "村没有目标" if scope.village else ("本镇办尚无任务分解" if scope.townships else "尚未设定目标")
+        column.metric(indicators.indicator(progress).name, "—", help=f"{reason}，不计算完成比例")
+        return
+    column.metric(
+        indicators.indicator(progress).name,
+        indicators.display(progress, kpis[progress]),
+        help=f"目标{indicators.display(target, kpis[target])}。{indicators.indicator(progress).definition}",
+    )
+
+
 def indicator_text(key: str, value) -> str:
     """An indicator's value in the registry's style, for a heading or caption (未上报 when missing)."""
     return indicators.display(key, value)

@@ -4,8 +4,8 @@ farm on order for the processing enterprises."""
 import streamlit as st
 
 from fupin_core.charts import artichoke as charts
-from fupin_core.formatting import money_wan, money_yuan, percent, smart_number
 from fupin_core.metrics import artichoke
+from fupin_core.metrics.indicators import display_unit, overview_kpis
 from fupin_ui import data, filters, widgets
 
 scope = filters.scope()
@@ -16,20 +16,17 @@ summary = data.call(artichoke.artichoke_summary, scope)
 st.title(f"{place}{scope.year}年菊芋产业")
 st.caption("面积、产量和收购金额为所选年度的报送数；“全镇”指以镇办为单位组织的订单种植。")
 
+kpis = data.call(overview_kpis, scope)
 cols = st.columns(4)
-cols[0].metric("种植面积", f"{smart_number(summary['area_mu'], 1)}亩")
-cols[1].metric(
-    "完成目标" if whole else "占全区目标",
-    percent(summary["progress"]),
-    help=f"目标{smart_number(summary['target_mu'])}亩（{summary['target_year']}年）" if summary["target_mu"] else "尚未设定菊芋目标",
-)
-cols[2].metric("产量", f"{smart_number(summary['yield_t'], 1)}吨")
-cols[3].metric("收购金额", money_wan(summary["purchase_wan"]))
+widgets.kpi_card(cols[0], kpis, "artichoke_mu")
+widgets.progress_card(cols[1], kpis, "artichoke_progress", "artichoke_target_mu", scope)
+cols[2].metric("产量", display_unit(summary["yield_t"], "吨"))
+cols[3].metric("收购金额", display_unit(summary["purchase_wan"], "万元"))
 cols = st.columns(4)
 cols[0].metric("订单农户", f"{summary['order_households']:,}户", help="本年度以订单收购获得收益的贫困户")
-cols[1].metric("订单收益", money_yuan(summary["order_income_yuan"]))
+cols[1].metric("订单收益", display_unit(summary["order_income_yuan"] / 10_000, "万元"))
 cols[2].metric("带动贫困户", f"{summary['households_reached']:,}户", help="本年度从菊芋项目获得收益的贫困户（不重复计）")
-cols[3].metric("带动增收", money_yuan(summary["household_income_yuan"]))
+cols[3].metric("带动增收", display_unit(summary["household_income_yuan"] / 10_000, "万元"))
 
 by_village = data.call(artichoke.area_by_village, scope)
 left, right = st.columns(2)

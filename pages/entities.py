@@ -6,8 +6,8 @@ import streamlit as st
 
 from fupin_core.catalog import ENTITY_TYPES
 from fupin_core.charts import entities as charts
-from fupin_core.formatting import money_wan, money_yuan, percent
 from fupin_core.metrics import entities as metrics
+from fupin_core.metrics.indicators import overview_kpis
 from fupin_ui import data, filters, widgets
 
 
@@ -21,25 +21,27 @@ def _shown(frame: pl.DataFrame) -> pl.DataFrame:
 
 scope = filters.scope()
 place = filters.place_name()
-summary = data.call(metrics.entity_summary, scope)
 
 st.title(f"{place}{scope.year}年经营主体与投资")
 st.caption("合作社、龙头企业等经营主体实施的项目，财政和帮扶资金入股，以及对贫困户的分红兑现。")
 
-cols = st.columns(5)
-cols[0].metric(
-    "经营主体", f"{summary['entities']:,}个", help=f"其中农民专业合作社{summary['cooperatives']:,}个、龙头企业{summary['enterprises']:,}个"
+kpis = data.call(overview_kpis, scope)
+for column, key in zip(
+    st.columns(5), ("entities", "invested_wan", "dividends_due_wan", "dividend_payout_rate", "overdue_dividends"), strict=True
+):
+    widgets.kpi_card(column, kpis, key)
+st.caption(
+    f"其中农民专业合作社{widgets.indicator_text('cooperatives', kpis['cooperatives'])}、"
+    f"龙头企业{widgets.indicator_text('leading_enterprises', kpis['leading_enterprises'])}；"
+    f"逾期分红尚欠{widgets.indicator_text('dividends_owed_wan', kpis['dividends_owed_wan'])}（含以前年度）。"
 )
-cols[1].metric("入股资金", money_wan(summary["invested_wan"]), help=f"截至{scope.year}年底共{summary['investments']:,}笔")
-cols[2].metric("本年应付分红", money_yuan(summary["due_yuan"]))
-cols[3].metric("分红兑现率", percent(summary["payout_rate"]), help="本年实付 ÷ 应付（与总览同一口径）")
-cols[4].metric("逾期未兑现分红", f"{summary['overdue_count']:,}笔", help=f"尚欠{money_yuan(summary['overdue_yuan'])}")
 
 overdue = data.call(metrics.overdue_dividends, scope)
 st.subheader(f"逾期未兑现分红（{overdue.height:,}笔）")
 if overdue.height:
     st.warning(
-        f"{overdue.height:,}笔分红未在应兑现日期（当年12月31日）前足额兑现，尚欠{money_yuan(summary['overdue_yuan'])}，请督促相关经营主体兑现。"
+        f"{overdue.height:,}笔分红未在应兑现日期（当年12月31日）前足额兑现，"
+        f"尚欠{widgets.indicator_text('dividends_owed_wan', kpis['dividends_owed_wan'])}，请督促相关经营主体兑现。"
     )
     widgets.table(_shown(overdue), height=min(400, 38 + 35 * overdue.height), key="overdue_table")
     widgets.csv_download(
@@ -69,7 +71,10 @@ widgets.csv_download(shown, "下载入股投资表（CSV）", f"{place}{scope.ye
 st.subheader("经营主体")
 chosen = st.multiselect("主体类型", ENTITY_TYPES, default=["农民专业合作社", "龙头企业"], key="entity_types")
 entities = data.call(metrics.entity_list, scope, tuple(chosen))
-st.caption(f"共{entities.height:,}个；实施项目为{scope.year}年及以前建设的项目，分红为{scope.year}年应付与实付。")
+st.caption(
+    f"所选类型共{entities.height:,}个（全部类型{widgets.indicator_text('entities', kpis['entities'])}）；"
+    f"实施项目为{scope.year}年及以前建设的项目，分红为{scope.year}年应付与实付。"
+)
 shown = _shown(entities)
 widgets.table(shown, height=min(420, 38 + 35 * max(1, entities.height)), key="entity_table")
 widgets.provenance(("entities", "projects", "investments", "dividends"), scope, key="entity_src")

@@ -4,12 +4,19 @@ and the projects spending below 90 %."""
 import polars as pl
 import streamlit as st
 
+from fupin_core.catalog import FUND_CATEGORIES, INTEGRATED_FUNDS, SPECIAL_POVERTY_FUNDS
 from fupin_core.charts import funds as charts
-from fupin_core.formatting import money_wan, percent
 from fupin_core.metrics import funds as metrics
+from fupin_core.metrics.indicators import display_unit, overview_kpis
 from fupin_ui import data, filters, widgets
 
-ALL_SOURCES = "全部资金来源"
+ALL_CATEGORIES = "全部资金（不含企业自筹）"
+# The registry's indicators for the categories it reports; 其他资金 is shown from the funds metrics.
+CATEGORY_CARDS = {
+    None: ("funds_allocated_wan", "funds_spent_wan", "funds_spend_rate"),
+    INTEGRATED_FUNDS: ("integrated_funds_allocated_wan", "integrated_funds_spent_wan", "integrated_funds_spend_rate"),
+    SPECIAL_POVERTY_FUNDS: ("special_funds_allocated_wan", "special_funds_spent_wan", None),
+}
 
 
 def _percent_column(frame: pl.DataFrame) -> pl.DataFrame:
@@ -18,29 +25,46 @@ def _percent_column(frame: pl.DataFrame) -> pl.DataFrame:
 
 scope = filters.scope()
 place = filters.place_name()
+kpis = data.call(overview_kpis, scope)
 by_source = data.call(metrics.funds_by_source, scope)
+by_category = data.call(metrics.funds_by_category, scope)
+low_label = display_unit(metrics.LOW_SPENDING, "%")
 
 st.title(f"{place}{scope.year}年项目资金")
-st.caption(f"各来源资金的下达与支出；支出率 = 支出 ÷ 下达，低于{percent(metrics.LOW_SPENDING, 0)}的项目需要关注。")
-
-sources = [None, *by_source["资金来源"].to_list()]
-if st.session_state.get("funds_source") not in sources:  # a source the new year/镇办 does not have
-    st.session_state["funds_source"] = None
-source = st.selectbox("资金来源", sources, format_func=lambda s: s or ALL_SOURCES, key="funds_source")
-summary = data.call(metrics.fund_summary, scope, source)
-label = source or "全部资金"
-cols = st.columns(4)
-cols[0].metric(f"{label}下达", money_wan(summary["allocated_wan"]))
-cols[1].metric(f"{label}支出", money_wan(summary["spent_wan"]))
-cols[2].metric("支出率", percent(summary["spend_rate"]))
-cols[3].metric(
-    f"支出率低于{percent(metrics.LOW_SPENDING, 0)}的项目",
-    f"{summary['low_spending_projects']:,}个",
-    help=f"共{summary['projects']:,}个项目",
+st.caption(
+    f"资金来源为资金的级次或渠道，资金类别说明财政资金是否纳入统筹整合：每笔资金只计一次，合计不重复。企业自筹是主体自有投入，"
+    f"不计入下达和支出率。支出率 = 支出 ÷ 下达，低于{low_label}的项目需要关注。"
 )
 
+present = by_category["资金类别"].to_list()
+categories = [None, *[c for c in FUND_CATEGORIES if c in present]]
+default = INTEGRATED_FUNDS if INTEGRATED_FUNDS in present else None
+# First visit: 统筹整合涉农资金 (the figure 总览 reports); a category the new year/镇办 lacks falls back too.
+if st.session_state.get("funds_category", "") not in categories:
+    st.session_state["funds_category"] = default
+category = st.selectbox("资金类别", categories, format_func=lambda c: c or ALL_CATEGORIES, key="funds_category")
+summary = data.call(metrics.fund_summary, scope, category)
+label = category or "全部资金"
+cols = st.columns(4)
+cards = CATEGORY_CARDS.get(category)
+if cards:
+    for column, key in zip(cols, cards, strict=False):
+        if key:
+            widgets.kpi_card(column, kpis, key)
+else:
+    cols[0].metric(f"{label}下达", display_unit(summary["allocated_wan"], "万元"))
+    cols[1].metric(f"{label}支出", display_unit(summary["spent_wan"], "万元"))
+if cards is None or cards[2] is None:
+    cols[2].metric("支出率", display_unit(summary["spend_rate"], "%"))
+if category is None:
+    widgets.kpi_card(cols[3], kpis, "low_spending_projects")
+else:
+    cols[3].metric(f"其中支出率低于{low_label}的项目", f"{summary['low_spending_projects']:,}个", help=f"共{summary['projects']:,}个项目")
+if kpis["self_funded_wan"]:
+    st.caption(f"另有企业自筹投入{widgets.indicator_text('self_funded_wan', kpis['self_funded_wan'])}，不计入下达资金。")
+
 left, right = st.columns(2)
-by_township = data.call(metrics.funds_by_township, scope, source)
+by_township = data.call(metrics.funds_by_township, scope, category)
 with left:
     if by_source.height:
         widgets.chart(charts.funds_by_source_chart(by_source))
@@ -48,20 +72,22 @@ with left:
 with right:
     widgets.chart(charts.spend_rate_by_township_chart(by_township, metrics.LOW_SPENDING))
 
-low = data.call(metrics.low_spending_projects, scope, metrics.LOW_SPENDING, source)
-st.subheader(f"支出率低于{percent(metrics.LOW_SPENDING, 0)}的项目（{low.height:,}个）")
+low = data.call(metrics.low_spending_projects, scope, metrics.LOW_SPENDING, category)
+st.subheader(f"支出率低于{low_label}的项目（{low.height:,}个）")
 if low.height:
     st.warning(
-        f"{low.height:,}个项目的{label}支出率低于{percent(metrics.LOW_SPENDING, 0)}，尚未支出{money_wan(low['未支出金额(万元)'].sum())}，按支出率从低到高排列。"
+        f"{low.height:,}个项目的{label}支出率低于{low_label}，尚未支出{display_unit(low['未支出金额(万元)'].sum(), '万元')}，按支出率从低到高排列。"
     )
     widgets.table(_percent_column(low), height=min(400, 38 + 35 * low.height), key="low_table")
     widgets.csv_download(
         _percent_column(low), "下载低支出项目清单（CSV）", f"{place}{scope.year}年资金支出率偏低项目.csv", key="low_csv", scope=scope
     )
 else:
-    st.success(f"所有项目的支出率均不低于{percent(metrics.LOW_SPENDING, 0)}。")
+    st.success(f"所有项目的支出率均不低于{low_label}。")
 widgets.provenance(("funds", "projects"), scope, key="low_src")
 
+st.subheader("各类别资金")
+widgets.table(_percent_column(by_category), key="category_table")
 st.subheader("各来源资金")
 widgets.table(_percent_column(by_source), key="source_table")
 widgets.provenance(("funds", "projects"), scope, key="source_src")
@@ -70,7 +96,7 @@ st.subheader(f"各镇办{label}")
 widgets.table(_percent_column(by_township.drop("镇办代码")), height=min(420, 38 + 35 * by_township.height), key="township_table")
 widgets.provenance(("funds", "projects", "townships"), scope, key="township_src")
 
-projects = data.call(metrics.funds_by_project, scope, source)
+projects = data.call(metrics.funds_by_project, scope, category)
 st.subheader(f"各项目{label}（{projects.height:,}个）")
 widgets.table(_percent_column(projects), height=420, key="project_table")
 widgets.provenance(("funds", "projects"), scope, key="project_src")

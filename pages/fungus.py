@@ -4,8 +4,8 @@ the households the projects reach by 联结方式."""
 import streamlit as st
 
 from fupin_core.charts import fungus as charts
-from fupin_core.formatting import money_wan, money_yuan, percent, smart_number
 from fupin_core.metrics import fungus
+from fupin_core.metrics.indicators import display_unit, overview_kpis
 from fupin_ui import data, filters, widgets
 
 scope = filters.scope()
@@ -16,19 +16,16 @@ summary = data.call(fungus.fungus_summary, scope)
 st.title(f"{place}{scope.year}年食用菌产业")
 st.caption("菌袋、产量和销售为所选年度各报告期之和（同一项目同一年既报年度又报季度时只计年度数）。")
 
+kpis = data.call(overview_kpis, scope)
 cols = st.columns(4)
-cols[0].metric("生产菌袋", f"{smart_number(summary['bags_wan'], 2)}万袋")
-cols[1].metric(
-    "完成目标" if whole else "占全区目标",
-    percent(summary["progress"]),
-    help=f"目标{smart_number(summary['target_wan'])}万袋（{summary['target_year']}年）" if summary["target_wan"] else "尚未设定食用菌目标",
-)
-cols[2].metric("鲜菇产量", f"{smart_number(summary['fresh_yield_t'], 1)}吨")
-cols[3].metric("销售收入", money_wan(summary["sales_wan"]))
+widgets.kpi_card(cols[0], kpis, "fungus_bags_wan")
+widgets.progress_card(cols[1], kpis, "fungus_progress", "fungus_target_wan", scope)
+cols[2].metric("鲜菇产量", display_unit(summary["fresh_yield_t"], "吨"))
+cols[3].metric("销售收入", display_unit(summary["sales_wan"], "万元"))
 cols = st.columns(4)
 cols[0].metric("生产基地及发放项目", f"{summary['producing_projects']:,}个", help="本年度报送了生产数据的项目")
 cols[1].metric("带动贫困户", f"{summary['households_reached']:,}户", help="本年度从食用菌项目获得收益的贫困户（不重复计）")
-cols[2].metric("带动增收", money_yuan(summary["household_income_yuan"]))
+cols[2].metric("带动增收", display_unit(summary["household_income_yuan"] / 10_000, "万元"))
 
 by_township = data.call(fungus.bags_by_township, scope)
 by_base = data.call(fungus.bags_by_base, scope)

@@ -5,7 +5,7 @@ import polars as pl
 import streamlit as st
 
 from fupin_core.charts import pilots as charts
-from fupin_core.formatting import money_wan, money_yuan, percent, smart_number
+from fupin_core.metrics.indicators import display_unit, overview_kpis
 from fupin_core.metrics.pilots import linked_income_by_pilot, pilot_dividends_by_year, pilot_totals, pilot_villages
 from fupin_ui import data, filters, widgets
 
@@ -16,23 +16,28 @@ totals = data.call(pilot_totals, scope)
 st.title(f"{place}{scope.year}年三变改革试点")
 st.caption("资源变资产、资金变股金、农民变股东：试点村的区级财政投入、折股量化资产、入股土地、股东和分红。")
 
+kpis = data.call(overview_kpis, scope)
 cols = st.columns(4)
-cols[0].metric("三变试点村数", f"{totals['pilot_villages']:,}个")
-cols[1].metric("区级财政投入", money_wan(totals["pilot_funds_wan"]))
-cols[2].metric("折股量化资产", money_wan(totals["quantified_assets_wan"]))
-cols[3].metric("入股土地", f"{smart_number(totals['land_shares_mu'])}亩")
+widgets.kpi_card(cols[0], kpis, "pilot_villages")
+widgets.kpi_card(cols[1], kpis, "pilot_funds_wan")
+cols[2].metric("折股量化资产", display_unit(totals["quantified_assets_wan"], "万元"))
+cols[3].metric("入股土地", display_unit(totals["land_shares_mu"], "亩"))
 cols = st.columns(4)
 cols[0].metric("股东户数", f"{totals['shareholder_households']:,}户")
 cols[1].metric(
     "贫困户股东户数",
     f"{totals['poor_shareholder_households']:,}户",
-    help=f"占股东户数的{percent(totals['poor_shareholder_share'])}",
+    help=f"占股东户数的{display_unit(totals['poor_shareholder_share'], '%')}",
 )
-cols[2].metric("试点村年度分红", money_wan(totals["annual_dividend_wan"]), help="各试点村报送的年度分红合计")
+cols[2].metric("试点村年度分红", display_unit(totals["annual_dividend_wan"], "万元"), help="各试点村报送的年度分红合计（全体股东）")
 cols[3].metric(
-    "本年分红到户",
-    money_yuan(totals["dividend_yuan"]),
-    help=f"“三变”项目本年以分红方式带动{totals['dividend_households']:,}户增收（利益联结数据）",
+    "本年分红到户（贫困户）",
+    display_unit(totals["dividend_yuan"] / 10_000, "万元"),
+    help=f"“三变”项目本年以分红方式带动{totals['dividend_households']:,}户贫困户增收（利益联结数据）",
+)
+st.caption(
+    "试点村年度分红是集体经济组织分给全体股东（含非贫困户）和集体留存的总额，由试点村报送；分红到户只计贫困户从“三变”项目"
+    "获得的分红（利益联结数据），两者口径不同，差额为非贫困户股东所得和集体留存。"
 )
 
 villages = data.call(pilot_villages, scope)

@@ -4,8 +4,8 @@ and stations producing too little for their size."""
 import streamlit as st
 
 from fupin_core.charts import pv as charts
-from fupin_core.formatting import money_yuan, percent, smart_number
 from fupin_core.metrics import pv
+from fupin_core.metrics.indicators import display_unit, overview_kpis
 from fupin_ui import data, filters, widgets
 
 scope = filters.scope()
@@ -16,20 +16,25 @@ summary = data.call(pv.pv_summary, scope)
 st.title(f"{place}{scope.year}年光伏扶贫")
 st.caption("装机容量只计已建成、运营中的电站（建设年度不晚于所选年度）；发电与收益为所选年度各报告期之和。")
 
+kpis = data.call(overview_kpis, scope)
 cols = st.columns(4)
-cols[0].metric("已建成装机", f"{smart_number(summary['capacity_mw'], 3)}兆瓦", help="已建成和运营中的光伏电站装机容量之和")
-cols[1].metric(
-    "完成目标" if whole else "占全区目标",
-    percent(summary["progress"]),
-    help=f"目标{smart_number(summary['target_mw'])}兆瓦（{summary['target_year']}年）" if summary["target_mw"] else "尚未设定光伏目标",
+widgets.kpi_card(cols[0], kpis, "pv_capacity_mw")
+widgets.progress_card(cols[1], kpis, "pv_progress", "pv_target_mw", scope)
+cols[2].metric("在建及计划装机", display_unit(summary["pending_mw"], "兆瓦"))
+widgets.kpi_card(cols[3], kpis, "pv_stations_poverty")
+cols = st.columns(4)
+widgets.kpi_card(cols[0], kpis, "pv_generation_10k_kwh")
+widgets.kpi_card(cols[1], kpis, "pv_revenue_wan")
+cols[2].metric(
+    "已分配收益",
+    display_unit(summary["distributed_yuan"] / 10_000, "万元"),
+    help=f"未分配（留存）{display_unit(summary['retained_yuan'] / 10_000, '万元')}",
 )
-cols[2].metric("在建及计划装机", f"{smart_number(summary['pending_mw'], 3)}兆瓦")
-cols[3].metric("已建成电站", f"{summary['stations_built']:,}个")
-cols = st.columns(4)
-cols[0].metric("发电量（万千瓦时）", smart_number(summary["generation_kwh"] / 10_000, 2))
-cols[1].metric("发电收益", money_yuan(summary["revenue_yuan"]))
-cols[2].metric("已分配收益", money_yuan(summary["distributed_yuan"]), help=f"未分配（留存）{money_yuan(summary['retained_yuan'])}")
-cols[3].metric("收益到户", f"{summary['households_reached']:,}户", help=f"到户收益合计{money_yuan(summary['household_income_yuan'])}")
+cols[3].metric(
+    "收益到户", f"{summary['households_reached']:,}户", help=f"到户收益合计{display_unit(summary['household_income_yuan'] / 10_000, '万元')}"
+)
+if kpis["pv_commercial_mw"]:
+    st.caption(f"另有商业光伏电站（招商引资）{widgets.indicator_text('pv_commercial_mw', kpis['pv_commercial_mw'])}，不计入扶贫装机和扶贫电站。")
 
 by_type = data.call(pv.capacity_by_type, scope)
 left, right = st.columns(2)

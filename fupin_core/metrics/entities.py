@@ -36,8 +36,8 @@ def _type_filter(entity_types: tuple[str, ...] | None) -> tuple[str, list]:
 
 
 def entity_list(con: duckdb.DuckDBPyConnection, scope: Scope, entity_types: tuple[str, ...] | None = None) -> pl.DataFrame:
-    """One row per 经营主体 in scope: its projects (建设年度 ≤ Y), investments (投入 ≤ Y) and the
-    dividends of year Y. Ordered by 镇办, 主体类型 (catalog order) and credit code."""
+    """One row per 经营主体 in scope existing in Y (成立年度 ≤ Y or none: the registry's `entities`): its
+    projects (建设年度 ≤ Y), investments (投入 ≤ Y) and the dividends of year Y. Ordered by 镇办, 主体类型 (catalog order) and credit code."""
     cond, params = scope.where("e.township_code", "e.village_code")
     types_sql, types = _type_filter(entity_types)
     order_sql, order = _order_case("e.entity_type", ENTITY_TYPES)
@@ -73,10 +73,10 @@ def entity_list(con: duckdb.DuckDBPyConnection, scope: Scope, entity_types: tupl
         LEFT JOIN prj ON prj.operator_credit_code = e.credit_code
         LEFT JOIN inv ON inv.entity_credit_code = e.credit_code
         LEFT JOIN divs ON divs.entity_credit_code = e.credit_code
-        WHERE TRUE {cond} {types_sql}
+        WHERE (e.established_year IS NULL OR e.established_year <= ?) {cond} {types_sql}
         ORDER BY e.township_code, {order_sql}, e.credit_code
         """,
-        [y, y, y, *params, *types, *order],
+        [y, y, y, y, *params, *types, *order],
     ).pl()
 
 

@@ -329,6 +329,14 @@ def _number(key: str, value, separators: bool) -> str:
     return f"{shown:{',' if separators else ''}.{ind.decimals}f}"
 
 
+def display_unit(value, unit: str) -> str:
+    """A figure that is not an indicator (a list's total) in its unit's style: 1,234.50万元; None → 未上报."""
+    if value is None:
+        return NOT_REPORTED
+    shown = float(value) * 100 if unit == "%" else float(value)
+    return f"{shown:,.{UNIT_DECIMALS.get(unit, 2)}f}{unit}"
+
+
 def display(key: str, value) -> str:
     """Cards and tables: 28,530户, 27.42兆瓦, 90.1%; None → 未上报."""
     if value is None:
