@@ -17,3 +17,19 @@ def table_with(at, column: str):
     frames = [d.value for d in at.dataframe if column in d.value.columns]
     assert frames, f"页面上没有含“{column}”列的表"
     return frames[0]
+
+
+def cards(at) -> dict[str, str]:
+    """{label: value} of the page's metric cards."""
+    return {m.label: m.value for m in at.metric}
+
+
+def assert_registry_cards(at, con, scope, keys) -> None:
+    """Each card of an indicator shows the registry's value in the registry's style (未上报 when missing)."""
+    from fupin_core.metrics import indicators
+
+    kpis = indicators.values(con, scope)
+    shown = cards(at)
+    for key in keys:
+        name = indicators.indicator(key).name
+        assert shown[name] == indicators.display(key, kpis[key]), (key, shown.get(name))

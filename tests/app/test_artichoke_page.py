@@ -2,9 +2,9 @@
 
 import pytest
 
-from fupin_core.formatting import money_wan, money_yuan, percent, smart_number
 from fupin_core.metrics import Scope, artichoke
-from tests.app.pages import open_page, table_with
+from fupin_core.metrics.indicators import display_unit
+from tests.app.pages import assert_registry_cards, open_page, table_with
 
 MUHUGUAN = "611002111"
 
@@ -23,12 +23,13 @@ def test_artichoke_page_shows_the_metrics(app, sample_con, township):
     scope = Scope.of(2017, township)
     s = artichoke.artichoke_summary(sample_con, scope)
     shown = {m.label: m.value for m in at.metric}
-    assert shown["种植面积"] == f"{smart_number(s['area_mu'], 1)}亩"
-    assert shown["完成目标" if township is None else "占全区目标"] == percent(s["progress"])
-    assert shown["产量"] == f"{smart_number(s['yield_t'], 1)}吨"
-    assert shown["收购金额"] == money_wan(s["purchase_wan"])
+    assert_registry_cards(at, sample_con, scope, ["artichoke_mu"] + (["artichoke_progress"] if township is None else []))
+    if township is not None:  # no 任务分解 for this 镇办: no completion against the district's target
+        assert shown["菊芋完成目标"] == "—"
+    assert shown["产量"] == display_unit(s["yield_t"], "吨")
+    assert shown["收购金额"] == display_unit(s["purchase_wan"], "万元")
     assert shown["订单农户"] == f"{s['order_households']:,}户"
-    assert shown["订单收益"] == money_yuan(s["order_income_yuan"])
+    assert shown["订单收益"] == display_unit(s["order_income_yuan"] / 10_000, "万元")
     assert at.title[0].value == f"{'商州区' if township is None else '牧护关镇'}2017年菊芋产业"
 
     villages = _table(at, "项目数(个)")

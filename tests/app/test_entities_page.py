@@ -3,10 +3,9 @@ fupin_core.metrics.entities computes, and lists the overdue dividends."""
 
 import pytest
 
-from fupin_core.formatting import money_wan, percent
-from fupin_core.metrics import Scope, overview
+from fupin_core.metrics import Scope
 from fupin_core.metrics.entities import entity_list, entity_summary, investment_list, overdue_dividends
-from tests.app.pages import open_page, table_with
+from tests.app.pages import assert_registry_cards, open_page, table_with
 
 
 def _open(app, township=None):
@@ -24,10 +23,10 @@ def test_entities_page_shows_the_metrics(app, sample_con, township, place):
     summary = entity_summary(sample_con, scope)
     assert at.title[0].value == f"{place}2017年经营主体与投资"
     shown = {m.label: m.value for m in at.metric}
-    assert shown["经营主体"] == f"{summary['entities']:,}个"
-    assert shown["入股资金"] == money_wan(summary["invested_wan"])
-    assert shown["分红兑现率"] == percent(overview.dividend_kpis(sample_con, scope)["payout_rate"])
-    assert shown["逾期未兑现分红"] == f"{summary['overdue_count']:,}笔"
+    assert_registry_cards(
+        at, sample_con, scope, ["entities", "invested_wan", "dividends_due_wan", "dividend_payout_rate", "overdue_dividends"]
+    )
+    assert shown["经营主体数"] == f"{summary['entities']:,}个"  # the list without a type filter has as many
     investments = investment_list(sample_con, scope)
     assert list(_frame_with(at, "约定年收益(元)")["投资编号"]) == investments["投资编号"].to_list()
     # The entity table starts with cooperatives and enterprises chosen.

@@ -3,10 +3,9 @@ fupin_core.metrics.funds computes, lists low-spending projects, and follows the 
 
 import pytest
 
-from fupin_core.formatting import money_wan, percent
-from fupin_core.metrics import Scope, overview
+from fupin_core.metrics import Scope, indicators
 from fupin_core.metrics.funds import fund_summary, funds_by_project, funds_by_source, low_spending_projects
-from tests.app.pages import open_page, table_with
+from tests.app.pages import assert_registry_cards, open_page, table_with
 
 INTEGRATED = "统筹整合涉农资金"
 
@@ -23,12 +22,11 @@ def _frame_with(at, column: str):
 def test_funds_page_shows_the_metrics(app, sample_con, township, place):
     at = _open(app, township)
     scope = Scope.of(2017, township)
-    summary = fund_summary(sample_con, scope)
     assert at.title[0].value == f"{place}2017年项目资金"
-    shown = {m.label: m.value for m in at.metric}
-    assert shown["全部资金下达"] == money_wan(summary["allocated_wan"])
-    assert shown["支出率"] == percent(summary["spend_rate"])
-    assert shown["支出率低于90%的项目"] == f"{summary['low_spending_projects']:,}个"
+    at.selectbox(key="funds_category").set_value(None).run()  # 全部资金（不含企业自筹）
+    summary = fund_summary(sample_con, scope)
+    assert_registry_cards(at, sample_con, scope, ["funds_allocated_wan", "funds_spent_wan", "funds_spend_rate", "low_spending_projects"])
+    assert indicators.values(sample_con, scope)["funds_allocated_wan"] == summary["allocated_wan"]
     by_source = funds_by_source(sample_con, scope)
     table = _frame_with(at, "项目数(个)")
     assert list(table["资金来源"]) == by_source["资金来源"].to_list()
@@ -41,25 +39,23 @@ def test_funds_page_shows_the_metrics(app, sample_con, township, place):
     assert any(list(d.value.get("项目编号", [])) == projects["项目编号"].to_list() for d in at.dataframe)
 
 
-def test_integrated_funds_equal_the_overview(app, sample_con):
+def test_integrated_funds_are_the_default_and_equal_the_overview(app, sample_con):
     at = _open(app)
-    at.selectbox(key="funds_source").set_value(INTEGRATED).run()
-    assert not at.exception
-    kpis = overview.overview_kpis(sample_con, Scope.of(2017))
+    assert at.selectbox(key="funds_category").value == INTEGRATED
     shown = {m.label: m.value for m in at.metric}
-    assert shown[f"{INTEGRATED}下达"] == money_wan(kpis["integrated_funds_allocated_wan"]) == "19,840万元"
-    assert shown[f"{INTEGRATED}支出"] == money_wan(kpis["integrated_funds_spent_wan"]) == "17,867万元"
-    assert shown["支出率"] == percent(kpis["integrated_funds_spend_rate"]) == "90.1%"
-    low = low_spending_projects(sample_con, Scope.of(2017), source=INTEGRATED)
+    assert shown["统筹整合涉农资金下达"] == "19,840.00万元"
+    assert shown["统筹整合涉农资金支出"] == "17,867.00万元"
+    assert shown["统筹整合涉农资金支出率"] == "90.1%"
+    assert_registry_cards(at, sample_con, Scope.of(2017), ["integrated_funds_allocated_wan", "integrated_funds_spend_rate"])
+    low = low_spending_projects(sample_con, Scope.of(2017), category=INTEGRATED)
     assert at.subheader[0].value == f"支出率低于90%的项目（{low.height}个）"
 
 
-def test_a_source_the_new_year_lacks_falls_back_to_all_sources(app):
+def test_a_category_the_new_year_lacks_falls_back_to_integrated_funds(app):
     at = _open(app)
-    at.selectbox(key="funds_source").set_value("苏陕协作资金").run()
-    assert {m.label for m in at.metric} >= {"苏陕协作资金下达"}
-    at.session_state["filter_year"] = 2016  # no 苏陕协作资金 in 2016
+    at.selectbox(key="funds_category").set_value("财政专项扶贫资金").run()
+    assert {m.label for m in at.metric} >= {"财政专项扶贫资金下达"}
+    at.session_state["filter_year"] = 2015  # no integrated funds before 2016, and no 2015 专项 in this scope
     at.run()
     assert not at.exception, at.exception
-    assert at.selectbox(key="funds_source").value is None
-    assert "全部资金下达" in {m.label for m in at.metric}
+    assert at.selectbox(key="funds_category").value in (None, "财政专项扶贫资金")

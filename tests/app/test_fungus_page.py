@@ -2,9 +2,9 @@
 
 import pytest
 
-from fupin_core.formatting import money_wan, money_yuan, percent, smart_number
 from fupin_core.metrics import Scope, fungus
-from tests.app.pages import open_page, table_with
+from fupin_core.metrics.indicators import display_unit
+from tests.app.pages import assert_registry_cards, open_page, table_with
 
 MUHUGUAN = "611002111"
 
@@ -23,12 +23,11 @@ def test_fungus_page_shows_the_metrics(app, sample_con, township):
     scope = Scope.of(2017, township)
     s = fungus.fungus_summary(sample_con, scope)
     shown = {m.label: m.value for m in at.metric}
-    assert shown["生产菌袋"] == f"{smart_number(s['bags_wan'], 2)}万袋"
-    assert shown["完成目标" if township is None else "占全区目标"] == percent(s["progress"])
-    assert shown["鲜菇产量"] == f"{smart_number(s['fresh_yield_t'], 1)}吨"
-    assert shown["销售收入"] == money_wan(s["sales_wan"])
+    assert_registry_cards(at, sample_con, scope, ["fungus_bags_wan"] + (["fungus_progress"] if township is None else []))
+    assert shown["鲜菇产量"] == display_unit(s["fresh_yield_t"], "吨")
+    assert shown["销售收入"] == display_unit(s["sales_wan"], "万元")
     assert shown["带动贫困户"] == f"{s['households_reached']:,}户"
-    assert shown["带动增收"] == money_yuan(s["household_income_yuan"])
+    assert shown["带动增收"] == display_unit(s["household_income_yuan"] / 10_000, "万元")
     assert at.title[0].value == f"{'商州区' if township is None else '牧护关镇'}2017年食用菌产业"
 
     bases = _table(at, "基地名称")

@@ -7,7 +7,7 @@ from fupin_core.metrics import Scope
 from fupin_core.metrics import linkage as m
 from fupin_core.metrics.overview import coverage_gap
 from fupin_core.privacy import mask_id_number
-from tests.app.pages import open_page, table_with
+from tests.app.pages import assert_registry_cards, open_page, table_with
 
 PAGE = "pages/linkage.py"
 
@@ -24,12 +24,9 @@ def _table_with(at, column: str):
 def test_figures_equal_the_metrics(app, sample_con, township):
     at = _open(app, township)
     scope = Scope.of(2017, township)
-    s = m.summary(sample_con, scope)
-    shown = {card.label: card.value for card in at.metric}
-    assert shown["带动增收户数"] == f"{s['linked_households']:,}户"
-    assert shown["带动增收人数"] == f"{s['linked_people']:,}人"
-    assert shown["低于贫困线户数"] == f"{s['below_line_households']:,}户"
-    assert shown["人均联结收益"] == f"{s['income_per_person_yuan']:,.0f}元"
+    keys = ["coverage_rate", "linked_households", "linked_people", "linked_income_wan", "linked_income_per_household_yuan"]
+    keys += ["households_below_poverty_line", "exited_below_poverty_line", "poverty_line_yuan"]
+    assert_registry_cards(at, sample_con, scope, keys)
     assert at.title[0].value.endswith("2017年利益联结")
     mechanisms = _table_with(at, "联结方式")
     expected = m.by_mechanism(sample_con, scope)
@@ -41,8 +38,10 @@ def test_figures_equal_the_metrics(app, sample_con, township):
     gap = coverage_gap(sample_con, scope).height
     assert any(h.value == f"产业未覆盖户（{gap:,}户）" for h in at.subheader)
     below = m.below_poverty_line(sample_con, scope)
-    assert any(e.label == f"人均联结收益仍低于贫困线的带动增收户（{below.height:,}户）" for e in at.expander)
-    assert _table_with(at, "差距(元)")["户编号"].tolist() == below["户编号"].head(500).to_list()
+    assert any(e.label == f"人均纯收入低于贫困线的全部建档立卡户（{below.height:,}户）" for e in at.expander)
+    exited = m.exited_below_poverty_line(sample_con, scope)
+    assert any(e.label == f"已脱贫户收入未达标（{exited.height:,}户）" for e in at.expander)
+    assert _table_with(at, "差距(元)")["户编号"].tolist() == exited["户编号"].head(500).to_list()
 
 
 def _a_linked_household(sample_con) -> tuple[str, str]:

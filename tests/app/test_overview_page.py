@@ -2,9 +2,9 @@
 
 import duckdb
 
-from fupin_core.metrics import Scope
+from fupin_core.metrics import Scope, indicators
 from fupin_core.metrics.alerts import alerts
-from fupin_core.metrics.overview import overview_kpis
+from fupin_core.metrics.indicators import overview_kpis
 
 
 def _metrics(at) -> dict[str, str]:
@@ -17,10 +17,11 @@ def test_overview_shows_seed_figures(app):
     assert shown["建档立卡人数"] == "93,185人"
     assert shown["带动增收户数"] == "12,600户"
     assert shown["带动增收人数"] == "37,000人"
-    assert shown["整合资金下达"] == "19,840万元"
-    assert shown["整合资金支出"] == "17,867万元"
-    assert shown["整合资金支出率"] == "90.1%"
-    assert shown["三变试点村数"] == "23个"
+    assert shown["产业覆盖率"] == "100.0%"  # 全覆盖 of the households with labour capacity
+    assert shown["统筹整合涉农资金下达"] == "19,840.00万元"
+    assert shown["统筹整合涉农资金支出"] == "17,867.00万元"
+    assert shown["统筹整合涉农资金支出率"] == "90.1%"
+    assert shown["“三变”试点村数"] == "23个"
     assert "商州区2017年" in app.title[0].value
     assert any("示例数据" in i.value for i in app.sidebar.info)
 
@@ -66,8 +67,8 @@ def test_year_and_township_together_persist_across_reruns(app, app_db):
 
 
 def test_overview_lists_the_alerts_with_links(app, sample_con):
-    expected = alerts(sample_con, Scope.of(2017))  # the app runs on a copy of the sample
+    expected = alerts(overview_kpis(sample_con, Scope.of(2017)))  # the app runs on a copy of the sample
     links = [el for el in app.main if type(el).__name__ == "PageLink" or getattr(el, "type", "") == "page_link"]
     labels = [el.proto.label for el in links]
-    assert labels == [f"{a['提醒']}：{a['数量']:,}{a['单位']}" for a in expected.iter_rows(named=True)]
+    assert labels == [f"{a['提醒']}：{indicators.display(a['key'], a['数量'])}" for a in expected.iter_rows(named=True)]
     assert [el.proto.page for el in links][0].endswith("linkage")

@@ -3,10 +3,10 @@ what fupin_core.metrics.pilots computes."""
 
 import pytest
 
-from fupin_core.formatting import money_wan, money_yuan
 from fupin_core.metrics import Scope
+from fupin_core.metrics.indicators import display_unit
 from fupin_core.metrics.pilots import linked_income_by_pilot, pilot_totals, pilot_villages
-from tests.app.pages import open_page, table_with
+from tests.app.pages import assert_registry_cards, open_page, table_with
 
 
 def _open(app, township=None):
@@ -24,10 +24,10 @@ def test_pilots_page_shows_the_metrics(app, sample_con, township, place):
     totals = pilot_totals(sample_con, scope)
     assert at.title[0].value == f"{place}2017年三变改革试点"
     shown = {m.label: m.value for m in at.metric}
-    assert shown["三变试点村数"] == f"{totals['pilot_villages']:,}个"
-    assert shown["区级财政投入"] == money_wan(totals["pilot_funds_wan"])
+    assert_registry_cards(at, sample_con, scope, ["pilot_villages", "pilot_funds_wan"])
+    assert shown["“三变”试点村数"] == f"{totals['pilot_villages']:,}个"
     assert shown["股东户数"] == f"{totals['shareholder_households']:,}户"
-    assert shown["本年分红到户"] == money_yuan(totals["dividend_yuan"])
+    assert shown["本年分红到户（贫困户）"] == display_unit(totals["dividend_yuan"] / 10_000, "万元")
     villages = pilot_villages(sample_con, scope)
     table = _frame_with(at, "集体经济组织")
     assert list(table["村"]) == villages["村"].to_list()
@@ -39,4 +39,4 @@ def test_pilots_page_shows_the_metrics(app, sample_con, township, place):
 
 def test_district_figures_are_the_seed_figures(app):
     shown = {m.label: m.value for m in _open(app).metric}
-    assert (shown["三变试点村数"], shown["区级财政投入"]) == ("23个", "690万元")
+    assert (shown["“三变”试点村数"], shown["“三变”区级财政投入"]) == ("23个", "690.00万元")

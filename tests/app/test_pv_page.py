@@ -2,9 +2,8 @@
 
 import pytest
 
-from fupin_core.formatting import money_yuan, percent, smart_number
 from fupin_core.metrics import Scope, pv
-from tests.app.pages import open_page, table_with
+from tests.app.pages import assert_registry_cards, open_page, table_with
 
 MUHUGUAN = "611002111"
 
@@ -27,10 +26,8 @@ def test_pv_page_shows_the_metrics(app, sample_con, township):
     scope = Scope.of(2017, township)
     s = pv.pv_summary(sample_con, scope)
     shown = _metrics(at)
-    assert shown["已建成装机"] == f"{smart_number(s['capacity_mw'], 3)}兆瓦"
-    assert shown["完成目标" if township is None else "占全区目标"] == percent(s["progress"])
-    assert shown["已建成电站"] == f"{s['stations_built']:,}个"
-    assert shown["发电收益"] == money_yuan(s["revenue_yuan"])
+    keys = ["pv_capacity_mw", "pv_stations_poverty", "pv_generation_10k_kwh", "pv_revenue_wan"]
+    assert_registry_cards(at, sample_con, scope, keys + (["pv_progress"] if township is None else []))
     assert shown["收益到户"] == f"{s['households_reached']:,}户"
     assert at.title[0].value == f"{'商州区' if township is None else '牧护关镇'}2017年光伏扶贫"
 

@@ -6,7 +6,8 @@ import pytest
 from fupin_core import access
 from fupin_core.access import Actor
 from fupin_core.metrics import Scope
-from fupin_core.metrics.overview import overview_kpis, township_breakdown
+from fupin_core.metrics.indicators import overview_kpis
+from fupin_core.metrics.overview import township_breakdown
 from fupin_core.reports.summary import collect
 
 MUHU, YECUN = "611002111", "611002101"

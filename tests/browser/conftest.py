@@ -10,9 +10,9 @@ import duckdb
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from fupin_core.formatting import KPI_LABELS, format_kpi
-from fupin_core.metrics import Scope
-from fupin_core.metrics.overview import overview_kpis, townships
+from fupin_core.metrics import Scope, indicators
+from fupin_core.metrics.indicators import overview_kpis
+from fupin_core.metrics.overview import townships
 from tests.browser import server, ui
 from tests.browser.journey import Journey
 
@@ -45,7 +45,8 @@ class SampleFigures:
 
     def cards(self, year: int, township: str | None = None) -> dict[str, str]:
         """{card label: formatted value} as the 总览 page formats them."""
-        return {KPI_LABELS[k]: format_kpi(k, v) for k, v in self.kpis(year, township).items() if k in KPI_LABELS}
+        kpis = self.kpis(year, township)
+        return {ind.name: indicators.display(ind.key, kpis[ind.key]) for ind in indicators.INDICATORS}
 
     def township_code(self, name: str) -> str:
         frame = townships(self.con)

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from fupin_core.catalog import BY_KEY
-from fupin_core.formatting import KPI_LABELS, format_kpi
+from fupin_core.metrics import indicators
 from tests.browser import ui
 
 PROJECTS = BY_KEY["projects"]
@@ -38,9 +38,9 @@ def _messy_csv(sample_figures, status: str) -> bytes:
 def test_upload_commit_and_rollback(fresh_app, open_journey, sample_figures):
     journey = open_journey(fresh_app)
     page = journey.page
-    label = KPI_LABELS["pv_capacity_mw"]
+    label = indicators.indicator("pv_capacity_mw").name
     capacity = sample_figures.kpis(2017)["pv_capacity_mw"]
-    assert journey.metrics()[label] == format_kpi("pv_capacity_mw", capacity)
+    assert journey.metrics()[label] == indicators.display("pv_capacity_mw", capacity)
 
     journey.go_to("数据上报")
     ui.choose(page, "数据集", f"{PROJECTS.title}（projects）")
@@ -73,7 +73,7 @@ def test_upload_commit_and_rollback(fresh_app, open_journey, sample_figures):
 
     journey.go_to("总览")
     journey.step("overview-after-commit")
-    assert journey.metrics()[label] == format_kpi("pv_capacity_mw", capacity + NEW_KW / 1000)
+    assert journey.metrics()[label] == indicators.display("pv_capacity_mw", capacity + NEW_KW / 1000)
 
     journey.go_to("上传记录")
     journey.step("history")
@@ -86,4 +86,4 @@ def test_upload_commit_and_rollback(fresh_app, open_journey, sample_figures):
 
     journey.go_to("总览")
     journey.step("overview-after-rollback")
-    assert journey.metrics()[label] == format_kpi("pv_capacity_mw", capacity)
+    assert journey.metrics()[label] == indicators.display("pv_capacity_mw", capacity)

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from fupin_core import catalog, store
-from fupin_core.metrics import Scope, overview
+from fupin_core.metrics import Scope, indicators, overview
 from fupin_core.metrics import entities as m
 from tests.tiny_data import E1, T1, T2
 
@@ -141,7 +141,7 @@ def test_summary_of_the_plain_fixture(tiny_con):
 def test_agreement_with_overview_on_the_sample(sample_con, township):
     scope = Scope.of(2017, township)
     divs = overview.dividend_kpis(sample_con, scope)
-    assert m.entity_summary(sample_con, scope)["payout_rate"] == overview.overview_kpis(sample_con, scope)["dividend_payout_rate"]
+    assert m.entity_summary(sample_con, scope)["payout_rate"] == indicators.values(sample_con, scope)["dividend_payout_rate"]
     year_row = m.dividends_by_year(sample_con, scope).filter(pl.col("年度") == 2017)
     assert year_row["应付分红(元)"].sum() == pytest.approx(divs["due_yuan"])
     assert year_row["实付分红(元)"].sum() == pytest.approx(divs["paid_yuan"])

@@ -5,7 +5,7 @@ import polars as pl
 import pytest
 
 from fupin_core import catalog, store
-from fupin_core.metrics import Scope, overview, pilots
+from fupin_core.metrics import Scope, indicators, overview, pilots
 from tests.tiny_data import T1, T2, V1, V2
 
 Y = Scope.of(2017)
@@ -116,7 +116,7 @@ def test_linked_income_without_pilots_or_income(tiny_con):
 @pytest.mark.parametrize("township", [None, "611002101", "611002111"])
 def test_totals_agree_with_overview_on_the_sample(sample_con, township):
     scope = Scope.of(2017, township)
-    kpis = overview.overview_kpis(sample_con, scope)
+    kpis = indicators.values(sample_con, scope)
     totals = pilots.pilot_totals(sample_con, scope)
     frame = pilots.pilot_villages(sample_con, scope)
     assert totals["pilot_villages"] == kpis["pilot_villages"] == frame.height
