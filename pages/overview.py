@@ -4,7 +4,7 @@ import streamlit as st
 
 from fupin_core.charts import overview as charts
 from fupin_core.metrics.alerts import alerts
-from fupin_core.metrics.indicators import overview_kpis, programme_progress
+from fupin_core.metrics.indicators import applies, kpi_frame, overview_kpis, programme_progress
 from fupin_core.metrics.overview import coverage_gap, township_breakdown
 from fupin_ui import data, filters, nav, widgets
 
@@ -26,6 +26,10 @@ for row in CARDS:
     for column, card in zip(st.columns(4), row, strict=True):
         key, progress = card if isinstance(card, tuple) else (card, None)
         widgets.kpi_card(column, kpis, key, progress=progress)
+
+with st.expander("全部指标及口径"):
+    st.caption("每项指标的定义（口径）与数值；汇总表、进度报告和命令行 fupin kpi 使用同一份指标登记表，数字一致。空白为未上报。")
+    widgets.table(kpi_frame(kpis, lambda ind: applies(ind.key, scope)), height=420, key="indicator_table")
 
 st.subheader("需要关注")
 for column, alert in zip(st.columns(4), alerts(kpis).iter_rows(named=True), strict=True):

@@ -323,6 +323,12 @@ def rounded(key: str, value):
     return round(float(value), ind.decimals)
 
 
+def reported(kpis: dict) -> dict:
+    """`fupin kpi --json`: the year and every indicator as reported (rounded to its decimals, rates as
+    fractions to 0.1 %), the same figures the pages and exports show."""
+    return {"year": kpis["year"]} | {ind.key: rounded(ind.key, kpis[ind.key]) for ind in INDICATORS}
+
+
 def _number(key: str, value, separators: bool) -> str:
     ind = BY_KEY[key]
     shown = float(value) * 100 if ind.is_rate else float(value)

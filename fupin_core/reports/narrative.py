@@ -124,6 +124,14 @@ def linkage(s: Summary) -> str:
         text += f"按联结方式分，{ways}（一户可有多种联结方式）。"
     if k["poor_labourers"] is not None:
         text += f"{s.area}贫困劳动力{_t(s, 'poor_labourers')}，转移就业{_t(s, 'labourers_employed')}。"
+    text += f"{y}年贫困线为每人每年{_t(s, 'poverty_line_yuan')}；"
+    if k["income_reported_households"]:
+        text += (
+            f"已上报收入的{_t(s, 'income_reported_households')}中，家庭人均纯收入低于贫困线的{_t(s, 'households_below_poverty_line')}，"
+            f"其中已脱贫户{_t(s, 'exited_below_poverty_line')}。"
+        )
+    else:
+        text += "贫困户家庭收入未上报。"
     return text
 
 
