@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from fupin_core import audit, auth, privacy
+from fupin_core.catalog import BY_KEY
 from fupin_core.metrics.scope import Scope
 
 
@@ -128,6 +129,9 @@ def import_problems(con, actor: Actor, dataset_key: str, rows: pl.DataFrame, *, 
     from fupin_core import locks, row_places
 
     require(actor, "upload")
+    dataset = BY_KEY[dataset_key]
+    if dataset.admin_only and actor.role != "admin":
+        raise PermissionError(f"「{dataset.title}」是全区统一的标准，只有管理员可以上报")
     numbers = list(row_numbers) if row_numbers is not None else list(range(1, rows.height + 1))
     names = dict(con.execute("SELECT township_code, township_name FROM townships").fetchall())
     problems = dict(scope_problems(actor, row_places.townships(con, dataset_key, rows), row_numbers=numbers, names=names))

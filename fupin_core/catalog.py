@@ -95,6 +95,8 @@ class Dataset:
     description: str = ""
     # Cross-field rules, described for users and docs; enforced by the ingest layer.
     rules: tuple[str, ...] = field(default_factory=tuple)
+    # Standards the whole district reports against (the poverty line): only an administrator uploads them.
+    admin_only: bool = False
 
     @property
     def table(self) -> str:
@@ -451,6 +453,7 @@ DATASETS: tuple[Dataset, ...] = (
         title="贫困线",
         description="各年度农村贫困标准（元/人·年）。未上报的年度使用国家现行农村贫困标准；省定标准较高时由管理员上报。",
         natural_key=("year",),
+        admin_only=True,
         columns=(
             _col("year", "年度", "int", unit="年", **_YEAR),
             _col("line_yuan", "贫困线(元/人·年)", "decimal", unit="元", synonyms=("贫困标准(元)", "贫困线"), checks=("positive",)),

@@ -170,3 +170,10 @@ def test_rollback_as_an_actor_checks_owner_and_locks_and_is_audited(tiny_con):
     access.rollback_batch(tiny_con, owner, batch)
     assert store.list_batches(tiny_con).filter(pl.col("batch_id") == batch)["status"].item() == "rolled_back"
     assert audit.entries(tiny_con, limit=1).select("用户", "操作", "对象").row(0) == ("测试", "回滚批次", f"批次 {batch}")
+
+
+def test_only_an_administrator_uploads_the_poverty_line(tiny_con):
+    rows = pl.DataFrame({"year": [2017], "line_yuan": [3200.0], "standard": ["省定扶贫标准"]})
+    with pytest.raises(PermissionError, match="只有管理员可以上报"):
+        access.import_problems(tiny_con, access.Actor("lu", "editor"), "poverty_lines", rows)
+    assert access.import_problems(tiny_con, access.Actor("admin", "admin"), "poverty_lines", rows) == []
