@@ -31,3 +31,25 @@ def test_settings_roundtrip(fresh_con):
     schema.set_setting(fresh_con, "x", "1")
     schema.set_setting(fresh_con, "x", "2")
     assert schema.get_setting(fresh_con, "x") == "2"
+
+
+def test_migration_7_splits_legacy_fund_sources_into_source_and_category(fresh_con):
+    """A database from before 资金类别: 统筹整合涉农资金 and 中央财政专项 were sources of their own."""
+    con = fresh_con
+    for table in ("funds", "funds_history"):
+        con.execute(f'ALTER TABLE "{table}" DROP COLUMN fund_category')
+    con.execute("DELETE FROM schema_migrations WHERE version = 7")
+    rows = [("P1", "统筹整合涉农资金", 2017, 100, 90), ("P1", "中央财政专项", 2017, 40, 20), ("P2", "苏陕协作资金", 2017, 30, 30)]
+    for row in rows:
+        con.execute("INSERT INTO funds VALUES (?, ?, ?, ?, ?, 1)", list(row))
+        con.execute("INSERT INTO funds_history VALUES (?, ?, ?, ?, ?, 1, 2)", list(row))
+    assert 7 in schema.migrate(con)
+    for table in ("funds", "funds_history"):
+        got = con.execute(f'SELECT project_id, fund_source, fund_category FROM "{table}" ORDER BY allocated_wan DESC').fetchall()
+        assert got == [
+            ("P1", "区级财政", "统筹整合涉农资金"),
+            ("P1", "中央财政", "财政专项扶贫资金"),
+            ("P2", "苏陕协作资金", "其他资金"),
+        ]
+    # New columns of other datasets arrive empty (未上报), new datasets get their tables.
+    assert con.execute("SELECT count(*) FROM household_income").fetchone() == (0,)

@@ -75,3 +75,10 @@ def test_committed_indicator_document_is_current():
     assert DOC.read_text(encoding="utf-8") == indicators.render_markdown(), "run: fupin indicators --out docs/INDICATORS.md"
     for ind in indicators.INDICATORS:
         assert f"| `{ind.key}` | {ind.name} |" in DOC.read_text(encoding="utf-8")
+
+
+def test_readme_names_the_main_json_keys():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for key in ("coverage_rate", "households_below_poverty_line", "pv_stations_poverty", "poor_labourers", "special_funds_spent_wan"):
+        assert f"`{key}`" in readme
+    assert "docs/INDICATORS.md" in readme
