@@ -19,7 +19,7 @@ import numpy as np
 import polars as pl
 
 from fupin_core import catalog, schema, store
-from fupin_core.idcodes import CREDIT_ALPHABET, credit_check_char, id_check_char, org_check_char
+from fupin_core.idcodes import CREDIT_ALPHABET, credit_check_char, org_check_char
 
 SEED = 20171231
 DISTRICT_CODE = "611002"
@@ -60,9 +60,25 @@ SEED_FIGURES = {
     "artichoke_target_mu": 10000,
     "central_pv_station_kw": 20000,
 }
+# Published figures of the same article that have no KPI key of their own yet (就业创业扶贫, 资金保障,
+# 深度贫困村 "每个村整合资金不少于500万元").
+POOR_LABOURERS_2017 = 30340
+LABOURERS_EMPLOYED_2017 = 23283
+SPECIAL_FUNDS_SPENT_2017_WAN = 21489
+DEEP_VILLAGE_MIN_INTEGRATED_WAN = 500
 # Figures the article does not give; chosen plausible and constructed exactly, so tests know them.
 FUNGUS_BAGS_2017_WAN = 860
 ARTICHOKE_AREA_2017_MU = 6800
+SPECIAL_FUNDS_ALLOCATED_2017_WAN = 23160
+# 农业户籍人口 of a district: 未脱贫人口 62,224 at the end of 2017 ÷ 415,000 = 贫困发生率 15.0 %.
+AGRI_POPULATION = 415_000
+# Households declared 脱贫 by 2017 whose 2017 家庭人均纯收入 is still below the line (脱贫不达标): an
+# alert must find exactly these.
+EXITED_BELOW_LINE_2017 = 15
+# National rural poverty line at current prices (元/人·年); 2010 constant-price standard 2,300元.
+POVERTY_LINES = {2014: 2800, 2015: 2855, 2016: 2952, 2017: 2952, 2018: 2995, 2019: 3218, 2020: 4000}
+POVERTY_LINE_STANDARD = "国家现行农村贫困标准"
+INCOME_YEARS = (2016, 2017)
 
 VILLAGES_PER_DISTRICT = 276
 # Household groups (count, people): exited before 2017; exited 2017 and linked / not linked;
@@ -73,6 +89,11 @@ EXITED_2017_UNLINKED = (580, 2254)
 ACTIVE_LINKED = (10000, 26700)
 ACTIVE_UNLINKED = (9989, 35524)
 WELFARE_POSTS = {"生态护林员": (1070, 6000), "保洁员": (750, 3600), "公益性岗位": (718, 6000)}
+# Who pays a post: 生态护林员 from central forestry money, 公益性岗位 from provincial employment money
+# (neither is 扶贫 money nor 统筹整合); 保洁员 from the village PV station's revenue.
+POST_FUNDING = {"生态护林员": ("中央财政", catalog.OTHER_FUNDS), "公益性岗位": ("省级财政", catalog.OTHER_FUNDS)}
+# 劳动能力 by 贫困户属性: P(有), P(弱); the rest 无劳动能力 (about 15 % of all households).
+LABOUR_CAPACITY_P = {"一般贫困户": (0.75, 0.15), "低保贫困户": (0.45, 0.30), "特困供养贫困户": (0.05, 0.15)}
 
 _SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 _GIVEN = "甲乙丙丁戊己庚辛壬癸"
@@ -88,6 +109,7 @@ class _District:
     code: str
     name: str
     frames: dict[str, list[dict]] = field(default_factory=dict)
+    tables: dict[str, list[pl.DataFrame]] = field(default_factory=dict)  # large datasets built as frames
 
     def add(self, key: str, row: dict) -> None:
         self.frames.setdefault(key, []).append(row)
@@ -117,6 +139,42 @@ def _exact_amounts(rng: np.random.Generator, weights: np.ndarray, total_tenths: 
     return raw
 
 
+def _exact_total(rng: np.random.Generator, values: np.ndarray, lo: np.ndarray, hi: np.ndarray, total: int) -> np.ndarray:
+    """`values` clipped to [lo, hi] per element, then moved by ±1 on random elements with room until
+    they sum exactly to `total` (which must lie between sum(lo) and sum(hi))."""
+    out = np.clip(values, lo, hi).astype(np.int64)
+    if not int(lo.sum()) <= total <= int(hi.sum()):
+        raise ValueError(f"total {total} outside [{int(lo.sum())}, {int(hi.sum())}]")
+    diff = total - int(out.sum())
+    while diff:
+        step = 1 if diff > 0 else -1
+        room = np.flatnonzero(out < hi) if step > 0 else np.flatnonzero(out > lo)
+        pick = rng.choice(room, size=min(abs(diff), room.size), replace=False)
+        out[pick] += step
+        diff = total - int(out.sum())
+    return out
+
+
+def _exact_spent(rng: np.random.Generator, allocated: np.ndarray, total: int) -> np.ndarray:
+    """Spent amounts (tenths) at most the allocated ones, summing exactly to `total`: most rows nearly
+    fully spent, about one in five well behind."""
+    n = allocated.size
+    ratio = np.where(rng.random(n) < 0.2, rng.uniform(0.6, 0.89, n), rng.uniform(0.93, 1.0, n))
+    spent = np.minimum(np.floor(allocated * ratio).astype(np.int64), allocated)
+    gap = total - int(spent.sum())
+    order = np.argsort(-(allocated - spent)) if gap > 0 else np.argsort(-spent)
+    for j in order:
+        if gap == 0:
+            break
+        room = int(allocated[j] - spent[j]) if gap > 0 else -int(spent[j])
+        step = min(gap, room) if gap > 0 else max(gap, room)
+        spent[j] += step
+        gap -= step
+    if gap:
+        raise ValueError("spent total larger than allocated total")
+    return spent
+
+
 def _credit_code(prefix: str, area: str, serial: int) -> str:
     org8 = "".join(CREDIT_ALPHABET[(serial // 31**i) % 31] for i in range(8))[::-1]
     org8 = org8.replace("I", "1").replace("O", "0")  # organisation codes avoid these too
@@ -124,16 +182,21 @@ def _credit_code(prefix: str, area: str, serial: int) -> str:
     return body + credit_check_char(body)
 
 
+_ID_WEIGHTS = np.array([pow(2, 17 - i, 11) for i in range(17)])  # GB 11643 (ISO 7064 MOD 11-2)
+_ID_CHECK = "10X98765432"
+
+
 def _id_numbers(rng: np.random.Generator, area: str, n: int) -> list[str]:
-    start = dt.date(1935, 1, 1)
-    span = (dt.date(1992, 12, 31) - start).days
-    out = []
-    for i in range(n):
-        day = start + dt.timedelta(days=(i * 7919) % span)
-        seq = 300 + 2 * (i // span) + int(rng.integers(0, 2))
-        body = f"{area}{day:%Y%m%d}{seq:03d}"
-        out.append(body + id_check_char(body))
-    return out
+    """n distinct ID numbers of `area`, birth dates 1935–1992; check characters computed for all at once."""
+    start = np.datetime64("1935-01-01")
+    span = int((np.datetime64("1992-12-31") - start).astype(np.int64))
+    i = np.arange(n)
+    births = np.char.replace(np.datetime_as_string(start + (i * 7919) % span, unit="D"), "-", "")
+    seq = 300 + 2 * (i // span) + rng.integers(0, 2, n)
+    bodies = [f"{area}{b}{s:03d}" for b, s in zip(births.tolist(), seq.tolist(), strict=True)]
+    digits = np.frombuffer("".join(bodies).encode(), dtype=np.uint8).reshape(n, 17) - ord("0")
+    checks = (digits @ _ID_WEIGHTS) % 11
+    return [b + _ID_CHECK[c] for b, c in zip(bodies, checks.tolist(), strict=True)]
 
 
 def _build_geography(d: _District) -> tuple[list[dict], list[str]]:
@@ -191,6 +254,7 @@ def _build_households(d: _District, villages: list[dict]) -> list[dict]:
     ids = _id_numbers(rng, d.code, total)
     kinds = rng.choice(len(catalog.HOUSEHOLD_KINDS), size=total, p=[0.78, 0.18, 0.04])
     causes = rng.integers(0, len(_CAUSES), size=total)
+    capacity_draw = rng.random(total)
     households: list[dict] = []
     per_village_seq: dict[int, int] = {}
     i = 0
@@ -202,6 +266,9 @@ def _build_households(d: _District, villages: list[dict]) -> list[dict]:
             per_village_seq[vi] = per_village_seq.get(vi, 0) + 1
             v = villages[vi]
             identified = int(ident[k]) if exit_year is None else min(int(ident[k]), exit_year)
+            kind = catalog.HOUSEHOLD_KINDS[int(kinds[i])]
+            p_able, p_weak = LABOUR_CAPACITY_P[kind]
+            capacity = 0 if capacity_draw[i] < p_able else 1 if capacity_draw[i] < p_able + p_weak else 2
             households.append(
                 {
                     "household_id": f"{v['village_code']}{per_village_seq[vi]:04d}",
@@ -209,10 +276,11 @@ def _build_households(d: _District, villages: list[dict]) -> list[dict]:
                     "head_id_number": ids[i],
                     "village_code": v["village_code"],
                     "family_size": int(sizes[k]),
-                    "household_kind": catalog.HOUSEHOLD_KINDS[int(kinds[i])],
+                    "household_kind": kind,
                     "main_cause": _CAUSES[int(causes[i])],
                     "identified_year": identified,
                     "exit_year": exit_year,
+                    "labour_capacity": catalog.LABOUR_CAPACITIES[capacity],
                     "_linked": linked,
                     "_poor_village": v["is_poverty_village"] == "是",
                 }
@@ -221,6 +289,19 @@ def _build_households(d: _District, villages: list[dict]) -> list[dict]:
     for h in households:
         d.add("households", {k: v for k, v in h.items() if not k.startswith("_")})
     return households
+
+
+def _set_agri_population(d: _District, villages: list[dict], households: list[dict]) -> None:
+    """农业户籍人口 per village: twice its registered poor people (so 贫困发生率 stays below 50 % in every
+    village and year) plus a share of the rest of the district's rural population, AGRI_POPULATION in all."""
+    index_of = {v["village_code"]: i for i, v in enumerate(villages)}
+    poor_people = np.zeros(len(villages), dtype=np.int64)
+    for h in households:
+        poor_people[index_of[h["village_code"]]] += h["family_size"]
+    rest = AGRI_POPULATION - 2 * int(poor_people.sum())
+    others = _exact_amounts(d.rng, d.rng.uniform(0.5, 1.5, len(villages)), rest)
+    for v, poor, other in zip(villages, poor_people, others, strict=True):
+        v["agri_population"] = int(2 * poor + other)
 
 
 class _Serial:
@@ -239,10 +320,11 @@ def _build_entities_projects(d: _District, villages: list[dict], poor: list[int]
     by_township: dict[str, list[dict]] = {}
     for v in villages:
         by_township.setdefault(v["township_code"], []).append(v)
-    index = {"pv_village": {}, "fungus": {}, "artichoke": {}, "pilot": {}, "other": {}, "entities": []}
+    index: dict = {"pv_village": {}, "fungus": {}, "artichoke": {}, "pilot": {}, "other": {}, "entities": []}
+    index |= {"support": {}, "posts": {}, "deep_roads": {}}
     project_seq = {"GF": 0, "SJ": 0, "JY": 0, "SB": 0, "QT": 0}
 
-    def entity(prefix: str, name: str, etype: str, industry: str, tcode: str, vcode: str | None) -> str:
+    def entity(prefix: str, name: str, etype: str, industry: str, tcode: str, vcode: str | None, established: int) -> str:
         code = _credit_code(prefix, d.code, d.index * 100_000 + serial.next())
         d.add(
             "entities",
@@ -256,10 +338,15 @@ def _build_entities_projects(d: _District, villages: list[dict], poor: list[int]
                 "legal_representative": _SURNAMES[rng.integers(len(_SURNAMES))] + "某" + _GIVEN[rng.integers(len(_GIVEN))],
                 "member_count": int(rng.integers(5, 400)),
                 "registered_capital_wan": float(rng.integers(10, 2000)),
+                "established_year": established,
             },
         )
-        index["entities"].append({"code": code, "type": etype, "industry": industry, "township": tcode})
+        index["entities"].append({"code": code, "type": etype, "industry": industry, "township": tcode, "established": established})
         return code
+
+    def founded_before(year: int, most: int) -> int:
+        """A founding year up to `most` years before `year`, within the catalog's year range."""
+        return max(catalog.MIN_YEAR, year - int(rng.integers(0, most + 1)))
 
     def project(
         tag: str,
@@ -273,6 +360,8 @@ def _build_entities_projects(d: _District, villages: list[dict], poor: list[int]
         status: str,
         scale: float,
         unit: str,
+        stations: int | None = None,
+        poverty: str = "是",
     ) -> dict:
         project_seq[tag] += 1
         p = {
@@ -288,15 +377,20 @@ def _build_entities_projects(d: _District, villages: list[dict], poor: list[int]
             "scale": scale,
             "scale_unit": unit,
             "total_investment_wan": 0.0,  # set from its funds below
+            "poverty_project": poverty,
+            "station_count": stations,
         }
         d.add("projects", p)
         return p
 
-    # Photovoltaic: a village station (100–300 kW) in every poverty village, owned by its collective.
+    # Photovoltaic: a village station (100–300 kW) in every poverty village, owned by its collective,
+    # which was founded to own it (a 村股份经济合作社 exists from its village's PV start on).
     for vi in poor:
         v = villages[vi]
-        collective = entity("N2", f"{v['village_name']}股份经济合作社", "村股份经济合作社", "三变", v["township_code"], v["village_code"])
         year = int(rng.choice([2015, 2016, 2017], p=[0.2, 0.45, 0.35]))
+        collective = entity(
+            "N2", f"{v['village_name']}股份经济合作社", "村股份经济合作社", "三变", v["township_code"], v["village_code"], year
+        )
         status = "运营中" if year < 2017 else str(rng.choice(["已建成", "运营中", "在建"], p=[0.4, 0.45, 0.15]))
         kw = float(rng.integers(10, 31) * 10)
         p = project(
@@ -311,6 +405,7 @@ def _build_entities_projects(d: _District, villages: list[dict], poor: list[int]
             status,
             kw,
             "千瓦",
+            stations=1,
         )
         index["pv_village"][v["village_code"]] = p
         v["_collective"] = collective
@@ -331,10 +426,24 @@ def _build_entities_projects(d: _District, villages: list[dict], poor: list[int]
             "已建成",
             float(homes * 3),
             "千瓦",
+            stations=homes,
         )
-    ent = entity("91", "示例新能源发电有限公司", "龙头企业", "光伏", township_codes[4], None)
+    # The 20 MW ground station is a commercial investment (招商引资, 引资2.1亿元), not a poverty station.
+    ent = entity("91", "示例新能源发电有限公司", "龙头企业", "光伏", township_codes[4], None, 2016)
     index["central_pv"] = project(
-        "GF", "20兆瓦集中式光伏地面电站", "光伏", "集中式电站", township_codes[4], None, ent, 2017, "在建", 20000.0, "千瓦"
+        "GF",
+        "20兆瓦集中式光伏地面电站",
+        "光伏",
+        "集中式电站",
+        township_codes[4],
+        None,
+        ent,
+        2017,
+        "在建",
+        20000.0,
+        "千瓦",
+        stations=1,
+        poverty="否",
     )
 
     # Edible fungus: production bases run by cooperatives, and a bag-distribution scheme per township.
@@ -342,8 +451,10 @@ def _build_entities_projects(d: _District, villages: list[dict], poor: list[int]
         index["fungus"][tcode] = []
         for _ in range(int(rng.integers(1, 4))):
             v = by_township[tcode][int(rng.integers(len(by_township[tcode])))]
-            coop = entity("93", f"{v['village_name']}食用菌专业合作社", "农民专业合作社", "食用菌", tcode, v["village_code"])
             year = int(rng.choice([2015, 2016, 2017]))
+            coop = entity(
+                "93", f"{v['village_name']}食用菌专业合作社", "农民专业合作社", "食用菌", tcode, v["village_code"], founded_before(year, 4)
+            )
             p = project(
                 "SJ",
                 f"{v['village_name']}香菇生产基地",
@@ -374,7 +485,8 @@ def _build_entities_projects(d: _District, villages: list[dict], poor: list[int]
         index["fungus"][tcode].append(p)
     # Jerusalem artichoke: order farming with two processing enterprises, and planting bases.
     processors = [
-        entity("91", f"示例{n}菊芋食品有限公司", "龙头企业", "菊芋", township_codes[k], None) for k, n in ((8, "秦岭"), (12, "丹江"))
+        entity("91", f"示例{n}菊芋食品有限公司", "龙头企业", "菊芋", township_codes[k], None, int(rng.integers(catalog.MIN_YEAR, 2015)))
+        for k, n in ((8, "秦岭"), (12, "丹江"))
     ]
     for tcode in township_codes[4:]:
         index["artichoke"][tcode] = []
@@ -395,7 +507,10 @@ def _build_entities_projects(d: _District, villages: list[dict], poor: list[int]
                 "亩",
             )
         )
-        coop = entity("93", f"{v['village_name']}菊芋种植专业合作社", "农民专业合作社", "菊芋", tcode, v["village_code"])
+        year = int(rng.choice([2016, 2017]))
+        coop = entity(
+            "93", f"{v['village_name']}菊芋种植专业合作社", "农民专业合作社", "菊芋", tcode, v["village_code"], founded_before(year, 3)
+        )
         index["artichoke"][tcode].append(
             project(
                 "JY",
@@ -405,7 +520,7 @@ def _build_entities_projects(d: _District, villages: list[dict], poor: list[int]
                 tcode,
                 v["village_code"],
                 coop,
-                int(rng.choice([2016, 2017])),
+                year,
                 "运营中",
                 float(rng.integers(100, 400)),
                 "亩",
@@ -415,7 +530,8 @@ def _build_entities_projects(d: _District, villages: list[dict], poor: list[int]
     for _ in range(12):
         tcode = township_codes[int(rng.integers(len(township_codes)))]
         v = by_township[tcode][int(rng.integers(len(by_township[tcode])))]
-        farm = entity("92", f"{v['village_name']}示例家庭农场", "家庭农场", "其他", tcode, v["village_code"])
+        year = int(rng.choice([2016, 2017]))
+        farm = entity("92", f"{v['village_name']}示例家庭农场", "家庭农场", "其他", tcode, v["village_code"], founded_before(year, 3))
         index["other"].setdefault(tcode, []).append(
             project(
                 "QT",
@@ -425,18 +541,45 @@ def _build_entities_projects(d: _District, villages: list[dict], poor: list[int]
                 tcode,
                 v["village_code"],
                 farm,
-                int(rng.choice([2016, 2017])),
+                year,
                 "运营中",
                 1.0,
                 "个",
             )
         )
+    # Support projects (industry 其他, no operator): 产业到户扶持 per 镇办 (seedlings, livestock, bags handed
+    # to households, paid from 财政专项扶贫资金), the 镇办's 生态护林员 and 公益性岗位 (scale: posts, set
+    # with the linkages), and an industry road with 配套 facilities in each 深度贫困村.
+    for tcode in township_codes:
+        tname = dict(TOWNSHIPS)[tcode[-3:]]
+        index["support"][tcode] = project("QT", f"{tname}产业到户扶持", "其他", "其他", tcode, None, None, 2017, "运营中", 1.0, "个")
+        index["posts"][tcode] = {
+            post: project("QT", f"{tname}{post}{suffix}", "其他", "其他", tcode, None, None, 2017, "运营中", 0.0, "个")
+            for post, suffix in (("生态护林员", "选聘"), ("公益性岗位", "开发"))
+        }
+    for v in villages:
+        if v["is_deep_poverty_village"] == "是":
+            index["deep_roads"][v["village_code"]] = project(
+                "QT",
+                f"{v['village_name']}产业路及配套设施",
+                "其他",
+                "其他",
+                v["township_code"],
+                v["village_code"],
+                None,
+                2017,
+                str(rng.choice(["已建成", "在建"], p=[0.6, 0.4])),
+                1.0,
+                "个",
+            )
     return index
 
 
 def _build_pilots(d: _District, villages: list[dict], poor: list[int], index: dict) -> list[dict]:
     rng = d.rng
-    chosen = poor[:2] + list(rng.choice(poor[2:], size=21, replace=False))
+    # 三变 reform is rural: pilots in the towns' poverty villages, none in the 4 街道.
+    rural = [vi for vi in poor[2:] if villages[vi]["township_code"][-3] != "0"]
+    chosen = poor[:2] + list(rng.choice(rural, size=21, replace=False))
     pilots = []
     for vi in chosen:
         v = villages[int(vi)]
@@ -468,6 +611,8 @@ def _build_pilots(d: _District, villages: list[dict], poor: list[int], index: di
             "scale": 1.0,
             "scale_unit": "个",
             "total_investment_wan": 0.0,
+            "poverty_project": "是",
+            "station_count": None,
         }
         d.add("projects", p)
         index["pilot"][v["village_code"]] = p
@@ -477,62 +622,113 @@ def _build_pilots(d: _District, villages: list[dict], poor: list[int], index: di
 
 # Rough build cost per unit of scale (万元): PV about 8,000元/kW, a fungus base 3万元 per 万袋 of capacity.
 _UNIT_COST_WAN = {"千瓦": 0.8, "万袋": 3.0, "亩": 0.15, "个": 40.0}
+_FISCAL_LEVEL_P = (0.55, 0.25, 0.1, 0.1)  # 中央, 省级, 市级, 区级
 
 
 def _cost_wan(project: dict) -> float:
     return project["scale"] * _UNIT_COST_WAN[project["scale_unit"]]
 
 
-def _build_funds(d: _District) -> None:
+def _build_funds(d: _District, index: dict) -> None:
+    """Fund rows by 资金来源 (level) and 资金类别. 2017 is constructed exactly: 统筹整合涉农资金 19,840 / 17,867
+    万元 (each 深度贫困村 at least 500万元, each 三变 pilot 30万元 of district money), 财政专项扶贫资金
+    spent 21,489万元, 苏陕协作资金 2,200万元; posts paid by their own fiscal lines; 企业自筹 only on the
+    commercial station. Before 2016 no money is 统筹整合 (国办发〔2016〕22号)."""
     rng = d.rng
     projects = d.frames["projects"]
-    central = next(p for p in projects if p["project_type"] == "集中式电站")
+    central = index["central_pv"]
+    support_ids = {p["project_id"] for p in index["support"].values()}
+    support_ids |= {p["project_id"] for posts in index["posts"].values() for p in posts.values()}
+    support_ids |= {p["project_id"] for p in index["deep_roads"].values()}
+    pilot_ids = {p["project_id"] for p in index["pilot"].values()}
+    industry = [p for p in projects if p is not central and p["project_id"] not in support_ids | pilot_ids]
     funds: list[dict] = []
 
-    def add(p: dict, source: str, year: int, allocated_tenths: int, spent_tenths: int) -> None:
+    def add(p: dict, source: str, category: str, year: int, allocated_tenths: int, spent_tenths: int) -> None:
         funds.append(
             {
                 "project_id": p["project_id"],
                 "fund_source": source,
+                "fund_category": category,
                 "year": year,
                 "allocated_wan": allocated_tenths / 10,
                 "spent_wan": spent_tenths / 10,
             }
         )
 
-    # 2017 统筹整合涉农资金: 19,840万元 allocated, 17,867万元 spent, spread over 2017's public projects.
-    public_2017 = [p for p in projects if p["build_year"] == 2017 and p is not central]
-    weights = np.array([_cost_wan(p) for p in public_2017]) * rng.uniform(0.5, 1.5, len(public_2017))
-    allocated = _exact_amounts(rng, weights, 198_400)
-    n = len(allocated)
-    ratio = np.where(rng.random(n) < 0.2, rng.uniform(0.6, 0.89, n), rng.uniform(0.93, 1.0, n))
-    spent = np.floor(allocated * ratio).astype(np.int64)
-    spent = np.minimum(spent, allocated)
-    gap = 178_670 - int(spent.sum())
-    order = np.argsort(-(allocated - spent)) if gap > 0 else np.argsort(-spent)
-    for j in order:
-        if gap == 0:
-            break
-        room = int(allocated[j] - spent[j]) if gap > 0 else -int(spent[j])
-        step = min(gap, room) if gap > 0 else max(gap, room)
-        spent[j] += step
-        gap -= step
-    for p, a, s in zip(public_2017, allocated, spent, strict=True):
-        add(p, "统筹整合涉农资金", 2017, int(a), int(s))
+    def level() -> str:
+        return catalog.FISCAL_SOURCES[int(rng.choice(4, p=_FISCAL_LEVEL_P))]
+
+    # 2017 统筹整合涉农资金. Each pilot 30万元 of 区级财政; each deep village's projects together 500–530万元
+    # (the industry road takes what its other projects leave); the rest over the other 2017 projects.
+    new_2017 = [p for p in industry if p["build_year"] == 2017]
+    integrated: list[tuple[dict, str, int]] = [(p, "区级财政", 300) for p in index["pilot"].values()]
+    in_deep = [p for p in new_2017 if p["village_code"] in index["deep_roads"]]
+    elsewhere = [p for p in new_2017 if p["village_code"] not in index["deep_roads"]]
+    integrated += [(p, level(), int(_cost_wan(p) * rng.uniform(2, 4))) for p in in_deep]  # 20–40 % of cost, tenths
+    floor = DEEP_VILLAGE_MIN_INTEGRATED_WAN * 10
+    for vcode, road in index["deep_roads"].items():
+        others = sum(a for p, _, a in integrated if p["village_code"] == vcode)
+        village_total = max(floor + int(rng.integers(0, 301)), others + 500)
+        integrated.append((road, level(), village_total - others))
+    rest = SEED_FIGURES["integrated_funds_allocated_wan"] * 10 - sum(a for _, _, a in integrated)
+    weights = np.array([_cost_wan(p) for p in elsewhere]) * rng.uniform(0.5, 1.5, len(elsewhere))
+    integrated += [(p, level(), int(a)) for p, a in zip(elsewhere, _exact_amounts(rng, weights, rest), strict=True)]
+    allocated = np.array([a for _, _, a in integrated], dtype=np.int64)
+    spent = _exact_spent(rng, allocated, SEED_FIGURES["integrated_funds_spent_wan"] * 10)
+    for (p, source, _), a, s in zip(integrated, allocated, spent, strict=True):
+        add(p, source, catalog.INTEGRATED_FUNDS, 2017, int(a), int(s))
+
+    # 2017 财政专项扶贫资金 (not pooled): the rest of the new projects' cost, the yearly bag distribution and
+    # order farming, and 产业到户扶持 in every 镇办 (about 5,500元 a registered household).
+    village_township = {v["village_code"]: v["township_code"] for v in d.frames["villages"]}
+    households_in: dict[str, int] = {}
+    for h in d.frames["households"]:
+        tcode = village_township[h["village_code"]]
+        households_in[tcode] = households_in.get(tcode, 0) + 1
+    yearly = [p for p in industry if p["project_type"] in ("菌袋发放", "订单种植")]
+    support = list(index["support"].values())
+    special = new_2017 + yearly + support
+    weights = np.array(
+        [_cost_wan(p) * 0.65 for p in new_2017]
+        + [_cost_wan(p) * 0.5 for p in yearly]
+        + [households_in.get(p["township_code"], 0) * 0.55 for p in support]
+    ) * rng.uniform(0.8, 1.2, len(special))
+    allocated = _exact_amounts(rng, weights, SPECIAL_FUNDS_ALLOCATED_2017_WAN * 10)
+    spent = _exact_spent(rng, allocated, SPECIAL_FUNDS_SPENT_2017_WAN * 10)
+    for p, a, s in zip(special, allocated, spent, strict=True):
+        add(p, level(), catalog.SPECIAL_POVERTY_FUNDS, 2017, int(a), int(s))
+
     # 苏陕协作资金 2017: 2,200万元 to fungus and artichoke projects.
-    east_west = [p for p in projects if p["industry"] in ("食用菌", "菊芋")]
+    east_west = [p for p in industry if p["industry"] in ("食用菌", "菊芋")]
     picked = [east_west[int(k)] for k in rng.choice(len(east_west), size=min(12, len(east_west)), replace=False)]
     for p, a in zip(picked, _exact_amounts(rng, rng.uniform(1, 3, len(picked)), 22_000), strict=True):
-        add(p, "苏陕协作资金", 2017, int(a), int(a * rng.uniform(0.8, 1.0)))
-    # Earlier years' integrated funds and other sources, for the year selector and the funds page.
-    for p in projects:
-        if p["build_year"] < 2017 and p is not central:
-            a = int(_cost_wan(p) * rng.uniform(0.8, 1.2) * 10)
-            add(p, "统筹整合涉农资金", p["build_year"], a, int(a * rng.uniform(0.85, 1.0)))
-        if p["industry"] == "光伏" and rng.random() < 0.3:
-            a = int(rng.integers(100, 600))
-            add(p, "中央财政专项", p["build_year"], a, int(a * rng.uniform(0.7, 1.0)))
-    add(central, "企业自筹", 2017, 210_000, 80_000)
+        add(p, "苏陕协作资金", catalog.OTHER_FUNDS, 2017, int(a), int(a * rng.uniform(0.8, 1.0)))
+    # 社会帮扶资金 from the 中省 units that support the district, on a few projects.
+    for k in rng.choice(len(industry), size=8, replace=False):
+        a = int(rng.integers(100, 800))
+        add(industry[int(k)], "社会帮扶资金", catalog.OTHER_FUNDS, 2017, a, int(a * rng.uniform(0.7, 1.0)))
+    # Posts: the year's wages from their own fiscal lines (scale = posts filled, set with the linkages).
+    for posts in index["posts"].values():
+        for post, p in posts.items():
+            if p["scale"]:
+                source, category = POST_FUNDING[post]
+                tenths = int(p["scale"]) * WELFARE_POSTS[post][1] // 1000
+                add(p, source, category, 2017, tenths, tenths)
+
+    # Earlier years: 2015 projects from 财政专项扶贫资金, 2016 projects partly pooled (统筹整合) already.
+    for p in industry:
+        year = p["build_year"]
+        if year >= 2017:
+            continue
+        cost = _cost_wan(p)
+        if year == 2016:
+            a = int(cost * rng.uniform(4, 7))
+            add(p, level(), catalog.INTEGRATED_FUNDS, year, a, int(a * rng.uniform(0.85, 1.0)))
+        a = int(cost * (rng.uniform(3, 5) if year == 2016 else rng.uniform(8, 12)))
+        add(p, level(), catalog.SPECIAL_POVERTY_FUNDS, year, a, int(a * rng.uniform(0.85, 1.0)))
+    # The commercial station is financed by its investor (企业自筹, 引资总额2.1亿元): investment, not 下达.
+    add(central, "企业自筹", catalog.OTHER_FUNDS, 2017, 210_000, 80_000)
     totals: dict[str, float] = {}
     for f in funds:
         totals[f["project_id"]] = totals.get(f["project_id"], 0.0) + f["allocated_wan"]
@@ -597,15 +793,26 @@ def _build_outputs(d: _District) -> None:
             )
 
 
+# (资金来源, 资金类别) of money put into entities as shares; 统筹整合 last (only from 2016).
+_INVESTMENT_FUNDS = (
+    ("中央财政", catalog.SPECIAL_POVERTY_FUNDS),
+    ("苏陕协作资金", catalog.OTHER_FUNDS),
+    ("社会帮扶资金", catalog.OTHER_FUNDS),
+    ("区级财政", catalog.INTEGRATED_FUNDS),
+)
+
+
 def _build_investments(d: _District, entities: list[dict]) -> None:
     rng = d.rng
     seq = 0
     for e in entities:
-        if e["type"] not in ("农民专业合作社", "龙头企业") or rng.random() < 0.35:
+        # Poverty money goes into cooperatives and processors, not into the commercial PV investor.
+        if e["type"] not in ("农民专业合作社", "龙头企业") or e["industry"] == "光伏" or rng.random() < 0.35:
             continue
         seq += 1
         iid = f"{d.code}-TZ-{seq:04d}"
-        year = int(rng.choice([2015, 2016, 2017]))
+        year = int(rng.choice([y for y in (2015, 2016, 2017) if y >= e["established"]]))
+        source, category = _INVESTMENT_FUNDS[int(rng.integers(4 if year >= catalog.INTEGRATION_FIRST_YEAR else 3))]
         amount = float(rng.integers(50, 501))
         rate = float(rng.choice([5.0, 6.0, 8.0, 10.0]))
         d.add(
@@ -613,7 +820,8 @@ def _build_investments(d: _District, entities: list[dict]) -> None:
             {
                 "investment_id": iid,
                 "entity_credit_code": e["code"],
-                "fund_source": str(rng.choice(["统筹整合涉农资金", "中央财政专项", "苏陕协作资金", "社会帮扶资金"])),
+                "fund_source": source,
+                "fund_category": category,
                 "amount_wan": amount,
                 "invest_date": dt.date(year, int(rng.integers(3, 10)), int(rng.integers(1, 28))),
                 "agreed_return_pct": rate,
@@ -636,7 +844,14 @@ def _build_investments(d: _District, entities: list[dict]) -> None:
             )
 
 
+_NO_LABOUR_MECHANISMS = ("分红", "土地流转")  # what a household without labour can earn from: assets and land
+
+
 def _build_linkages(d: _District, households: list[dict], index: dict) -> None:
+    """Linkages of 2015–2017. 2017: the 12,600 income households (带动增收) earn from one or two projects,
+    2,538 of them hold a public-welfare post; every other registered household with labour capacity has
+    a support arrangement without income yet (产业全覆盖), and some households without labour a 分红
+    arrangement that paid nothing yet. Households without labour only earn from 分红 and 土地流转."""
     rng = d.rng
     village_township = {v["village_code"]: v["township_code"] for v in d.frames["villages"]}
     rows: list[dict] = []
@@ -664,7 +879,7 @@ def _build_linkages(d: _District, households: list[dict], index: dict) -> None:
                 if p["project_type"] == "菌袋发放":
                     opts.append((p, "菌袋发放", (2000, 6000)))
                 else:
-                    opts += [(p, "务工", (3000, 12000)), (p, "土地流转", (300, 1500))]
+                    opts += [(p, "务工", (3000, 12000)), (p, "土地流转", (300, 1500)), (p, "分红", (300, 900))]
         for p in index["artichoke"].get(tcode, []):
             if p["build_year"] <= year:
                 opts.append((p, "订单收购", (1500, 5000)) if p["project_type"] == "订单种植" else (p, "土地流转", (300, 1500)))
@@ -674,30 +889,54 @@ def _build_linkages(d: _District, households: list[dict], index: dict) -> None:
         for p in index["other"].get(tcode, []):
             if p["build_year"] <= year:
                 opts.append((p, "务工", (2000, 8000)))
+        if h["labour_capacity"] == "无劳动能力":
+            opts = [o for o in opts if o[1] in _NO_LABOUR_MECHANISMS]
         return opts
 
-    # 2017: every linked household earns; 2,538 of them hold public-welfare posts paid from village PV.
+    # 2017 welfare posts, held by income households that can work: 生态护林员 and 公益性岗位 under their
+    # 镇办's post projects (forestry and employment money), 保洁员 paid from the village PV station.
     linked = [h for h in households if h["_linked"]]
-    post_holders = rng.permutation(
-        [h for h in linked if h["_poor_village"] and index["pv_village"][h["village_code"]]["build_status"] != "在建"]
-    )
-    start = 0
-    for sub, (count, wage) in WELFARE_POSTS.items():
-        for h in post_holders[start : start + count]:
-            link(h, index["pv_village"][h["village_code"]], "公益岗位", 2017, float(wage), sub)
-        start += count
+    able = [h for h in linked if h["labour_capacity"] == "有劳动能力"]
+    working = [h for h in linked if h["labour_capacity"] in catalog.WORKING_CAPACITIES]
+    holders: dict[str, list[dict]] = {}
+    taken: set[str] = set()
+    for post, pool in (("生态护林员", able), ("公益性岗位", working), ("保洁员", working)):
+        if post == "保洁员":
+            pool = [h for h in pool if h["_poor_village"] and index["pv_village"][h["village_code"]]["build_status"] != "在建"]
+        pool = [h for h in pool if h["household_id"] not in taken]
+        chosen = [pool[int(k)] for k in rng.choice(len(pool), size=WELFARE_POSTS[post][0], replace=False)]
+        taken |= {h["household_id"] for h in chosen}
+        holders[post] = chosen
+    for post, chosen in holders.items():
+        wage = float(WELFARE_POSTS[post][1])
+        for h in chosen:
+            tcode = village_township[h["village_code"]]
+            p = index["pv_village"][h["village_code"]] if post == "保洁员" else index["posts"][tcode][post]
+            link(h, p, "公益岗位", 2017, wage, post)
+            if post != "保洁员":
+                p["scale"] += 1.0
     for h in linked:
         opts = options(h, 2017)
         picks = rng.choice(len(opts), size=min(len(opts), 1 + int(rng.random() < 0.4)), replace=False)
         for k in picks:
             p, mech, (lo, hi) = opts[int(k)]
             link(h, p, mech, 2017, float(rng.integers(lo, hi) // 10 * 10))
-    # Households registered in a linkage that paid nothing yet: not counted as 带动增收.
-    unlinked_active = [h for h in households if not h["_linked"] and h["exit_year"] is None]
-    for h in rng.permutation(unlinked_active)[:300]:
-        opts = [o for o in options(h, 2017) if o[1] == "分红"]
-        if opts:
-            link(h, opts[0][0], "分红", 2017, 0.0)
+    # Arrangements without income yet: bags handed out late in the year, artichoke planted for the
+    # Spring Festival purchase round, or seedlings and livestock from 产业到户扶持.
+    for h in households:
+        if h["_linked"]:
+            continue
+        tcode = village_township[h["village_code"]]
+        if h["labour_capacity"] in catalog.WORKING_CAPACITIES:
+            pending = [(index["support"][tcode], "其他")] * 2
+            pending += [(p, "菌袋发放") for p in index["fungus"][tcode] if p["project_type"] == "菌袋发放"]
+            pending += [(p, "订单收购") for p in index["artichoke"].get(tcode, []) if p["project_type"] == "订单种植"]
+            p, mech = pending[int(rng.integers(len(pending)))]
+            link(h, p, mech, 2017, 0.0)
+        elif rng.random() < 0.3:
+            opts = [o for o in options(h, 2017) if o[1] == "分红"]
+            if opts:
+                link(h, opts[0][0], "分红", 2017, 0.0)
     # Earlier years: a share of the households not yet exited, one mechanism each.
     for year, share in ((2015, 0.25), (2016, 0.4)):
         for h in households:
@@ -715,38 +954,174 @@ def _build_linkages(d: _District, households: list[dict], index: dict) -> None:
             d.add("linkages", r)
 
 
+# Which part of 家庭纯收入 a linkage's income is: wages, net business income, or property income.
+_INCOME_KIND = {
+    "务工": "wage",
+    "公益岗位": "wage",
+    "订单收购": "business",
+    "菌袋发放": "business",
+    "其他": "business",
+    "分红": "property",
+    "土地流转": "property",
+}
+
+
+def _build_household_income(d: _District, households: list[dict]) -> None:
+    """household_income for 2016 and 2017 of every household registered by then.
+
+    劳动力: 0 without labour capacity, 1 with weak capacity, 1–4 (at most the family) with full capacity,
+    30,340 in all in 2017, of whom 23,283 in work (转移就业); a household earning wages from a linkage
+    has someone in work. 家庭人均纯收入 is drawn around the line by status: households exited by the
+    year above it, except EXITED_BELOW_LINE_2017 deliberate cases in 2017 (脱贫不达标); households
+    not exited mostly below. Each source is at least what the household's linkages paid into it."""
+    rng = d.rng
+    n = len(households)
+    size = np.array([h["family_size"] for h in households], dtype=np.int64)
+    capacity = np.array([catalog.LABOUR_CAPACITIES.index(h["labour_capacity"]) for h in households])
+    kind = np.array([catalog.HOUSEHOLD_KINDS.index(h["household_kind"]) for h in households])
+    identified = np.array([h["identified_year"] for h in households])
+    exit_year = np.array([h["exit_year"] or 9999 for h in households])
+    position = {h["household_id"]: i for i, h in enumerate(households)}
+    links = pl.DataFrame(
+        d.frames["linkages"], schema={"household_id": pl.String, "mechanism": pl.String, "year": pl.Int64, "income_yuan": pl.Float64}
+    )
+    links = links.with_columns(
+        pl.col("household_id").replace_strict(position, return_dtype=pl.Int64).alias("at"),
+        pl.col("mechanism").replace_strict(_INCOME_KIND).alias("kind"),
+    )
+
+    def linked_income(year: int) -> dict[str, np.ndarray]:
+        sums = links.filter(pl.col("year") == year).group_by("at", "kind").agg(pl.col("income_yuan").sum())
+        out = {k: np.zeros(n) for k in ("wage", "business", "property")}
+        for k in out:
+            part = sums.filter(pl.col("kind") == k)
+            out[k][part["at"].to_numpy()] = part["income_yuan"].to_numpy()
+        return out
+
+    # Labourers: the 2017 figure exact; 2016 mostly the same households' labour, a few changed since.
+    hi = np.where(capacity == 0, np.minimum(size, 4), np.where(capacity == 1, 1, 0))
+    lo = np.where(capacity == 2, 0, 1)
+    draw = 1 + rng.binomial(np.maximum(hi - 1, 0), 0.12)
+    labourers = {2017: _exact_total(rng, draw, lo, hi, POOR_LABOURERS_2017)}
+    changed = rng.random(n) < 0.05
+    labourers[2016] = np.clip(labourers[2017] - changed * rng.integers(0, 2, n), lo, hi)
+    incomes = {year: linked_income(year) for year in INCOME_YEARS}
+    employed: dict[int, np.ndarray] = {}
+    for year, rate, total in ((2016, 0.66, None), (2017, 0.77, LABOURERS_EMPLOYED_2017)):
+        must_work = (incomes[year]["wage"] > 0).astype(np.int64)
+        value = rng.binomial(labourers[year], np.where(capacity == 0, rate, rate * 0.6))
+        value = np.clip(value, must_work, labourers[year])
+        employed[year] = value if total is None else _exact_total(rng, value, must_work, labourers[year], total)
+
+    # 2017 脱贫不达标: exited households whose linkages paid little, so their total can stay below the line.
+    linked_2017 = sum(incomes[2017].values()) / size
+    exited_2017 = np.flatnonzero((exit_year <= 2017) & (linked_2017 < 0.6 * POVERTY_LINES[2017]))
+    shortfall = np.zeros(n, dtype=bool)
+    shortfall[rng.choice(exited_2017, size=EXITED_BELOW_LINE_2017, replace=False)] = True
+    transfer_share = np.array([0.15, 0.4, 0.8])[kind]
+    transfer_share = np.where(capacity == 2, np.maximum(transfer_share, 0.6), transfer_share)
+    for year in INCOME_YEARS:
+        line = POVERTY_LINES[year]
+        rows = np.flatnonzero(identified <= year)
+        exited = exit_year <= year
+        below = np.where(rng.random(n) < 0.85, rng.uniform(0.55, 0.97, n), rng.uniform(1.01, 1.3, n))
+        per_person = line * np.where(exited, rng.uniform(1.08, 2.2, n), below)
+        if year == 2017:
+            per_person = np.where(shortfall, line * rng.uniform(0.7, 0.95, n), per_person)
+        linked = incomes[year]
+        from_links = linked["wage"] + linked["business"] + linked["property"]
+        total = np.maximum(np.ceil(per_person * size), from_links)
+        other = total - from_links
+        transfer = np.floor(other * transfer_share)
+        wage_share = np.where(employed[year] > 0, rng.uniform(0.6, 0.85, n), 0.0)
+        wage = np.floor((other - transfer) * wage_share)
+        prop = np.floor((other - transfer - wage) * 0.05)
+        business = other - transfer - wage - prop
+        frame = {
+            "wage_income_yuan": linked["wage"] + wage,
+            "business_income_yuan": linked["business"] + business,
+            "property_income_yuan": linked["property"] + prop,
+            "transfer_income_yuan": transfer,
+            "labourers": labourers[year],
+            "employed_labourers": employed[year],
+        }
+        ids = np.array([h["household_id"] for h in households])
+        columns = {"household_id": ids[rows], "year": np.full(rows.size, year)}
+        columns |= {k: v[rows].astype(np.float64 if k.endswith("_yuan") else np.int64) for k, v in frame.items()}
+        d.tables.setdefault("household_income", []).append(pl.DataFrame(columns))
+
+
+_DISTRICT_TARGETS = (("光伏", "装机容量", 100, "兆瓦"), ("食用菌", "菌袋数量", 1000, "万袋"), ("菊芋", "种植面积", 10000, "亩"))
+
+
 def _build_targets(d: _District, scale: int) -> None:
-    if d.index:
-        return
-    for industry, indicator, value, unit in (
-        ("光伏", "装机容量", 100, "兆瓦"),
-        ("食用菌", "菌袋数量", 1000, "万袋"),
-        ("菊芋", "种植面积", 10000, "亩"),
-    ):
-        d.add(
-            "targets",
-            {"industry": industry, "indicator": indicator, "target_value": float(value * scale), "unit": unit, "target_year": 2020},
+    """District targets (once, × scale: the targets table has no district), each district's 任务分解 to its
+    14 towns (the 4 街道 get none) summing exactly to one district's target, and the poverty lines."""
+    towns = [t["township_code"] for t in d.frames["townships"] if t["township_code"][-3] != "0"]
+    projects = d.frames["projects"]
+    poor_villages = {t: 0 for t in towns}
+    for v in d.frames["villages"]:
+        if v["is_poverty_village"] == "是" and v["township_code"] in poor_villages:
+            poor_villages[v["township_code"]] += 1
+
+    def planned(industry: str, town: str) -> float:
+        return sum(
+            p["scale"] for p in projects if p["industry"] == industry and p["township_code"] == town and p["poverty_project"] == "是"
         )
 
+    for industry, indicator, value, unit in _DISTRICT_TARGETS:
+        if d.index == 0:
+            d.add(
+                "targets",
+                {"industry": industry, "indicator": indicator, "target_value": float(value * scale), "unit": unit, "target_year": 2020},
+            )
+        # Shares follow where the programme already is (poverty villages for PV), so progress varies.
+        if industry == "光伏":
+            weights = np.array([poor_villages[t] + 1.0 for t in towns])
+        else:
+            weights = np.array([planned(industry, t) + 50.0 for t in towns])
+        shares = _exact_amounts(d.rng, weights * d.rng.uniform(0.8, 1.2, len(towns)), value * 10)
+        for town, tenths in zip(towns, shares, strict=True):
+            d.add(
+                "township_targets",
+                {
+                    "township_code": town,
+                    "industry": industry,
+                    "indicator": indicator,
+                    "target_value": tenths / 10,
+                    "unit": unit,
+                    "target_year": 2020,
+                },
+            )
+    if d.index == 0:
+        for year, line in POVERTY_LINES.items():
+            d.add("poverty_lines", {"year": year, "line_yuan": float(line), "standard": POVERTY_LINE_STANDARD})
 
-def generate_district(index: int, scale: int = 1, seed: int = SEED) -> dict[str, list[dict]]:
+
+def generate_district(index: int, scale: int = 1, seed: int = SEED) -> dict[str, list[dict] | pl.DataFrame]:
+    """One district's datasets: rows (dicts) or, for the large per-household ones, ready frames."""
     d = _District(index, np.random.default_rng([seed, index]), district_code(index), DISTRICT_NAME if index == 0 else f"示例{index}区")
     villages, poor = _build_geography(d)
     households = _build_households(d, villages)
+    _set_agri_population(d, villages, households)
     project_index = _build_entities_projects(d, villages, poor)
     _build_pilots(d, villages, poor, project_index)
-    _build_funds(d)
+    _build_linkages(d, households, project_index)
+    _build_household_income(d, households)
+    _build_funds(d, project_index)
     _build_outputs(d)
     _build_investments(d, project_index["entities"])
-    _build_linkages(d, households, project_index)
     _build_targets(d, scale)
-    return d.frames
+    return {**d.frames, **{key: pl.concat(parts) for key, parts in d.tables.items()}}
 
 
-def _frame(ds: catalog.Dataset, rows: list[dict]) -> pl.DataFrame:
+def _frame(ds: catalog.Dataset, rows: list[dict] | pl.DataFrame) -> pl.DataFrame:
     polars_types = {"text": pl.String, "int": pl.Int64, "decimal": pl.Float64, "date": pl.Date, "period": pl.String}
     schema_ = {c.name: polars_types[c.type] for c in ds.columns}
-    return pl.DataFrame([{c: r.get(c) for c in ds.column_names} for r in rows], schema=schema_, orient="row")
+    if isinstance(rows, pl.DataFrame):
+        return rows.select(pl.col(name).cast(dtype) for name, dtype in schema_.items())
+    names = ds.column_names  # a computed property: once, not per row
+    return pl.DataFrame([[r.get(c) for c in names] for r in rows], schema=schema_, orient="row")
 
 
 def generate(scale: int = 1, seed: int = SEED) -> dict[str, pl.DataFrame]:
