@@ -6,7 +6,8 @@ import pytest
 from fupin_core import catalog, sample
 from fupin_core.idcodes import credit_code_problem, id_problem
 from fupin_core.metrics import Scope
-from fupin_core.metrics.overview import fund_kpis, household_kpis, overview_kpis
+from fupin_core.metrics.indicators import overview_kpis, reported
+from fupin_core.metrics.overview import fund_kpis, household_kpis
 
 
 @pytest.fixture(scope="module")
@@ -75,10 +76,25 @@ def test_seed_figures(sample_con):
         "pv_target_mw", "fungus_target_wan", "artichoke_target_mu",
     ):  # fmt: skip
         assert k[key] == sample.SEED_FIGURES[key], key
-    # The fund figures (资金来源 now a level, 资金类别 says 统筹整合) are checked on the frames below,
-    # until the metrics read 资金类别.
-    assert fund_kpis(sample_con, Scope.of(2017), "苏陕协作资金")["allocated_wan"] == 2200
     assert k["fungus_bags_wan"] == sample.FUNGUS_BAGS_2017_WAN and k["artichoke_mu"] == sample.ARTICHOKE_AREA_2017_MU
+    assert fund_kpis(sample_con, Scope.of(2017))["allocated_wan"] == 19840
+
+
+def test_issue_12_figures_through_the_registry(sample_con):
+    """`fupin kpi --year 2017 --json` on the sample: 全覆盖 of the households with labour capacity (and how
+    many it counts), total income against the line, PV 扶贫 stations, labour and 专项扶贫资金 as published."""
+    k = reported(overview_kpis(sample_con, Scope.of(2017)))
+    assert k["coverage_rate"] == 1.0 and k["covered_households"] == k["coverage_base_households"] > 20000
+    assert k["uncovered_households"] == 0
+    assert (k["poor_labourers"], k["labourers_employed"]) == (30340, 23283)
+    assert k["special_funds_spent_wan"] == 21489
+    assert (k["integrated_funds_allocated_wan"], k["integrated_funds_spent_wan"], k["integrated_funds_spend_rate"]) == (19840, 17867, 0.901)
+    assert 0 < k["exited_below_poverty_line"] < 50 < k["households_below_poverty_line"]  # only a deliberate few exited ones
+    assert k["pv_stations_poverty"] == k["pv_village_stations"]  # the 20 MW station is commercial (and still 在建)
+    assert k["pv_commercial_mw"] == 0 and k["poverty_incidence"] is not None
+    # After the sample's last year nothing is reported: 未上报, never 0.
+    later = reported(overview_kpis(sample_con, Scope.of(2018)))
+    assert later["linked_households"] is None and later["coverage_rate"] is None and later["households_below_poverty_line"] is None
 
 
 def test_named_villages_are_pilots(sample_con):
@@ -95,7 +111,7 @@ def test_scale_multiplies_every_figure():
 
     con = duckdb.connect(":memory:")
     sample.load_sample(con, scale=2)
-    h = household_kpis(con, Scope.of(2017))
+    h = household_kpis(con, Scope.of(2017), 2952.0)
     assert (h["households_registered"], h["people_registered"], h["linked_households"]) == (57060, 186370, 25200)
     assert con.execute("SELECT count(DISTINCT substr(township_code, 1, 6)) FROM townships").fetchone()[0] == 2
     assert con.execute("SELECT sum(target_value) FROM targets WHERE industry = '光伏'").fetchone()[0] == 200

@@ -5,7 +5,7 @@ import pytest
 
 from fupin_core import catalog, store
 from fupin_core.metrics import Scope
-from fupin_core.metrics.overview import overview_kpis
+from fupin_core.metrics.indicators import overview_kpis
 from tests import tiny_data
 
 

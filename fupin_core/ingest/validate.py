@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from fupin_core import idcodes
-from fupin_core.catalog import MAX_YEAR, MIN_YEAR, Column, Dataset
+from fupin_core.catalog import LEGACY_FUND_SOURCES, MAX_YEAR, MIN_YEAR, Column, Dataset
 from fupin_core.ingest import references, rules
 from fupin_core.ingest.header import ROW
 from fupin_core.ingest.normalize import BAD, MANGLED
@@ -136,7 +136,14 @@ def _column_problems(frame: pl.DataFrame, ds: Dataset, col: Column) -> list[pl.D
     if col.enum:
         allowed = "、".join(col.enum)
 
-        def near(v: str, enum=col.enum, allowed=allowed) -> tuple[str, str]:
+        def near(v: str, enum=col.enum, allowed=allowed, column=name) -> tuple[str, str]:
+            if column == "fund_source" and v in LEGACY_FUND_SOURCES:
+                # Files made with the template of an earlier version: the value is now a 资金类别.
+                source, category = LEGACY_FUND_SOURCES[v]
+                return (
+                    f"“{v}”现在是资金类别，不是资金来源（允许：{allowed}）",
+                    f"资金来源填资金的级次（如“{source}”），并在“资金类别”列填“{category}”",
+                )
             close = difflib.get_close_matches(v, enum, n=1, cutoff=0.3)
             return (f"“{v}”不是允许的值（允许：{allowed}）", f"是否为“{close[0]}”？" if close else None)
 

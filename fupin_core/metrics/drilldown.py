@@ -2,7 +2,7 @@
 to its households — each a function of (connection, Scope[, code]) returning a polars frame.
 
 Household figures follow DESIGN.md as overview does: registered = 识别年度 ≤ Y; linked = a linkage
-of Y with 收益金额 > 0; uncovered = not yet exited at the start of Y and not linked.
+of Y with 收益金额 > 0; uncovered = registered with labour capacity and no linkage of Y (metrics/indicators).
 """
 
 from __future__ import annotations
@@ -10,31 +10,34 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from fupin_core.catalog import WORKING_CAPACITIES
 from fupin_core.metrics.pivot import DIMENSIONS
 from fupin_core.metrics.scope import Scope
 
 
 def villages(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """Every village in scope, by code: households registered, linked and uncovered, and projects."""
+    """Every village in scope, by code: households registered, linked (带动增收) and uncovered (有劳动能力 but no
+    support of Y, the registry's coverage), the coverage rate, and projects."""
     cond, params = scope.where("v.township_code", "v.village_code")
+    working = ", ".join("?" for _ in WORKING_CAPACITIES)
     y = scope.year
     return con.execute(
         f"""
-        WITH linked AS (SELECT DISTINCT household_id FROM linkages WHERE year = ? AND income_yuan > 0),
+        WITH lk AS (SELECT household_id, bool_or(income_yuan > 0) AS earned FROM linkages WHERE year = ? GROUP BY household_id),
         hh AS (
             SELECT h.village_code,
                    count(*) FILTER (WHERE h.identified_year <= ?) AS registered,
-                   count(l.household_id) AS linked,
-                   count(*) FILTER (WHERE h.identified_year <= ? AND (h.exit_year IS NULL OR h.exit_year >= ?)) AS active,
-                   count(l.household_id) FILTER (WHERE h.identified_year <= ? AND (h.exit_year IS NULL OR h.exit_year >= ?)) AS active_linked
-            FROM households AS h LEFT JOIN linked AS l ON l.household_id = h.household_id
+                   count(*) FILTER (WHERE lk.earned) AS linked,
+                   count(*) FILTER (WHERE h.identified_year <= ? AND h.labour_capacity IN ({working})) AS working,
+                   count(*) FILTER (WHERE h.identified_year <= ? AND h.labour_capacity IN ({working}) AND lk.household_id IS NOT NULL) AS covered
+            FROM households AS h LEFT JOIN lk ON lk.household_id = h.household_id
             GROUP BY h.village_code
         ),
         pr AS (SELECT village_code, count(*) AS projects FROM projects WHERE build_year <= ? GROUP BY village_code)
         SELECT v.village_code AS 村代码, t.township_name AS 镇办, v.village_name AS 村, v.is_poverty_village AS 贫困村,
                coalesce(hh.registered, 0) AS 建档立卡户数, coalesce(hh.linked, 0) AS 带动增收户数,
-               coalesce(hh.active - hh.active_linked, 0) AS 未覆盖户数,
-               CASE WHEN hh.active > 0 THEN round(100.0 * hh.active_linked / hh.active, 1) END AS "产业覆盖率(%)",
+               coalesce(hh.working - hh.covered, 0) AS 未覆盖户数,
+               CASE WHEN hh.working > 0 THEN round(100.0 * hh.covered / hh.working, 1) END AS "产业覆盖率(%)",
                coalesce(pr.projects, 0) AS 项目数
         FROM villages AS v
         JOIN townships AS t ON t.township_code = v.township_code
@@ -43,7 +46,7 @@ def villages(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
         WHERE TRUE {cond}
         ORDER BY v.village_code
         """,
-        [y, y, y, y, y, y, y, *params],
+        [y, y, y, *WORKING_CAPACITIES, y, *WORKING_CAPACITIES, y, *params],
     ).pl()
 
 

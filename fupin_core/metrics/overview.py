@@ -85,7 +85,8 @@ def household_kpis(con: duckdb.DuckDBPyConnection, scope: Scope, line_yuan: floa
             count(*) FILTER (WHERE registered AND income_per_person < ?) AS households_below_poverty_line,
             count(*) FILTER (WHERE registered AND exit_year <= ? AND income_per_person < ?) AS exited_below_poverty_line,
             sum(labourers) FILTER (WHERE registered) AS poor_labourers,
-            sum(employed_labourers) FILTER (WHERE registered) AS labourers_employed
+            sum(employed_labourers) FILTER (WHERE registered) AS labourers_employed,
+            count(*) FILTER (WHERE supported) AS households_with_linkages
         FROM hh
         """,
         [y, y, y, *WORKING_CAPACITIES, *params, y, y, y, y, y, y, line_yuan, y, line_yuan],
@@ -102,6 +103,11 @@ def household_kpis(con: duckdb.DuckDBPyConnection, scope: Scope, line_yuan: floa
     )
     if not out["income_reported_households"]:
         out["households_below_poverty_line"] = out["exited_below_poverty_line"] = None
+    if not out.pop("households_with_linkages"):
+        # No linkage of Y is reported in scope: coverage and 带动增收 are 未上报, not 0.
+        for key in ("covered_households", "coverage_rate", "uncovered_households", "linked_households", "linked_people"):
+            out[key] = None
+        out["linked_income_yuan"] = None
     return out
 
 

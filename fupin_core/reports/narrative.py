@@ -106,19 +106,21 @@ def artichoke(s: Summary) -> str:
 
 def linkage(s: Summary) -> str:
     y, k, total = s.scope.year, s.kpis, _total(s, "利益联结")
-    text = ""
-    if k["coverage_rate"] is not None:
-        text += (
+    if k["linked_households"] is None:
+        text = f"{y}年，{s.area}利益联结数据未上报，产业覆盖和带动增收情况无法统计。"
+    elif k["coverage_rate"] is not None:
+        text = (
             f"{y}年，{s.area}有劳动能力的建档立卡户{_t(s, 'coverage_base_households')}中，{_t(s, 'covered_households')}落实了产业帮扶措施，"
             f"产业覆盖率{_t(s, 'coverage_rate')}"
             + ("，实现产业全覆盖。" if not k["uncovered_households"] else f"，尚有{_t(s, 'uncovered_households')}未覆盖。")
         )
     else:
-        text += f"{y}年，{s.area}贫困户劳动能力未上报，产业覆盖率无法计算。"
-    text += f"通过产业带动建档立卡贫困户{_t(s, 'linked_households')}{_t(s, 'linked_people')}增收"
-    if k["linked_households"]:
-        text += f"，联结收益{_t(s, 'linked_income_wan')}，户均{_t(s, 'linked_income_per_household_yuan')}"
-    text += "。"
+        text = f"{y}年，{s.area}贫困户劳动能力未上报，产业覆盖率无法计算。"
+    if k["linked_households"] is not None:
+        text += f"通过产业带动建档立卡贫困户{_t(s, 'linked_households')}{_t(s, 'linked_people')}增收"
+        if k["linked_households"]:
+            text += f"，联结收益{_t(s, 'linked_income_wan')}，户均{_t(s, 'linked_income_per_household_yuan')}"
+        text += "。"
     ways = "、".join(f"{m}{_u(total.get(f'{m}(户)'), '户')}" for m in LINK_MECHANISMS if total.get(f"{m}(户)"))
     if ways:
         text += f"按联结方式分，{ways}（一户可有多种联结方式）。"

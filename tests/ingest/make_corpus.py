@@ -21,7 +21,7 @@ from fupin_core.idcodes import credit_check_char, id_check_char
 from tests.tiny_data import E1, T1, T2, V1, V2
 
 LINK_HEAD = ["户编号", "项目编号", "联结方式", "细分类型", "年度", "收益金额(元)"]
-HH_HEAD = ["户编号", "户主姓名", "户主身份证号", "村代码", "家庭人口", "贫困户属性", "主要致贫原因", "识别年度", "脱贫年度"]
+HH_HEAD = ["户编号", "户主姓名", "户主身份证号", "村代码", "家庭人口", "贫困户属性", "主要致贫原因", "识别年度", "脱贫年度", "劳动能力"]
 
 
 def valid_id(body17: str = "61100219800101002") -> str:
@@ -35,8 +35,8 @@ BAD_CREDIT = E1[:-1] + next(c for c in "0123456789ABCDEFGHJKLMNPQRTUWXY" if c !=
 NEW_CREDIT = "93611002MA0000001" + credit_check_char("93611002MA0000001")
 
 
-def hh_row(hid="H6", name="新户主", idn=ID_A, village=V1, size=3, kind="一般贫困户", cause="因病", ident=2016, exit_year=""):
-    return [hid, name, idn, village, size, kind, cause, ident, exit_year]
+def hh_row(hid="H6", name="新户主", idn=ID_A, village=V1, size=3, kind="一般贫困户", cause="因病", ident=2016, exit_year="", labour="有劳动能力"):
+    return [hid, name, idn, village, size, kind, cause, ident, exit_year, labour]
 
 
 def csv(rows, encoding="utf-8", sep=",") -> bytes:
@@ -196,11 +196,11 @@ CASES: tuple[Case, ...] = (
          errors=((2, "是否贫困村", "“Y”不是允许的值"),)),
     Case("percent_out_of_range", "investments", "i.csv",
          csv([["投资编号", "主体信用代码", "资金来源", "投入金额(万元)", "投入日期", "约定年收益率(%)", "受益贫困户数"],
-              ["I2", E1, "统筹整合涉农资金", 10, "2017-03-01", 150, 5]]), 1, errors=((2, "约定年收益率(%)", "0到100"),)),
+              ["I2", E1, "区级财政", 10, "2017-03-01", 150, 5]]), 1, errors=((2, "约定年收益率(%)", "0到100"),)),
     Case("zero_family_size", "households", "h.csv", csv([HH_HEAD, hh_row(size=0)]), 1, errors=((2, "家庭人口", "应大于0"),)),
     Case("percent_written_as_fraction", "investments", "i.csv",
          csv([["投资编号", "主体信用代码", "资金来源", "投入金额(万元)", "投入日期", "约定年收益率(%)", "受益贫困户数"],
-              ["I2", E1, "统筹整合涉农资金", 10, "2017-03-01", 0.06, 5]]), 0, warnings=((2, "约定年收益率(%)", "偏低"),), counts={"new": 1}),
+              ["I2", E1, "区级财政", 10, "2017-03-01", 0.06, 5]]), 0, warnings=((2, "约定年收益率(%)", "偏低"),), counts={"new": 1}),
     Case("admin_code_wrong_length", "townships", "t.csv", csv([["镇办代码", "镇办名称"], ["61100201", "新镇"]]), 1,
          errors=((2, "镇办代码", "9位数字"),)),
     Case("huge_cell", "households", "h.csv", csv([HH_HEAD, hh_row(name="王" * 40000)]), 1, errors=((2, "户主姓名", "内容过长"),)),
@@ -214,19 +214,31 @@ CASES: tuple[Case, ...] = (
     Case("ref_village_name_typed", "households", "h.csv", csv([HH_HEAD, hh_row(village="甲村")]), 1, errors=((2, "村代码", "找不到"),)),
     Case("ref_household_missing", "linkages", "a.csv", csv(_link(["H99", "P1", "分红", "", 2017, 5])), 1, errors=((2, "户编号", "找不到"),)),
     Case("ref_project_missing", "funds", "f.csv",
-         csv([["项目编号", "资金来源", "年度", "下达金额(万元)", "支出金额(万元)"], ["P11", "统筹整合涉农资金", 2018, 10, 5]]), 1,
+         csv([["项目编号", "资金来源", "资金类别", "年度", "下达金额(万元)", "支出金额(万元)"], ["P11", "区级财政", "统筹整合涉农资金", 2018, 10, 5]]), 1,
          errors=((2, "项目编号", "找不到"),)),
     Case("ref_entity_missing", "investments", "i.csv",
          csv([["投资编号", "主体信用代码", "资金来源", "投入金额(万元)", "投入日期", "约定年收益率(%)", "受益贫困户数"],
-              ["I2", NEW_CREDIT, "统筹整合涉农资金", 10, "2017-03-01", 6, 5]]), 1, errors=((2, "主体信用代码", "找不到"),)),
+              ["I2", NEW_CREDIT, "区级财政", 10, "2017-03-01", 6, 5]]), 1, errors=((2, "主体信用代码", "找不到"),)),
     Case("ref_investment_missing", "dividends", "d.csv",
          csv([["投资编号", "年度", "应付金额(元)", "实付金额(元)", "兑现日期"], ["I9", 2018, 1, 0, ""]]), 1, errors=((2, "投资编号", "找不到"),)),
     Case("duplicates_in_file", "linkages", "a.csv", csv(_link(_GOOD_LINK, ["H3", "P4", "务工", "", 2018, 1], _GOOD_LINK)), 1,
          errors=((2, "户编号", "第2、4行"), (4, "户编号", "第2、4行")), counts={"new": 1, "rejected": 2}),
     # --- cross-field rules and outliers ----------------------------------------------------------
     Case("rule_spent_over_allocated", "funds", "f.csv",
-         csv([["项目编号", "资金来源", "年度", "下达金额(万元)", "支出金额(万元)"], ["P1", "省级财政", 2018, 10, 12.5]]), 1,
+         csv([["项目编号", "资金来源", "资金类别", "年度", "下达金额(万元)", "支出金额(万元)"], ["P1", "省级财政", "其他资金", 2018, 10, 12.5]]), 1,
          errors=((2, "支出金额(万元)", "支出金额 12.5 万元大于下达金额 10 万元"),)),
+    Case("rule_integrated_funds_before_2016", "funds", "f.csv",
+         csv([["项目编号", "资金来源", "资金类别", "年度", "下达金额(万元)", "支出金额(万元)"], ["P1", "区级财政", "统筹整合涉农资金", 2015, 10, 5]]), 1,
+         errors=((2, "资金类别", "2015年还没有统筹整合涉农资金"),)),
+    Case("rule_integrated_funds_not_fiscal", "funds", "f.csv",
+         csv([["项目编号", "资金来源", "资金类别", "年度", "下达金额(万元)", "支出金额(万元)"], ["P1", "苏陕协作资金", "统筹整合涉农资金", 2018, 10, 5]]), 1,
+         errors=((2, "资金类别", "只有中央财政、省级财政、市级财政、区级财政的资金"),)),
+    Case("legacy_fund_source_template", "funds", "f.csv",
+         csv([["项目编号", "资金来源", "年度", "下达金额(万元)", "支出金额(万元)"], ["P1", "统筹整合涉农资金", 2018, 10, 5]]), 1,
+         errors=((1, "资金类别", "缺少必填列"), (2, "资金来源", "现在是资金类别"))),
+    Case("rule_employed_over_labourers", "household_income", "i.csv",
+         csv([["户编号", "年度", "工资性收入(元)", "生产经营性净收入(元)", "财产性收入(元)", "转移性收入(元)", "劳动力人数", "转移就业人数"],
+              ["H3", 2018, 6000, 1000, 0, 2000, 1, 2]]), 1, errors=((2, "转移就业人数", "大于劳动力人数"),)),
     Case("rule_exit_before_identified", "households", "h.csv", csv([HH_HEAD, hh_row(ident=2016, exit_year=2015)]), 1,
          errors=((2, "脱贫年度", "早于识别年度"),)),
     Case("rule_poor_shareholders", "pilots", "s.csv",
@@ -253,7 +265,8 @@ CASES: tuple[Case, ...] = (
     Case("headers_only", "linkages", "a.csv", csv([LINK_HEAD]), 1, errors=((1, None, "没有数据行"),), counts={"rejected": 0}),
     Case("no_header_found", "linkages", "a.csv", csv([["姓名", "电话"], ["张三", "123"]]), 2),
     Case("wrong_dataset_chosen", "funds", "a.xlsx", _CLEAN, 1,
-         errors=((1, "资金来源", "缺少必填列"), (1, "下达金额(万元)", "缺少必填列"), (1, "支出金额(万元)", "缺少必填列")), counts={"rejected": 1}),
+         errors=((1, "资金来源", "缺少必填列"), (1, "资金类别", "缺少必填列"), (1, "下达金额(万元)", "缺少必填列"), (1, "支出金额(万元)", "缺少必填列")),
+         counts={"rejected": 1}),
     Case("png_file", "linkages", "a.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64), 2),
     Case("pdf_file", "linkages", "a.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", 2),
     Case("docx_file", "linkages", "a.docx", _docx(), 2),

@@ -13,7 +13,7 @@ from fupin_core import schema
 from fupin_core.catalog import dataset
 from fupin_core.ingest import mapping
 from fupin_core.metrics import Scope
-from fupin_core.metrics.overview import overview_kpis
+from fupin_core.metrics.indicators import overview_kpis
 from tests.ingest.conftest import import_json, run_cli, table_state
 from tests.ingest.make_corpus import LINK_HEAD, csv
 
@@ -37,18 +37,18 @@ def test_dry_run_then_import_then_rollback(tiny_db, tmp_path, capsys):
     assert (status, report["new"], report["updated"], report["committed"], report["batch_id"]) == (0, 1, 1, 0, None)
     assert table_state(tiny_db) == before
     status, report = import_json(capsys, tiny_db, "linkages", path)
-    assert (status, report["committed"], report["batch_id"]) == (0, 2, 15)
+    assert (status, report["committed"], report["batch_id"]) == (0, 2, 16)
     assert _kpis(tiny_db) != kpis_before
     status, out, _ = run_cli(capsys, "batches", "--db", tiny_db, "--json")
     batches = json.loads(out)
     assert status == 0 and isinstance(batches, list)
     assert {k: batches[0][k] for k in ("batch_id", "dataset", "file", "status")} == {
-        "batch_id": 15, "dataset": "linkages", "file": "联结.csv", "status": "committed",
+        "batch_id": 16, "dataset": "linkages", "file": "联结.csv", "status": "committed",
     }  # fmt: skip
-    status, out, _ = run_cli(capsys, "rollback", "15", "--db", tiny_db)
-    assert status == 0 and "已回滚批次 15" in out
+    status, out, _ = run_cli(capsys, "rollback", "16", "--db", tiny_db)
+    assert status == 0 and "已回滚批次 16" in out
     assert _kpis(tiny_db) == kpis_before
-    status, _, err = run_cli(capsys, "rollback", "15", "--db", tiny_db)
+    status, _, err = run_cli(capsys, "rollback", "16", "--db", tiny_db)
     assert status == 2 and "已经回滚" in err
     status, _, err = run_cli(capsys, "rollback", "99", "--db", tiny_db)
     assert status == 2 and "没有编号为 99 的批次" in err
@@ -62,7 +62,7 @@ def test_strict_and_partial(tiny_db, tmp_path, capsys):
     assert (status, report["rejected"], report["committed"]) == (1, 1, 0)
     assert table_state(tiny_db) == before
     status, report = import_json(capsys, tiny_db, "linkages", path, "--partial")
-    assert (status, report["rejected"], report["committed"], report["batch_id"]) == (1, 1, 1, 15)
+    assert (status, report["rejected"], report["committed"], report["batch_id"]) == (1, 1, 1, 16)
     assert report["errors"] == [{"row": 3, "column": "户编号", "message": "在已有的贫困户中找不到这个户编号（请先上传贫困户，或核对代码）"}]
 
 

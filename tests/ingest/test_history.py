@@ -34,12 +34,12 @@ def test_batch_table_of_one_uploader(tiny_con):
 
 def test_batch_records_for_the_cli(tiny_con):
     records = history.batch_records(tiny_con)
-    assert len(records) == 14
+    assert len(records) == 15
     assert list(records[0])[:4] == ["batch_id", "dataset", "file", "status"]
     assert (records[0]["batch_id"], records[0]["dataset"], records[0]["file"], records[0]["status"]) == (
-        14,
-        "targets",
-        "targets.xlsx",
+        15,
+        "household_income",
+        "household_income.xlsx",
         "committed",
     )
     assert isinstance(records[0]["created_at"], str) and records[0]["rolled_back_at"] is None

@@ -13,7 +13,7 @@ import pytest
 from fupin_core import catalog, schema, store
 from fupin_core.ingest import fixlist, pipeline, templates
 from fupin_core.metrics import Scope
-from fupin_core.metrics.overview import overview_kpis
+from fupin_core.metrics.indicators import overview_kpis
 from tests.ingest.make_corpus import HH_HEAD, ID_A, ID_B, LINK_HEAD, csv, hh_row
 
 
@@ -81,7 +81,7 @@ def test_strict_rejects_the_whole_file_and_partial_imports_the_valid_rows(tiny_c
     )
     preview, strict = _import(tiny_con, "linkages", content)
     assert not strict.committed and strict.rejected == 2 and "严格模式" in strict.message
-    assert _batches(tiny_con) == 14
+    assert _batches(tiny_con) == 15
     partial = pipeline.commit(tiny_con, preview, user="测试", partial=True)
     assert (partial.committed, partial.new, partial.rejected) == (True, 1, 2)
     batch = store.list_batches(tiny_con).row(0, named=True)

@@ -5,7 +5,7 @@ import polars as pl
 import pytest
 
 from fupin_core import catalog, store
-from fupin_core.metrics import Scope, indicators, overview, pilots
+from fupin_core.metrics import Scope, indicators, pilots
 from tests.tiny_data import T1, T2, V1, V2
 
 Y = Scope.of(2017)
@@ -101,7 +101,7 @@ def test_linked_income_per_person_pilot_against_non_pilot(con):
     assert frame["带动增收人数(人)"].to_list() == [7, 7]
     assert frame["收益金额(万元)"].to_list() == [0.055, 0.06]
     assert frame["人均收益(元)"].to_list() == [78.57, 85.71]
-    assert frame["带动增收户数(户)"].sum() == overview.household_kpis(con, Y)["linked_households"]
+    assert frame["带动增收户数(户)"].sum() == indicators.values(con, Y)["linked_households"]
 
 
 def test_linked_income_without_pilots_or_income(tiny_con):

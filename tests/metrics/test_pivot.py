@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 
 from fupin_core import catalog, store
-from fupin_core.metrics import Scope, linkage, overview
+from fupin_core.metrics import Scope, indicators, linkage
 from fupin_core.metrics import pivot as p
 from tests import tiny_data
 
@@ -86,7 +86,7 @@ def test_only_catalog_columns_are_formatted_into_sql():
 @pytest.mark.parametrize("township", [None, "611002111"])
 def test_totals_agree_with_overview_on_the_sample(sample_con, township):
     scope = Scope.of(2017, township)
-    kpis = overview.household_kpis(sample_con, scope)
+    kpis = indicators.values(sample_con, scope)
     households = p.pivot(sample_con, scope, "镇办", "联结方式", "户数")
     assert households.filter(pl.col("镇办") == "合计")["合计"].to_list() == [kpis["linked_households"]]
     assert households.filter(pl.col("镇办") != "合计")["合计"].sum() == kpis["linked_households"]  # one 镇办 per household
