@@ -180,6 +180,7 @@ def test_poor_labourers_and_employment_2017(frames):
         .unique()
     )
     assert (income.join(wage_earners, on="household_id")["employed_labourers"] >= 1).all()
+    assert (income.filter(pl.col("wage_income_yuan") > 0)["employed_labourers"] >= 1).all()
 
 
 def test_household_income_for_2016_and_2017_only(frames):
@@ -351,6 +352,12 @@ def test_entities_exist_from_their_established_year(frames):
     assert (operated["established_year"] <= operated["build_year"]).all()
     invested = frames["investments"].join(entities, left_on="entity_credit_code", right_on="credit_code")
     assert (invested["established_year"] <= invested["invest_date"].dt.year()).all()
+
+
+def test_pilots_in_town_poverty_villages(frames):
+    pilots = frames["pilots"].join(frames["villages"], on="village_code")
+    assert (pilots["is_poverty_village"] == "是").all()
+    assert (pilots["township_code"].str.slice(6, 1) != "0").all()  # 三变 is rural: none in the 4 街道
 
 
 def test_township_targets_split_the_district_targets(frames):
