@@ -59,12 +59,16 @@ SEED_FIGURES = {
     "fungus_target_wan": 1000,
     "artichoke_target_mu": 10000,
     "central_pv_station_kw": 20000,
+    # 产业全覆盖 of the households with labour capacity; 就业创业扶贫; 资金保障 (keys as issue 12 names them).
+    "coverage_rate": 1.0,
+    "poor_labourers": 30340,
+    "labourers_employed": 23283,
+    "special_funds_spent_wan": 21489,
 }
-# Published figures of the same article that have no KPI key of their own yet (就业创业扶贫, 资金保障,
-# 深度贫困村 "每个村整合资金不少于500万元").
-POOR_LABOURERS_2017 = 30340
-LABOURERS_EMPLOYED_2017 = 23283
-SPECIAL_FUNDS_SPENT_2017_WAN = 21489
+POOR_LABOURERS_2017 = SEED_FIGURES["poor_labourers"]
+LABOURERS_EMPLOYED_2017 = SEED_FIGURES["labourers_employed"]
+SPECIAL_FUNDS_SPENT_2017_WAN = SEED_FIGURES["special_funds_spent_wan"]
+# "为34个深度贫困村……每个村整合资金不少于500万元": 统筹整合涉农资金 of 2017 on the village's projects.
 DEEP_VILLAGE_MIN_INTEGRATED_WAN = 500
 # Figures the article does not give; chosen plausible and constructed exactly, so tests know them.
 FUNGUS_BAGS_2017_WAN = 860

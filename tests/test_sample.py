@@ -141,6 +141,8 @@ def test_industry_support_covers_every_household_with_labour_2017(frames):
     working = _registered(frames, 2017).filter(pl.col("labour_capacity").is_in(WORKING))
     covered = _linkages(frames, 2017).select("household_id").unique()
     assert working.join(covered, on="household_id", how="anti").height == 0
+    rate = working.join(covered, on="household_id").height / working.height
+    assert rate == sample.SEED_FIGURES["coverage_rate"] == 1.0
     assert working.filter(pl.col("exit_year") < 2017).join(covered, on="household_id").height > 0
     # Coverage is not income: many arrangements paid nothing yet.
     earning = _linkages(frames, 2017).filter(pl.col("income_yuan") > 0).select("household_id").unique()
