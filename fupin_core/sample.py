@@ -59,12 +59,16 @@ SEED_FIGURES = {
     "fungus_target_wan": 1000,
     "artichoke_target_mu": 10000,
     "central_pv_station_kw": 20000,
+    # 产业全覆盖 of the households with labour capacity; 就业创业扶贫; 资金保障 (keys as issue 12 names them).
+    "coverage_rate": 1.0,
+    "poor_labourers": 30340,
+    "labourers_employed": 23283,
+    "special_funds_spent_wan": 21489,
 }
-# Published figures of the same article that have no KPI key of their own yet (就业创业扶贫, 资金保障,
-# 深度贫困村 "每个村整合资金不少于500万元").
-POOR_LABOURERS_2017 = 30340
-LABOURERS_EMPLOYED_2017 = 23283
-SPECIAL_FUNDS_SPENT_2017_WAN = 21489
+POOR_LABOURERS_2017 = SEED_FIGURES["poor_labourers"]
+LABOURERS_EMPLOYED_2017 = SEED_FIGURES["labourers_employed"]
+SPECIAL_FUNDS_SPENT_2017_WAN = SEED_FIGURES["special_funds_spent_wan"]
+# "为34个深度贫困村……每个村整合资金不少于500万元": 统筹整合涉农资金 of 2017 on the village's projects.
 DEEP_VILLAGE_MIN_INTEGRATED_WAN = 500
 # Figures the article does not give; chosen plausible and constructed exactly, so tests know them.
 FUNGUS_BAGS_2017_WAN = 860
@@ -978,10 +982,12 @@ def _build_household_income(d: _District, households: list[dict]) -> None:
     n = len(households)
     size = np.array([h["family_size"] for h in households], dtype=np.int64)
     capacity = np.array([catalog.LABOUR_CAPACITIES.index(h["labour_capacity"]) for h in households])
+    able, weak, without = (capacity == k for k in range(3))  # 有 / 弱 / 无劳动能力, in catalog order
     kind = np.array([catalog.HOUSEHOLD_KINDS.index(h["household_kind"]) for h in households])
     identified = np.array([h["identified_year"] for h in households])
     exit_year = np.array([h["exit_year"] or 9999 for h in households])
     position = {h["household_id"]: i for i, h in enumerate(households)}
+    ids = np.array(list(position))
     links = pl.DataFrame(
         d.frames["linkages"], schema={"household_id": pl.String, "mechanism": pl.String, "year": pl.Int64, "income_yuan": pl.Float64}
     )
@@ -999,8 +1005,8 @@ def _build_household_income(d: _District, households: list[dict]) -> None:
         return out
 
     # Labourers: the 2017 figure exact; 2016 mostly the same households' labour, a few changed since.
-    hi = np.where(capacity == 0, np.minimum(size, 4), np.where(capacity == 1, 1, 0))
-    lo = np.where(capacity == 2, 0, 1)
+    hi = np.where(able, np.minimum(size, 4), np.where(weak, 1, 0))
+    lo = np.where(without, 0, 1)
     draw = 1 + rng.binomial(np.maximum(hi - 1, 0), 0.12)
     labourers = {2017: _exact_total(rng, draw, lo, hi, POOR_LABOURERS_2017)}
     changed = rng.random(n) < 0.05
@@ -1009,7 +1015,7 @@ def _build_household_income(d: _District, households: list[dict]) -> None:
     employed: dict[int, np.ndarray] = {}
     for year, rate, total in ((2016, 0.66, None), (2017, 0.77, LABOURERS_EMPLOYED_2017)):
         must_work = (incomes[year]["wage"] > 0).astype(np.int64)
-        value = rng.binomial(labourers[year], np.where(capacity == 0, rate, rate * 0.6))
+        value = rng.binomial(labourers[year], np.where(able, rate, rate * 0.6))
         value = np.clip(value, must_work, labourers[year])
         employed[year] = value if total is None else _exact_total(rng, value, must_work, labourers[year], total)
 
@@ -1019,7 +1025,7 @@ def _build_household_income(d: _District, households: list[dict]) -> None:
     shortfall = np.zeros(n, dtype=bool)
     shortfall[rng.choice(exited_2017, size=EXITED_BELOW_LINE_2017, replace=False)] = True
     transfer_share = np.array([0.15, 0.4, 0.8])[kind]
-    transfer_share = np.where(capacity == 2, np.maximum(transfer_share, 0.6), transfer_share)
+    transfer_share = np.where(without, np.maximum(transfer_share, 0.6), transfer_share)
     for year in INCOME_YEARS:
         line = POVERTY_LINES[year]
         rows = np.flatnonzero(identified <= year)
@@ -1045,7 +1051,6 @@ def _build_household_income(d: _District, households: list[dict]) -> None:
             "labourers": labourers[year],
             "employed_labourers": employed[year],
         }
-        ids = np.array([h["household_id"] for h in households])
         columns = {"household_id": ids[rows], "year": np.full(rows.size, year)}
         columns |= {k: v[rows].astype(np.float64 if k.endswith("_yuan") else np.int64) for k, v in frame.items()}
         d.tables.setdefault("household_income", []).append(pl.DataFrame(columns))

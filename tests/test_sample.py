@@ -157,6 +157,8 @@ def test_industry_support_covers_every_household_with_labour_2017(frames):
     working = _registered(frames, 2017).filter(pl.col("labour_capacity").is_in(WORKING))
     covered = _linkages(frames, 2017).select("household_id").unique()
     assert working.join(covered, on="household_id", how="anti").height == 0
+    rate = working.join(covered, on="household_id").height / working.height
+    assert rate == sample.SEED_FIGURES["coverage_rate"] == 1.0
     assert working.filter(pl.col("exit_year") < 2017).join(covered, on="household_id").height > 0
     # Coverage is not income: many arrangements paid nothing yet.
     earning = _linkages(frames, 2017).filter(pl.col("income_yuan") > 0).select("household_id").unique()
@@ -196,6 +198,7 @@ def test_poor_labourers_and_employment_2017(frames):
         .unique()
     )
     assert (income.join(wage_earners, on="household_id")["employed_labourers"] >= 1).all()
+    assert (income.filter(pl.col("wage_income_yuan") > 0)["employed_labourers"] >= 1).all()
 
 
 def test_household_income_for_2016_and_2017_only(frames):
@@ -367,6 +370,12 @@ def test_entities_exist_from_their_established_year(frames):
     assert (operated["established_year"] <= operated["build_year"]).all()
     invested = frames["investments"].join(entities, left_on="entity_credit_code", right_on="credit_code")
     assert (invested["established_year"] <= invested["invest_date"].dt.year()).all()
+
+
+def test_pilots_in_town_poverty_villages(frames):
+    pilots = frames["pilots"].join(frames["villages"], on="village_code")
+    assert (pilots["is_poverty_village"] == "是").all()
+    assert (pilots["township_code"].str.slice(6, 1) != "0").all()  # 三变 is rural: none in the 4 街道
 
 
 def test_township_targets_split_the_district_targets(frames):
