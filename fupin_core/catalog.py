@@ -80,6 +80,8 @@ class Column:
     description: str = ""
     # Personal data: masked on pages and exports.
     sensitive: bool = False
+    # The earliest year a "year" check accepts (a cooperative may be older than the programme).
+    earliest_year: int = MIN_YEAR
 
     @property
     def sql_type(self) -> str:
@@ -220,6 +222,7 @@ DATASETS: tuple[Dataset, ...] = (
                 unit="年",
                 synonyms=("成立年份", "注册年度"),
                 description="主体从这一年起计入各年度的主体数；空白视为一直存在",
+                earliest_year=1949,
                 **_YEAR,
             ),
         ),

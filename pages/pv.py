@@ -31,10 +31,14 @@ cols[2].metric(
     help=f"未分配（留存）{display_unit(summary['retained_yuan'] / 10_000, '万元')}",
 )
 cols[3].metric(
-    "收益到户", f"{summary['households_reached']:,}户", help=f"到户收益合计{display_unit(summary['household_income_yuan'] / 10_000, '万元')}"
+    "收益到户",
+    f"{summary['households_reached']:,}户",
+    help=f"到户收益合计{display_unit(summary['household_income_yuan'] / 10_000, '万元')}",
 )
 if kpis["pv_commercial_mw"]:
-    st.caption(f"另有商业光伏电站（招商引资）{widgets.indicator_text('pv_commercial_mw', kpis['pv_commercial_mw'])}，不计入扶贫装机和扶贫电站。")
+    st.caption(
+        f"另有商业光伏电站（招商引资）{widgets.indicator_text('pv_commercial_mw', kpis['pv_commercial_mw'])}，不计入扶贫装机和扶贫电站。"
+    )
 
 by_type = data.call(pv.capacity_by_type, scope)
 left, right = st.columns(2)

@@ -9,6 +9,7 @@ def test_dataset_keys_and_tables_unique():
     assert set(keys) == {
         "townships", "villages", "households", "entities", "projects", "funds", "pv_output",
         "fungus_output", "artichoke_output", "investments", "dividends", "linkages", "pilots", "targets",
+        "township_targets", "household_income", "poverty_lines",
     }  # fmt: skip
 
 
@@ -58,5 +59,7 @@ def test_load_order_puts_references_first():
 
 def test_design_enumerations():
     assert catalog.dataset("linkages").column("mechanism").enum == ("分红", "务工", "土地流转", "订单收购", "公益岗位", "菌袋发放", "其他")
-    assert catalog.dataset("funds").column("fund_source").enum[4] == "统筹整合涉农资金"
+    # 资金来源 is a level or channel; 统筹整合 is a 资金类别 (issue 12), so no total counts a 万元 twice.
+    assert "统筹整合涉农资金" not in catalog.dataset("funds").column("fund_source").enum
+    assert catalog.dataset("funds").column("fund_category").enum[0] == "统筹整合涉农资金"
     assert catalog.dataset("projects").column("build_status").enum == ("计划", "在建", "已建成", "运营中")

@@ -63,7 +63,12 @@ def test_kpi_json_equals_seed(db):
     assert set(KEYS) <= set(data)
     for key, value in SEED_JSON.items():
         assert data[key] == value, key
-    assert 0 < data["coverage_rate"] < 1 and 0 < data["dividend_payout_rate"] <= 1
+    assert 0 < data["dividend_payout_rate"] <= 1
+    # Issue 12: 全覆盖 of the households with labour capacity (and how many it counts), total income
+    # against the line, PV 扶贫 stations, labour and 专项扶贫资金 as the seed publishes them.
+    assert data["coverage_rate"] == 1.0 and data["covered_households"] == data["coverage_base_households"] > 0
+    assert (data["poor_labourers"], data["labourers_employed"], data["special_funds_spent_wan"]) == (30340, 23283, 21489)
+    assert 0 < data["households_below_poverty_line"] and 0 < data["pv_stations_poverty"]
 
 
 def test_kpi_township_filter(db):
@@ -74,7 +79,7 @@ def test_kpi_township_filter(db):
 
 def test_kpi_plain_text(db):
     out = fupin("kpi", "--year", "2017", "--db", str(db)).stdout
-    assert "建档立卡户数：28,530户" in out and "整合资金支出率：90.1%" in out
+    assert "建档立卡户数：28,530户" in out and "统筹整合涉农资金支出率：90.1%" in out
 
 
 def test_init_refuses_to_mix_sample_into_data(db):

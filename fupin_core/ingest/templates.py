@@ -33,7 +33,7 @@ def column_description(col: Column) -> str:
     if "credit_code" in col.checks:
         parts.append("18位统一社会信用代码")
     if "year" in col.checks:
-        parts.append(f"四位年份，{MIN_YEAR}–{MAX_YEAR}")
+        parts.append(f"四位年份，{col.earliest_year}–{MAX_YEAR}")
     if "admin_code_9" in col.checks or "admin_code_12" in col.checks:
         parts.append("统计用区划代码（{}位）".format(9 if "admin_code_9" in col.checks else 12))
     if "non_negative" in col.checks:
@@ -50,8 +50,8 @@ def _validation(col: Column, options: dict[str, str]) -> dict:
     if col.enum:
         return {"validate": "list", "source": options[col.name], "error_message": "请从下拉列表中选择", **prompt}
     if "year" in col.checks:
-        return {"validate": "integer", "criteria": "between", "minimum": MIN_YEAR, "maximum": MAX_YEAR,
-                "error_message": f"请填写{MIN_YEAR}–{MAX_YEAR}之间的四位年份", **prompt}  # fmt: skip
+        return {"validate": "integer", "criteria": "between", "minimum": col.earliest_year, "maximum": MAX_YEAR,
+                "error_message": f"请填写{col.earliest_year}–{MAX_YEAR}之间的四位年份", **prompt}  # fmt: skip
     if "percent" in col.checks:
         return {
             "validate": "decimal",

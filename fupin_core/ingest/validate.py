@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from fupin_core import idcodes
-from fupin_core.catalog import LEGACY_FUND_SOURCES, MAX_YEAR, MIN_YEAR, Column, Dataset
+from fupin_core.catalog import LEGACY_FUND_SOURCES, MAX_YEAR, Column, Dataset
 from fupin_core.ingest import references, rules
 from fupin_core.ingest.header import ROW
 from fupin_core.ingest.normalize import BAD, MANGLED
@@ -150,8 +150,8 @@ def _column_problems(frame: pl.DataFrame, ds: Dataset, col: Column) -> list[pl.D
         out.append(_by_value(frame, name, present & ~value.is_in(col.enum), near))
     checks = col.checks
     if "year" in checks:
-        out.append(problems_where(frame, present & ~value.is_between(MIN_YEAR, MAX_YEAR), name,
-                                  pl.format("年度 {} 不在 {}–{} 之间", value, pl.lit(MIN_YEAR), pl.lit(MAX_YEAR))))  # fmt: skip
+        out.append(problems_where(frame, present & ~value.is_between(col.earliest_year, MAX_YEAR), name,
+                                  pl.format("年度 {} 不在 {}–{} 之间", value, pl.lit(col.earliest_year), pl.lit(MAX_YEAR))))  # fmt: skip
     if "non_negative" in checks:
         out.append(problems_where(frame, present & (value < 0), name, "不能为负数"))
     if "positive" in checks:

@@ -2,7 +2,8 @@
 
 from fupin_core.charts import overview as charts
 from fupin_core.metrics import Scope
-from fupin_core.metrics.overview import programme_progress, township_breakdown
+from fupin_core.metrics.indicators import programme_progress
+from fupin_core.metrics.overview import township_breakdown
 
 Y = Scope.of(2017)
 

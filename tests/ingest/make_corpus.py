@@ -35,7 +35,9 @@ BAD_CREDIT = E1[:-1] + next(c for c in "0123456789ABCDEFGHJKLMNPQRTUWXY" if c !=
 NEW_CREDIT = "93611002MA0000001" + credit_check_char("93611002MA0000001")
 
 
-def hh_row(hid="H6", name="新户主", idn=ID_A, village=V1, size=3, kind="一般贫困户", cause="因病", ident=2016, exit_year="", labour="有劳动能力"):
+def hh_row(
+    hid="H6", name="新户主", idn=ID_A, village=V1, size=3, kind="一般贫困户", cause="因病", ident=2016, exit_year="", labour="有劳动能力"
+):
     return [hid, name, idn, village, size, kind, cause, ident, exit_year, labour]
 
 
