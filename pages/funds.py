@@ -28,7 +28,7 @@ place = filters.place_name()
 kpis = data.call(overview_kpis, scope)
 by_source = data.call(metrics.funds_by_source, scope)
 by_category = data.call(metrics.funds_by_category, scope)
-low_label = display_unit(metrics.LOW_SPENDING, "%")
+low_label = f"{metrics.LOW_SPENDING:.0%}"  # the threshold as people say it: 90%
 
 st.title(f"{place}{scope.year}年项目资金")
 st.caption(

@@ -68,7 +68,7 @@ def test_kpi_json_equals_seed(db):
     # against the line, PV 扶贫 stations, labour and 专项扶贫资金 as the seed publishes them.
     assert data["coverage_rate"] == 1.0 and data["covered_households"] == data["coverage_base_households"] > 0
     assert (data["poor_labourers"], data["labourers_employed"], data["special_funds_spent_wan"]) == (30340, 23283, 21489)
-    assert 0 < data["households_below_poverty_line"] and 0 < data["pv_stations_poverty"]
+    assert data["households_below_poverty_line"] > 0 and data["pv_stations_poverty"] > 0
 
 
 def test_kpi_township_filter(db):

@@ -107,7 +107,8 @@ def artichoke(s: Summary) -> str:
 def linkage(s: Summary) -> str:
     y, k, total = s.scope.year, s.kpis, _total(s, "利益联结")
     if k["linked_households"] is None:
-        text = f"{y}年，{s.area}利益联结数据未上报，产业覆盖和带动增收情况无法统计。"
+        base = f"有劳动能力的建档立卡户{_t(s, 'coverage_base_households')}，" if k["coverage_base_households"] else ""
+        text = f"{y}年，{s.area}{base}利益联结数据未上报，产业覆盖和带动增收情况无法统计。"
     elif k["coverage_rate"] is not None:
         text = (
             f"{y}年，{s.area}有劳动能力的建档立卡户{_t(s, 'coverage_base_households')}中，{_t(s, 'covered_households')}落实了产业帮扶措施，"
