@@ -341,3 +341,53 @@ def test_a_rollback_must_name_its_user(tiny_con):
     with pytest.raises(store.StoreError, match="操作人"):
         store.rollback_batch(tiny_con, 3, user="")
     assert tiny_con.execute("SELECT status FROM batches WHERE batch_id = 3").fetchone() == ("committed",)
+
+
+class _CutShort(RuntimeError):
+    """Stands for the process dying in the middle of a write transaction."""
+
+
+def _linkage_figures(con) -> tuple:
+    return (
+        con.execute("SELECT status, rolled_back_at, rolled_back_by FROM batches ORDER BY batch_id").fetchall(),
+        con.execute("SELECT * FROM linkages ORDER BY household_id, project_id, mechanism, year").fetchall(),
+        con.execute("SELECT sha256 FROM stored_files ORDER BY sha256").fetchall(),
+        overview_kpis(con, Scope.of(2017)),
+    )
+
+
+def test_a_rollback_cut_short_changes_nothing_on_either_backend(tiny_con, monkeypatch):
+    """One transaction: a rollback stopped after it marked the batch and removed its rows leaves the
+    batch 已导入 with all of its rows. On PostgreSQL that is all a crash can do (the server aborts the
+    transaction of a client that died), so the repair has nothing to find there."""
+    (batch,) = tiny_con.execute("SELECT batch_id FROM batches WHERE dataset = 'linkages'").fetchone()
+    before = _linkage_figures(tiny_con)
+
+    def remove_then_die(con, ds, batch_id):
+        con.execute(f'DELETE FROM "{ds.table}" WHERE batch_id = ?', [batch_id])
+        raise _CutShort
+
+    monkeypatch.setattr(store, "refresh_current", remove_then_die)
+    with pytest.raises(_CutShort):
+        store.rollback_batch(tiny_con, batch, user="管理员")
+    assert _linkage_figures(tiny_con) == before
+    assert recovery.repair(tiny_con) == []
+    monkeypatch.undo()
+    store.rollback_batch(tiny_con, batch, user="管理员")  # and it can still be rolled back
+    assert tiny_con.execute("SELECT count(*) FROM linkages WHERE batch_id = ?", [batch]).fetchone() == (0,)
+
+
+def test_an_import_cut_short_keeps_no_file_on_either_backend(tiny_con, monkeypatch):
+    """The original file is stored in the commit's transaction: an import stopped after storing it
+    leaves neither the batch nor the file."""
+    before = _linkage_figures(tiny_con)
+
+    def die(*args, **kwargs):
+        raise _CutShort
+
+    monkeypatch.setattr(store, "_apply_to_current", die)
+    rows = tiny_data.frame("linkages").with_columns(pl.col("income_yuan") + 1)
+    with pytest.raises(_CutShort):
+        store.commit_rows(tiny_con, "linkages", rows, user="a", file_name="l.xlsx", sha256="f" * 64, file_bytes=b"f")
+    assert _linkage_figures(tiny_con) == before
+    assert recovery.repair(tiny_con) == []
