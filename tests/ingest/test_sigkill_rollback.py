@@ -6,6 +6,8 @@ that state; and a batch still 已导入 can then be rolled back. On DuckDB the c
 (fupin_core.recovery) sees to it when DuckDB replays part of a cut-short write-ahead log; on
 PostgreSQL the rollback is one transaction, which the server aborts when its client dies, so the
 repair finds nothing to do there (checked too).
+
+The kill moments are random: the seed is printed, and FUPIN_KILL_SEED=<seed> repeats them.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ HOUSEHOLDS = 20_000
 # Rows of linkages the rolled-back batch writes (half updates of an earlier batch, half new keys).
 # Smaller on PostgreSQL, where every write crosses the wire: it proves atomicity, not speed.
 BATCH_ROWS = {"duckdb": 200_000, "postgres": 10_000}
-RUNS = {"duckdb": 12, "postgres": 5}
+RUNS = {"duckdb": 10, "postgres": 5}
 # Kill moments are spread from at once to a little after the rollback would have ended.
 SPREAD = 1.3
 YEARS = (2019, 2020)
@@ -131,22 +133,26 @@ def _wal_of(url: str) -> Path | None:
     return None if url.startswith(db.POSTGRES_SCHEMES) else Path(url + ".wal")
 
 
-def _watch_wal(
-    wal: Path | None, child: subprocess.Popen, started: float, *, first_sight: bool = False
-) -> tuple[float | None, float | None]:
-    """Poll until the child ends (or, with `first_sight`, the log appears): when the rollback's
-    commit began writing the write-ahead log, and when the log last grew (seconds after `started`)."""
-    appeared = finished = None
+def _watch_wal(wal: Path | None, child: subprocess.Popen, started: float, *, first_sight: bool = False) -> tuple[float, ...] | None:
+    """Poll until the child ends (or, with `first_sight`, the log appears). Seconds after `started`:
+    when the rollback's commit began writing the write-ahead log, when the log last grew, and when
+    it was gone again (checkpointed); None if no log was seen (PostgreSQL)."""
+    appeared = grown = gone = None
     size = -1
     while child.poll() is None and not (first_sight and appeared is not None):
         now = time.monotonic() - started
         current = wal.stat().st_size if wal is not None and wal.exists() else None
-        if current is not None and appeared is None:
-            appeared = now
-        if current is not None and current != size:
-            size, finished = current, now
+        if current is not None:
+            appeared = now if appeared is None else appeared
+            if current != size:
+                size, grown = current, now
+        elif appeared is not None and gone is None:
+            gone = now
         time.sleep(0.001)
-    return appeared, finished
+    if appeared is None:
+        return None
+    end = time.monotonic() - started
+    return appeared, grown or end, gone or end
 
 
 def test_sigkill_during_rollback_leaves_the_batch_history_true(backend, fresh_copy, caplog):
@@ -161,7 +167,7 @@ def test_sigkill_during_rollback_leaves_the_batch_history_true(backend, fresh_co
         imported = _figures(con, batch_id)
         con.close()
         child, started = _start_child(url, batch_id)
-        wal_appeared, wal_written = _watch_wal(_wal_of(url), child, started)
+        log_times = _watch_wal(_wal_of(url), child, started)
         assert child.stdout.readline().strip() == "DONE"
         rollback_seconds = time.monotonic() - started
         assert child.wait() == 0
@@ -171,23 +177,28 @@ def test_sigkill_during_rollback_leaves_the_batch_history_true(backend, fresh_co
     assert imported[0] == ("committed", False, None) and imported[1][0][0] == BATCH_ROWS[backend]
     assert rolled_back[0] == ("rolled_back", True, "测试") and rolled_back[1][0][0] == 0
     assert imported[1] != rolled_back[1]
-    # DuckDB writes the rollback's log in a few tens of milliseconds near the end: a kill then is
-    # the one that can leave a torn log, so every other run aims at that window.
-    wal_window = (wal_written - wal_appeared) * SPREAD if wal_appeared is not None else None
+    # The kills that can tear the log land while DuckDB writes it (a few tens of milliseconds near the
+    # end) or checkpoints it into the file: on DuckDB every other run aims at one of those windows,
+    # a random moment after the log appeared (the rest spread over the whole rollback).
+    windows = None
+    if log_times is not None:
+        appeared, grown, gone = log_times
+        windows = {"writing the log": (0.0, (grown - appeared) * SPREAD), "checkpointing it": (grown - appeared, gone - appeared)}
 
     outcomes = []
     for run in range(RUNS[backend]):
-        aim_at_log = wal_window is not None and run % 2 == 1
-        slice_moment = rollback_seconds * SPREAD * (run + rng.random()) / RUNS[backend]  # one random moment per slice
-        log_moment = rng.uniform(0, wal_window) if aim_at_log else 0.0
+        window = None if windows is None or run % 2 == 0 else list(windows)[run // 2 % 2]
+        # One random moment per slice of the rollback's time; the first run kills at once.
+        slice_moment = rollback_seconds * SPREAD * (run + rng.random()) / RUNS[backend] if run else 0.0
+        log_moment = rng.uniform(*windows[window]) if window else 0.0
         caplog.clear()
         with fresh_copy() as url:
             child, started = _start_child(url, batch_id)
-            if aim_at_log:
-                appeared, _ = _watch_wal(_wal_of(url), child, started, first_sight=True)
-                appeared = appeared if appeared is not None else time.monotonic() - started
+            if window:
+                appeared = _watch_wal(_wal_of(url), child, started, first_sight=True)
+                appeared = appeared[0] if appeared is not None else time.monotonic() - started
                 time.sleep(max(0.0, appeared + log_moment - (time.monotonic() - started)))
-                where = f"{log_moment * 1000:.0f} ms after the log appeared"
+                where = f"{log_moment * 1000:.0f} ms after the log appeared ({window})"
             else:
                 time.sleep(slice_moment)
                 where = f"{slice_moment:.2f} s into a {rollback_seconds:.2f} s rollback"
@@ -208,6 +219,6 @@ def test_sigkill_during_rollback_leaves_the_batch_history_true(backend, fresh_co
                 con.close()
         outcome = "rolled back" if state == rolled_back else "imported"
         outcomes.append(f"{outcome} ({where.split('killed ')[1]}{'; repaired: ' + ' / '.join(repairs) if repairs else ''})")
-    print(f"\n{backend}: seed {seed}, rollback {rollback_seconds:.2f} s, log written in {wal_window} s")
+    print(f"\n{backend}: seed {seed}, rollback {rollback_seconds:.2f} s, log (appeared, last grew, gone): {log_times}")
     print("\n".join(outcomes))
     assert outcomes[0].startswith("imported"), outcomes  # killed at once: nothing rolled back
