@@ -29,9 +29,9 @@ from fupin_core import schema
 from fupin_core.catalog import DATASETS, Dataset
 from fupin_core.store import WRITE_LOCK, current_versions_sql, quoted_names
 
-# A batch row as a rollback leaves it in full, or as a commit leaves it; anything else is torn.
-_WHOLE_BATCH_ROW = """(status = 'committed' AND rolled_back_at IS NULL AND rolled_back_by IS NULL)
-                   OR (status = 'rolled_back' AND rolled_back_at IS NOT NULL AND rolled_back_by IS NOT NULL)"""
+# A batch row that a rollback wrote in part: rollback_batch sets status, time and user together.
+_TORN_BATCH_ROW = """(status = 'committed' AND (rolled_back_at IS NOT NULL OR rolled_back_by IS NOT NULL))
+                  OR (status = 'rolled_back' AND (rolled_back_at IS NULL OR rolled_back_by IS NULL))"""
 
 
 def _newest_batch(con) -> tuple[int, str | None]:
@@ -67,7 +67,7 @@ def _newest_is_incomplete(con, ds: Dataset, batch_id: int) -> bool:
 def _settle_torn_rollbacks(con) -> list[str]:
     """A batch row that a rollback wrote only part of goes back to 已导入 (the current tables are then
     rebuilt with its rows): the rollback did not complete, and the batch can be rolled back again."""
-    torn = con.execute(f"SELECT batch_id FROM batches WHERE NOT ({_WHOLE_BATCH_ROW}) ORDER BY batch_id").fetchall()
+    torn = con.execute(f"SELECT batch_id FROM batches WHERE {_TORN_BATCH_ROW} ORDER BY batch_id").fetchall()
     messages = []
     for (batch_id,) in torn:
         con.execute("UPDATE batches SET status = 'committed', rolled_back_at = NULL, rolled_back_by = NULL WHERE batch_id = ?", [batch_id])

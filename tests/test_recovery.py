@@ -207,7 +207,6 @@ def _figures(con) -> tuple:
     return (
         con.execute("SELECT * FROM households ORDER BY household_id").fetchall(),
         overview_kpis(con, Scope.of(2017)),
-        overview_kpis(con, Scope.of(2018)),
     )
 
 
