@@ -264,7 +264,12 @@ def _store_file(con: duckdb.DuckDBPyConnection, sha256: str, file_name: str, con
 
 
 def rollback_batch(con: duckdb.DuckDBPyConnection, batch_id: int, *, user: str) -> None:
-    """Mark a batch rolled back; the earlier version of every key it touched becomes current again."""
+    """Mark a batch rolled back; the earlier version of every key it touched becomes current again.
+
+    The batch row gets status, time and user together: crash repair (fupin_core.recovery) reads a
+    row with only some of them as a rollback cut short, so a rollback must always name its user."""
+    if not user:
+        raise StoreError("回滚必须记录操作人")
 
     def attempt() -> None:
         con.execute("BEGIN TRANSACTION")

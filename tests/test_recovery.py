@@ -3,13 +3,17 @@ it, and put right by recovery.repair (and by db.connect when the file was not cl
 
 from __future__ import annotations
 
+import itertools
 import shutil
 
 import duckdb
+import polars as pl
 import pytest
 
-from fupin_core import db, recovery
+from fupin_core import db, recovery, store
 from fupin_core.catalog import DATASETS
+from fupin_core.metrics.overview import overview_kpis
+from fupin_core.metrics.scope import Scope
 from tests import tiny_data
 
 
@@ -182,3 +186,207 @@ def test_the_audit_counter_moves_past_a_kept_entry(tiny_file):
     con.execute("INSERT INTO audit_log (entry_id, logged_at, user_name, action) VALUES (7, current_timestamp, 'x', 'login')")
     recovery.repair(con)
     assert con.execute("SELECT last_value FROM id_counters WHERE name = 'audit_entry'").fetchone() == (7,)
+
+
+# A rollback cut short: any part of what rollback_batch writes may have survived the WAL replay.
+ROLLBACK_ROW_PARTS = {
+    "status": "status = 'rolled_back'",
+    "time": "rolled_back_at = TIMESTAMP '2026-11-30 08:00:00'",
+    "user": "rolled_back_by = '管理员'",
+}
+ROLLBACK_CURRENT_PARTS = ("rows_removed", "older_versions_back")
+UPDATED_FILE = "ab" * 32
+
+
+def _subsets(names) -> list[tuple[str, ...]]:
+    return [combo for n in range(len(names) + 1) for combo in itertools.combinations(names, n)]
+
+
+def _figures(con) -> tuple:
+    """What a reader sees: the current households and every KPI that depends on them."""
+    return (
+        con.execute("SELECT * FROM households ORDER BY household_id").fetchall(),
+        overview_kpis(con, Scope.of(2017)),
+    )
+
+
+@pytest.fixture(scope="module")
+def updating_batch(tmp_path_factory):
+    """The tiny database plus a households batch that changes H2 and adds H9; the figures with the
+    batch and after rolling it back properly."""
+    folder = tmp_path_factory.mktemp("torn_rollback")
+    path = folder / "before.duckdb"
+    con = duckdb.connect(str(path))
+    tiny_data.build(con)
+    rows = tiny_data.frame("households").filter(pl.col("household_id") == "H2").with_columns(pl.lit(9).alias("family_size"))
+    rows = pl.concat([rows, rows.with_columns(pl.lit("H9").alias("household_id"), pl.lit(2016, pl.Int64).alias("exit_year"))])
+    batch = store.commit_rows(con, "households", rows, user="录入员", file_name="户.xlsx", sha256=UPDATED_FILE, file_bytes=b"x").batch_id
+    before = _figures(con)
+    con.close()
+    done = folder / "after.duckdb"
+    shutil.copy(path, done)
+    con = duckdb.connect(str(done))
+    store.rollback_batch(con, batch, user="管理员")
+    after = _figures(con)
+    con.close()
+    assert before != after
+    return path, batch, before, after
+
+
+@pytest.mark.parametrize("current_parts", _subsets(ROLLBACK_CURRENT_PARTS), ids=lambda p: "+".join(p) or "current_untouched")
+@pytest.mark.parametrize("row_parts", _subsets(list(ROLLBACK_ROW_PARTS)), ids=lambda p: "+".join(p) or "row_untouched")
+def test_a_torn_rollback_leaves_the_batch_either_rolled_back_or_imported(updating_batch, tmp_path, row_parts, current_parts):
+    """Whatever part of a rollback survived: 已回滚 exactly when the batch row says so in full, and
+    then none of its versions is current; otherwise 已导入 with all of its rows, and it can be rolled
+    back again. A Chinese line says which."""
+    path, batch, before, after = updating_batch
+    copy = tmp_path / "torn.duckdb"
+    shutil.copy(path, copy)
+    con = duckdb.connect(str(copy))
+    for part in row_parts:
+        con.execute(f"UPDATE batches SET {ROLLBACK_ROW_PARTS[part]} WHERE batch_id = ?", [batch])
+    if "older_versions_back" in current_parts:  # H2's version from before the batch, beside (or instead of) the batch's
+        con.execute(
+            "INSERT INTO households SELECT * EXCLUDE (source_row) FROM households_history WHERE household_id = 'H2' AND batch_id < ?",
+            [batch],
+        )
+    if "rows_removed" in current_parts:
+        con.execute("DELETE FROM households WHERE batch_id = ?", [batch])
+
+    messages = recovery.repair(con)
+
+    status, rolled_at, rolled_by = con.execute(
+        "SELECT status, rolled_back_at, rolled_back_by FROM batches WHERE batch_id = ?", [batch]
+    ).fetchone()
+    if len(row_parts) == len(ROLLBACK_ROW_PARTS):  # the rollback is on record in full: it is completed
+        assert (status, rolled_by) == ("rolled_back", "管理员") and rolled_at is not None
+        assert _figures(con) == after
+        if len(current_parts) < len(ROLLBACK_CURRENT_PARTS):
+            assert f"批次 {batch} 已记为“已回滚”但回滚没有做完，已补全回滚（其数据不再是当前数据）" in messages, messages
+        else:
+            assert messages == []
+    else:  # not on record in full: imported, every row of it current, and it can still be rolled back
+        assert (status, rolled_at, rolled_by) == ("committed", None, None)
+        assert _figures(con) == before
+        torn_row = f"批次 {batch} 的回滚没有完成，已恢复为“已导入”（其数据仍是当前数据，可以重新回滚）"
+        assert (torn_row in messages) == bool(row_parts), messages
+        assert ("贫困户：按已提交批次重建了当前数据" in messages) == bool(current_parts), messages
+        assert not any("补全" in m for m in messages), messages
+        store.rollback_batch(con, batch, user="管理员")
+        assert _figures(con) == after
+    assert recovery.repair(con) == []  # nothing left to put right
+
+
+def _stored_files(con) -> set[str]:
+    return {r[0] for r in con.execute("SELECT sha256 FROM stored_files").fetchall()}
+
+
+def test_an_orphan_stored_file_is_removed_and_files_of_batches_stay(tiny_file):
+    con = duckdb.connect(str(tiny_file))
+    township = tiny_data.frame("townships").head(1)
+    live = store.commit_rows(
+        con,
+        "townships",
+        township.with_columns(pl.lit("新名").alias("township_name")),
+        user="a",
+        file_name="a.xlsx",
+        sha256="a" * 64,
+        file_bytes=b"a",
+    )
+    rolled = store.commit_rows(
+        con,
+        "townships",
+        township.with_columns(pl.lit("又一名").alias("township_name")),
+        user="a",
+        file_name="b.xlsx",
+        sha256="b" * 64,
+        file_bytes=b"b",
+    )
+    store.rollback_batch(con, rolled.batch_id, user="a")  # a rolled-back batch keeps its file (上传记录 offers it)
+    # What a torn import leaves: its file, and no batch naming it.
+    con.execute("INSERT INTO stored_files VALUES (?, 'c.xlsx', 1, 'c'::BLOB, current_timestamp)", ["c" * 64])
+    assert live.batch_id and _stored_files(con) == {"a" * 64, "b" * 64, "c" * 64}
+
+    assert recovery.repair(con) == ["删除了 1 个不属于任何批次的原始文件（未完成的上传留下的）"]
+    assert _stored_files(con) == {"a" * 64, "b" * 64}
+    assert con.execute("SELECT content FROM stored_files WHERE sha256 = ?", ["a" * 64]).fetchone() == (b"a",)
+
+
+def test_the_newest_batch_without_the_file_it_names_is_undone(tiny_file):
+    con = duckdb.connect(str(tiny_file))
+    before = _snapshot(con)
+    rows = tiny_data.frame("households").head(1).with_columns(pl.lit(8).alias("family_size"))
+    batch = store.commit_rows(con, "households", rows, user="a", file_name="h.xlsx", sha256="d" * 64, file_bytes=b"d").batch_id
+    con.execute("DELETE FROM stored_files")  # the part of the commit the replay lost
+    assert recovery.repair(con) == [f"贫困户：撤销了未完成的批次 {batch}", "贫困户：按已提交批次重建了当前数据"]
+    assert _snapshot(con)[:3] == before[:3]  # the counter stays past the id the batch had taken
+
+
+def test_connect_removes_a_file_the_write_ahead_log_kept_without_its_batch(tiny_file, tmp_path):
+    con = duckdb.connect(str(tiny_file))
+    con.execute("SET wal_autocheckpoint = '1TB'")
+    con.execute("INSERT INTO stored_files VALUES (?, 'c.xlsx', 1, 'c'::BLOB, current_timestamp)", ["c" * 64])
+    crashed = tmp_path / "crashed.duckdb"
+    shutil.copy(tiny_file, crashed)
+    shutil.copy(f"{tiny_file}.wal", f"{crashed}.wal")
+    con.close()
+
+    reopened = db.connect(str(crashed))
+    assert _stored_files(reopened) == set()
+
+
+def test_a_rollback_must_name_its_user(tiny_con):
+    """A rolled-back batch row without its user would read as a rollback cut short after a crash."""
+    with pytest.raises(store.StoreError, match="操作人"):
+        store.rollback_batch(tiny_con, 3, user="")
+    assert tiny_con.execute("SELECT status FROM batches WHERE batch_id = 3").fetchone() == ("committed",)
+
+
+class _CutShort(RuntimeError):
+    """Stands for the process dying in the middle of a write transaction."""
+
+
+def _linkage_figures(con) -> tuple:
+    return (
+        con.execute("SELECT status, rolled_back_at, rolled_back_by FROM batches ORDER BY batch_id").fetchall(),
+        con.execute("SELECT * FROM linkages ORDER BY household_id, project_id, mechanism, year").fetchall(),
+        con.execute("SELECT sha256 FROM stored_files ORDER BY sha256").fetchall(),
+        overview_kpis(con, Scope.of(2017)),
+    )
+
+
+def test_a_rollback_cut_short_changes_nothing_on_either_backend(tiny_con, monkeypatch):
+    """One transaction: a rollback stopped after it marked the batch and removed its rows leaves the
+    batch 已导入 with all of its rows. On PostgreSQL that is all a crash can do (the server aborts the
+    transaction of a client that died), so the repair has nothing to find there."""
+    (batch,) = tiny_con.execute("SELECT batch_id FROM batches WHERE dataset = 'linkages'").fetchone()
+    before = _linkage_figures(tiny_con)
+
+    def remove_then_die(con, ds, batch_id):
+        con.execute(f'DELETE FROM "{ds.table}" WHERE batch_id = ?', [batch_id])
+        raise _CutShort
+
+    monkeypatch.setattr(store, "refresh_current", remove_then_die)
+    with pytest.raises(_CutShort):
+        store.rollback_batch(tiny_con, batch, user="管理员")
+    assert _linkage_figures(tiny_con) == before
+    assert recovery.repair(tiny_con) == []
+    monkeypatch.undo()
+    store.rollback_batch(tiny_con, batch, user="管理员")  # and it can still be rolled back
+    assert tiny_con.execute("SELECT count(*) FROM linkages WHERE batch_id = ?", [batch]).fetchone() == (0,)
+
+
+def test_an_import_cut_short_keeps_no_file_on_either_backend(tiny_con, monkeypatch):
+    """The original file is stored in the commit's transaction: an import stopped after storing it
+    leaves neither the batch nor the file."""
+    before = _linkage_figures(tiny_con)
+
+    def die(*args, **kwargs):
+        raise _CutShort
+
+    monkeypatch.setattr(store, "_apply_to_current", die)
+    rows = tiny_data.frame("linkages").with_columns(pl.col("income_yuan") + 1)
+    with pytest.raises(_CutShort):
+        store.commit_rows(tiny_con, "linkages", rows, user="a", file_name="l.xlsx", sha256="f" * 64, file_bytes=b"f")
+    assert _linkage_figures(tiny_con) == before
+    assert recovery.repair(tiny_con) == []

@@ -1,4 +1,5 @@
-"""An import killed with SIGKILL in the middle of its commit leaves all of the batch or none of it."""
+"""An import killed with SIGKILL in the middle of its commit leaves all of the batch or none of it,
+its stored original file included (no file of a batch that did not survive)."""
 
 from __future__ import annotations
 
@@ -51,15 +52,18 @@ def base(tmp_path_factory):
     return path, csv_path
 
 
-def _state(path: Path) -> tuple[int, int, int, int]:
-    """(batches, history rows of committed batches, history rows of no batch, current rows)."""
+def _state(path: Path) -> tuple[int, ...]:
+    """(batches, history rows of committed batches, history rows of no batch, current rows, stored
+    original files, stored files no batch names)."""
     con = db.connect(str(path))  # as the app opens it: replays the WAL, then repairs a torn commit
     try:
         return con.execute(
             """SELECT (SELECT count(*) FROM batches),
                       (SELECT count(*) FROM linkages_history h JOIN batches b USING (batch_id)),
                       (SELECT count(*) FROM linkages_history h WHERE NOT EXISTS (SELECT 1 FROM batches b WHERE b.batch_id = h.batch_id)),
-                      (SELECT count(*) FROM linkages)"""
+                      (SELECT count(*) FROM linkages),
+                      (SELECT count(*) FROM stored_files),
+                      (SELECT count(*) FROM stored_files f WHERE NOT EXISTS (SELECT 1 FROM batches b WHERE b.sha256 = f.sha256))"""
         ).fetchone()
     finally:
         con.close()
@@ -84,7 +88,8 @@ def test_sigkill_during_commit_leaves_all_or_nothing(base, tmp_path):
     commit_seconds = time.monotonic() - started
     assert child.wait() == 0
     full = _state(db)
-    assert full == (before[0] + 1, before[1] + LINK_ROWS, 0, before[3] + LINK_ROWS)
+    # The import keeps its original file with the batch; a killed one must not leave it without one.
+    assert full == (before[0] + 1, before[1] + LINK_ROWS, 0, before[3] + LINK_ROWS, before[4] + 1, 0)
 
     outcomes = []
     for run in range(RUNS):
