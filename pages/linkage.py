@@ -52,7 +52,7 @@ with right:
     widgets.chart(charts.income_band_chart(data.call(m.income_bands, scope)))
 below_count = s["below_line_households"]
 with st.expander(f"人均联结收益仍低于贫困线的带动增收户（{below_count:,}户）"):
-    widgets.table(data.call(m.below_poverty_line, scope, limit=500), height=300, key="below_table")
+    widgets.table(data.call(m.below_poverty_line, scope, limit=500), key="below_table", empty="没有低于贫困线的带动增收户")
     if below_count > 500:
         st.caption(f"表中显示前500户，共{below_count:,}户，请下载完整名单。")
     below_file = f"{place}{scope.year}年人均联结收益低于贫困线户.csv"

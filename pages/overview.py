@@ -49,7 +49,7 @@ with right:
 
 st.subheader(f"产业未覆盖户（{kpis['uncovered_households']:,}户）")
 st.caption("年初尚未脱贫、本年度没有任何产业收益的建档立卡户，即距产业全覆盖的差距。")
-widgets.table(data.call(coverage_gap, scope, limit=500), height=300, key="gap_table")
+widgets.table(data.call(coverage_gap, scope, limit=500), key="gap_table", empty="没有产业未覆盖户")
 if kpis["uncovered_households"] > 500:
     st.caption(f"表中显示前500户，共{kpis['uncovered_households']:,}户，请下载完整名单。")
 widgets.csv_download_of(
