@@ -48,10 +48,10 @@ def table(
         st.caption(f"（{empty}）")
         return
     frame = access.present(auth_ui.actor(), frame)
-    if total:
-        frame = with_total(frame, total)
-    frame = frame.with_columns(pl.col(pl.String).fill_null(""))
     order = column_order(frame.columns, first, last)
+    if total:
+        frame = with_total(frame, total, order)
+    frame = frame.with_columns(pl.col(pl.String).fill_null(""))
     config = column_formats(frame)
     config.update(formats or {})
     st.dataframe(
@@ -82,9 +82,10 @@ def column_order(columns: list[str], first: tuple[str, ...] = (), last: tuple[st
     return head + [c for c in columns if c not in head and c not in tail] + tail
 
 
-def with_total(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
-    """`frame` and a 合计 row: the sums of `columns`, 合计 in the first text column, other cells empty."""
-    label = next((c for c, t in frame.schema.items() if t == pl.String), None)
+def with_total(frame: pl.DataFrame, columns: tuple[str, ...], order: list[str] | None = None) -> pl.DataFrame:
+    """`frame` and a 合计 row: the sums of `columns`, 合计 in the first text column shown (in `order`),
+    other cells empty."""
+    label = next((c for c in order or frame.columns if frame.schema[c] == pl.String), None)
     row = {c: (frame[c].sum() if c in columns else None) for c in frame.columns}
     if label is not None:
         row[label] = TOTAL_LABEL
