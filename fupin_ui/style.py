@@ -17,11 +17,10 @@ UPLOAD_HINT = "拖放文件到此处，或点“选择文件”；单个文件�
 
 CSS = f"""
 <style>
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
-  content: "{UPLOAD_BUTTON}"; font-size: 0.875rem; }}
-[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
-[data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: "{UPLOAD_HINT}"; font-size: 0.8rem; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button > div > span::after {{ content: "{UPLOAD_BUTTON}"; font-size: 0.875rem; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{ content: "{UPLOAD_HINT}"; font-size: 0.8rem; }}
 [data-testid="stElementToolbar"] {{ display: none !important; }}
 [data-testid="InputInstructions"] {{ display: none !important; }}
 [data-testid="stStatusWidget"] label, [data-testid="stStatusWidget"] button {{ display: none !important; }}

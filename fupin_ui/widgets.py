@@ -41,7 +41,8 @@ def table(
 
     `first`: the columns that say why a row is listed (the deciding column), shown leftmost so they
     are on screen without sideways scrolling; `last`: ids and secondary columns, shown at the end.
-    `total`: columns summed in a 合计 row at the bottom. An empty frame shows `empty` (Streamlit's
+    `total`: columns summed in a 合计 row, first (as Chinese statistical tables put it, and always
+    on screen, where the last row of a long table is not). An empty frame shows `empty` (Streamlit's
     empty table says "empty" in English). Long tables get about 15 rows of height, not 10.
     """
     if frame.is_empty():
@@ -83,13 +84,13 @@ def column_order(columns: list[str], first: tuple[str, ...] = (), last: tuple[st
 
 
 def with_total(frame: pl.DataFrame, columns: tuple[str, ...], order: list[str] | None = None) -> pl.DataFrame:
-    """`frame` and a 合计 row: the sums of `columns`, 合计 in the first text column shown (in `order`),
-    other cells empty."""
+    """A 合计 row, then `frame`: the sums of `columns`, 合计 in the first text column shown (in
+    `order`), other cells empty."""
     label = next((c for c in order or frame.columns if frame.schema[c] == pl.String), None)
     row = {c: (frame[c].sum() if c in columns else None) for c in frame.columns}
     if label is not None:
         row[label] = TOTAL_LABEL
-    return pl.concat([frame, pl.DataFrame([row], schema=frame.schema)], how="vertical")
+    return pl.concat([pl.DataFrame([row], schema=frame.schema), frame], how="vertical")
 
 
 # Numbers that are names, not quantities: 2017, not 2,017.
@@ -116,12 +117,12 @@ def column_formats(frame: pl.DataFrame) -> dict:
 
 
 # Pixel widths at the table's 14 px font: a Han character is a full em, digits and Latin about half.
-WIDE_PX, NARROW_PX, CELL_PADDING_PX, HEADER_PADDING_PX = 14, 8, 22, 30
+WIDE_PX, NARROW_PX, CELL_PADDING_PX, HEADER_PADDING_PX = 14, 7.5, 20, 20
 MIN_WIDTH_PX, MAX_WIDTH_PX, SAMPLE_ROWS = 48, 280, 300
 
 
 def text_px(text: str) -> int:
-    return sum(WIDE_PX if ord(ch) >= 0x2E80 else NARROW_PX for ch in text)
+    return round(sum(WIDE_PX if ord(ch) >= 0x2E80 else NARROW_PX for ch in text))
 
 
 def _shown(value) -> str:

@@ -64,7 +64,13 @@ st.caption(
     f"{scope.year}年共{summary['linkages']:,}项利益联结，其中{summary['linked_households']:,}户有收益，"
     f"收益合计{money_yuan(summary['income_yuan'])}。"
 )
-widgets.table(households, key="project_households_table", empty="该项目本年度没有联结的贫困户")
+widgets.table(
+    households,
+    key="project_households_table",
+    first=("户主姓名", "收益金额(元)", "联结方式", "细分类型"),
+    last=("户编号", "户主身份证号"),
+    empty="该项目本年度没有联结的贫困户",
+)
 widgets.csv_download(
     households, "下载名单（CSV）", f"{titles[project]}{scope.year}年联结贫困户.csv", key="project_households_csv", scope=scope
 )

@@ -51,9 +51,9 @@ def built_and_pending_chart(frame: pl.DataFrame, place: str, title: str) -> alt.
         )
         layers.append(pending_text)
     built_total, pending_total = float(data["已建成"].sum() or 0), float(data["在建及计划"].sum() or 0)
-    subtitle = f"条形为已建成装机，合计{smart_number(built_total, 3)}兆瓦"
+    subtitle = [f"条形为已建成装机，合计{smart_number(built_total, 3)}兆瓦"]
     if has_pending:
-        subtitle += f"；在建及计划{smart_number(pending_total, 3)}兆瓦另行标注（橙色），不计入条形"
+        subtitle.append(f"橙字为在建及计划装机（合计{smart_number(pending_total, 3)}兆瓦），不计入条形")
     heading = alt.TitleParams(text=title, subtitle=subtitle)
     return apply_theme(alt.layer(*layers).properties(height=programme._height(len(order)), title=heading))
 

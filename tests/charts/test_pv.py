@@ -72,7 +72,7 @@ def test_township_capacity_bars_are_built_only_with_pending_noted(sample_con):
         assert by_place[town["镇办"]]["在建说明"] == f"在建及计划：{round(town['在建及计划装机(兆瓦)'], 2)}兆瓦"
     domain_top = enc["x"]["scale"]["domain"][1]
     assert domain_top < frame["在建及计划装机(兆瓦)"].max(), "the planned plant must not set the scale"
-    assert "不计入条形" in spec["title"]["subtitle"]
+    assert "不计入条形" in spec["title"]["subtitle"][-1]
 
 
 def test_period_charts_in_period_order(sample_con):
