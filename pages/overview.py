@@ -43,7 +43,7 @@ for column, alert in zip(st.columns(4), data.call(alerts, scope).iter_rows(named
 left, right = st.columns(2)
 with left:
     widgets.chart(charts.progress_chart(data.call(programme_progress, scope)))
-    widgets.chart(charts.township_bar_chart(data.call(township_breakdown, scope), "光伏装机兆瓦", "各镇办光伏装机容量", "兆瓦", ",.2f"))
+    widgets.chart(charts.township_bar_chart(data.call(township_breakdown, scope), "光伏装机兆瓦", "各镇办已建成光伏装机", "兆瓦", ",.2f"))
 with right:
     widgets.chart(charts.linked_vs_gap_chart(data.call(township_breakdown, scope)))
 
