@@ -48,7 +48,7 @@ def township_bar_chart(frame: pl.DataFrame, measure: str, title: str, unit: str,
         alt.Chart(data)
         .mark_bar(color=PRIMARY)
         .encode(
-            x=alt.X(f"{measure}:Q", title=f"{measure}（{unit}）", axis=alt.Axis(format=fmt)),
+            x=alt.X(f"{measure}:Q", title=f"{measure.removesuffix(unit)}（{unit}）", axis=alt.Axis(format=fmt)),
             y=alt.Y("镇办:N", sort=order, title=None),
             tooltip=[alt.Tooltip("镇办:N"), alt.Tooltip(f"{measure}:Q", format=fmt)],
         )

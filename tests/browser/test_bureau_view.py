@@ -15,7 +15,7 @@ import pytest
 
 from fupin_ui.nav import PAGE_SPECS
 from tests.browser import server, ui
-from tests.browser.bureau_checks import VIEWPORT, page_problems
+from tests.browser.bureau_checks import VIEWPORT, page_problems, visible_english
 
 DOCS = server.REPO / "docs" / "screenshots"
 # (username, role, 镇办 scope, password): the three kinds of staff of the issue.
@@ -58,6 +58,10 @@ def test_every_page_reads_as_bureau_staff_see_it(staff_app, open_journey, who):
     journey = open_journey(staff_app, sign_in=False)
     page = journey.page
     page.set_viewport_size(VIEWPORT)
+    # Typing in the login form: Streamlit would add "Press Enter to submit form" under the field.
+    page.get_by_label("用户名", exact=True).fill(username)
+    page.wait_for_timeout(300)
+    assert not visible_english(page), f"登录页上有英文：{visible_english(page)}"
     journey.sign_in(username, password)
     titles = [t.strip() for t in page.get_by_test_id("stSidebarNav").locator("a").all_inner_texts()]
     assert "总览" in titles
