@@ -1,7 +1,11 @@
-"""Page-wide CSS: Streamlit's own widget texts that have no Chinese setting, replaced in Chinese.
+"""Page-wide CSS: Streamlit's own texts that have no Chinese setting are replaced in Chinese or hidden.
 
-The file uploader's button ("Upload") and limit line ("200MB per file • …") are fixed English
-strings in Streamlit; CSS hides them and shows Chinese text in their place.
+- The file uploader's button ("Upload") and limit line ("200MB per file • …") are fixed English
+  strings; CSS hides them and shows Chinese text in their place.
+- The table and chart toolbar (Show/hide columns, Download as CSV, Search, Fullscreen) has English
+  tooltips only; it is hidden (every list has its own Chinese download button).
+- "Press Enter to submit form" / "Press Enter to apply" under inputs is hidden (Enter still works).
+- The running indicator's "Running..." / "Stop" is hidden; its animated icon stays.
 """
 
 from __future__ import annotations
@@ -13,11 +17,13 @@ UPLOAD_HINT = "拖放文件到此处，或点“选择文件”；单个文件�
 
 CSS = f"""
 <style>
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
-  content: "{UPLOAD_BUTTON}"; font-size: 0.875rem; }}
-[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
-[data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: "{UPLOAD_HINT}"; font-size: 0.8rem; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button > div > span::after {{ content: "{UPLOAD_BUTTON}"; font-size: 0.875rem; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{ content: "{UPLOAD_HINT}"; font-size: 0.8rem; }}
+[data-testid="stElementToolbar"] {{ display: none !important; }}
+[data-testid="InputInstructions"] {{ display: none !important; }}
+[data-testid="stStatusWidget"] label, [data-testid="stStatusWidget"] button {{ display: none !important; }}
 </style>
 """
 

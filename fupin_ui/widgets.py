@@ -47,19 +47,72 @@ def indicator_text(key: str, value) -> str:
 MISSING = "—"
 
 
-def table(frame: pl.DataFrame, *, height: int | None = None, key: str | None = None) -> None:
+def table(
+    frame: pl.DataFrame,
+    *,
+    height: int | None = None,
+    key: str | None = None,
+    first: tuple[str, ...] = (),
+    last: tuple[str, ...] = (),
+    total: tuple[str, ...] = (),
+    empty: str = "没有记录",
+    formats: dict | None = None,
+) -> None:
     """A table; ID numbers masked unless the user's role may see them in full. Missing text shows as
-    an empty cell (not "None") and dates as 2017-12-31 (not with a time of day)."""
-    frame = access.present(auth_ui.actor(), frame).with_columns(pl.col(pl.String).fill_null(""))
+    an empty cell (not "None") and dates as 2017-12-31 (not with a time of day).
+
+    `first`: the columns that say why a row is listed (the deciding column), shown leftmost so they
+    are on screen without sideways scrolling; `last`: ids and secondary columns, shown at the end.
+    `total`: columns summed in a 合计 row, first (as Chinese statistical tables put it, and always
+    on screen, where the last row of a long table is not). An empty frame shows `empty` (Streamlit's
+    empty table says "empty" in English). Long tables get about 15 rows of height, not 10.
+    """
+    if frame.is_empty():
+        st.caption(f"（{empty}）")
+        return
+    frame = access.present(auth_ui.actor(), frame)
+    order = column_order(frame.columns, first, last)
+    if total:
+        frame = with_total(frame, total, order)
+    frame = frame.with_columns(pl.col(pl.String).fill_null(""))
+    config = column_formats(frame)
+    config.update(formats or {})
     st.dataframe(
         frame,
         hide_index=True,
         width="stretch",
-        height=height or "auto",
+        height=height or useful_height(frame.height),
         key=key,
-        column_config=column_formats(frame) or None,
+        column_order=order,
+        column_config=config or None,
         placeholder=MISSING,
     )
+
+
+TOTAL_LABEL = "合计"
+ROW_PX, HEADER_PX, MAX_ROWS_SHOWN = 35, 38, 15
+
+
+def useful_height(rows: int) -> int | str:
+    """Up to MAX_ROWS_SHOWN rows without scrolling inside the table (Streamlit's "auto" stops at 10)."""
+    return "auto" if rows <= 10 else HEADER_PX + ROW_PX * min(rows, MAX_ROWS_SHOWN) + 2
+
+
+def column_order(columns: list[str], first: tuple[str, ...] = (), last: tuple[str, ...] = ()) -> list[str]:
+    """`first` (those present) leftmost, `last` rightmost, the others in their own order between."""
+    head = [c for c in first if c in columns]
+    tail = [c for c in last if c in columns and c not in head]
+    return head + [c for c in columns if c not in head and c not in tail] + tail
+
+
+def with_total(frame: pl.DataFrame, columns: tuple[str, ...], order: list[str] | None = None) -> pl.DataFrame:
+    """A 合计 row, then `frame`: the sums of `columns`, 合计 in the first text column shown (in
+    `order`), other cells empty."""
+    label = next((c for c in order or frame.columns if frame.schema[c] == pl.String), None)
+    row = {c: (frame[c].sum() if c in columns else None) for c in frame.columns}
+    if label is not None:
+        row[label] = TOTAL_LABEL
+    return pl.concat([pl.DataFrame([row], schema=frame.schema), frame], how="vertical")
 
 
 # Numbers that are names, not quantities: 2017, not 2,017.
@@ -68,15 +121,47 @@ PLAIN_NUMBER_WORDS = ("年度", "年份", "批次", "编号", "代码")
 
 
 def column_formats(frame: pl.DataFrame) -> dict:
-    """Thousands separators for amounts and counts, plain years and ids, dates without a time of day."""
+    """Thousands separators for amounts and counts, plain years and ids, dates without a time of day;
+    each column as wide as its header or its widest value (so a wide table needs no sideways
+    scrolling for room it does not use)."""
     formats = {}
     for name, dtype in frame.schema.items():
+        width = fitted_width(name, frame[name])
         if dtype == pl.Date:
-            formats[name] = st.column_config.DateColumn(name, format="YYYY-MM-DD")
+            formats[name] = st.column_config.DateColumn(name, format="YYYY-MM-DD", width=width)
         elif dtype.is_numeric():
             plain = name in PLAIN_NUMBER_COLUMNS or any(word in name for word in PLAIN_NUMBER_WORDS)
-            formats[name] = st.column_config.NumberColumn(name, format=PLAIN_INTEGER if plain and dtype.is_integer() else "localized")
+            number_format = PLAIN_INTEGER if plain and dtype.is_integer() else "localized"
+            formats[name] = st.column_config.NumberColumn(name, format=number_format, width=width)
+        else:
+            formats[name] = st.column_config.Column(name, width=width)
     return formats
+
+
+# Pixel widths at the table's 14 px font: a Han character is a full em, digits and Latin about half.
+WIDE_PX, NARROW_PX, CELL_PADDING_PX, HEADER_PADDING_PX = 14, 7.5, 20, 20
+MIN_WIDTH_PX, MAX_WIDTH_PX, SAMPLE_ROWS = 48, 280, 300
+
+
+def text_px(text: str) -> int:
+    return round(sum(WIDE_PX if ord(ch) >= 0x2E80 else NARROW_PX for ch in text))
+
+
+def _shown(value) -> str:
+    if value is None:
+        return MISSING
+    if isinstance(value, float):
+        return f"{value:,.4f}".rstrip("0").rstrip(".")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def fitted_width(header: str, values: pl.Series) -> int:
+    """The pixel width that shows `header` and the widest of the first SAMPLE_ROWS values, within
+    MIN_WIDTH_PX..MAX_WIDTH_PX (longer text is cut with "…" and shown whole on hover)."""
+    widest = max((text_px(_shown(v)) for v in values.head(SAMPLE_ROWS).to_list()), default=0)
+    return max(MIN_WIDTH_PX, min(MAX_WIDTH_PX, max(text_px(header) + HEADER_PADDING_PX, widest + CELL_PADDING_PX)))
 
 
 # Streamlit 1.67's "plain" format draws 2015 as 2014.9999999999998 and 2017 as 2017.0000000000002;
@@ -114,7 +199,7 @@ def provenance(dataset_keys: tuple[str, ...], scope: Scope, *, key: str) -> None
     """来源: the batches and uploaded files behind a table's rows, folded away under the table."""
     frame = data.call(provenance_metrics.sources, tuple(dataset_keys), scope)
     with st.expander(f"来源（{frame.height}个批次）"):
-        st.dataframe(frame, hide_index=True, width="stretch", key=key, placeholder=MISSING)
+        table(frame, key=key, empty="没有相关的上传批次")
         st.caption("原始文件可在“上传记录”页下载；回滚某一批次后，表中数据即恢复到该批次之前。")
 
 

@@ -40,18 +40,28 @@ with right:
         widgets.chart(charts.village_area_chart(by_village))
 
 st.subheader("各村种植情况")
-widgets.table(by_village.drop("镇办代码", "村代码", "地点"), key="artichoke_villages")
+widgets.table(
+    by_village.drop("镇办代码", "村代码", "地点"),
+    key="artichoke_villages",
+    total=("项目数(个)", "种植面积(亩)", "产量(吨)", "收购金额(万元)"),
+)
 widgets.provenance(("artichoke_output", "projects"), scope, key="artichoke_villages_src")
 
 st.subheader("菊芋项目")
 projects = data.call(artichoke.artichoke_projects, scope)
-widgets.table(projects, key="artichoke_projects")
+widgets.table(
+    projects,
+    key="artichoke_projects",
+    first=("项目名称", "种植面积(亩)", "产量(吨)", "收购金额(万元)", "订单农户(户)"),
+    last=("实施主体", "项目编号"),
+    total=("建设规模(亩)", "种植面积(亩)", "产量(吨)", "收购金额(万元)", "订单农户(户)"),
+)
 widgets.provenance(("projects", "artichoke_output", "entities", "linkages"), scope, key="artichoke_projects_src")
 widgets.csv_download(projects, "下载项目清单（CSV）", f"{place}{scope.year}年菊芋项目.csv", key="artichoke_projects_csv", scope=scope)
 
 st.subheader(f"订单农户（{summary['order_households']:,}户）")
 orders = data.call(artichoke.order_farming_households, scope)
-widgets.table(orders.head(500), key="artichoke_orders")
+widgets.table(orders.head(500), key="artichoke_orders", first=("户主姓名", "收益金额(元)"))
 if orders.height > 500:
     st.caption(f"表中显示前500行，共{orders.height:,}行，请下载完整名单。")
 widgets.provenance(("linkages", "households", "projects"), scope, key="artichoke_orders_src")

@@ -25,8 +25,23 @@ date_from, date_to = (period[0], period[-1]) if isinstance(period, tuple) and pe
 
 with data.cursor() as cur:
     entries = audit.entries(cur, user=user, action=action, date_from=date_from, date_to=date_to)
-st.caption(f"共{entries.height:,}条")
-widgets.table(entries.head(1000), height=480, key="audit_table")
+st.caption(f"共{entries.height:,}条；表中的详情过长时只显示开头，选择一条即可在下方看到完整内容。")
+shown = entries.head(1000)
+widgets.table(shown, key="audit_table", first=("时间", "用户", "操作", "对象"), empty="所选条件下没有记录")
 if entries.height > 1000:
     st.caption("表中显示最近1000条，请下载完整记录。")
+if shown.height:
+    rows = shown.rows(named=True)
+    chosen = st.selectbox(
+        "查看一条记录的完整详情",
+        range(len(rows)),
+        format_func=lambda i: f"{rows[i]['时间']}　{rows[i]['用户']}　{rows[i]['操作']}　{rows[i]['对象'] or ''}",
+        key="audit_entry",
+    )
+    with st.container(border=True, key="audit_detail"):
+        entry = rows[chosen]
+        for label in ("时间", "用户", "操作", "对象", "详情"):
+            left, right = st.columns([1, 9])
+            left.markdown(f"**{label}**")
+            right.text(entry[label] or "—")  # user-supplied text: shown as text, never Markdown
 widgets.csv_download(entries, "下载审计日志（CSV）", f"审计日志_{today:%Y%m%d}.csv", key="audit_csv")

@@ -17,12 +17,22 @@ st.subheader(f"各村情况（{villages.height:,}个村）")
 st.caption(
     "建档立卡户：识别年度不晚于本年；带动增收户：本年度有产业收益；未覆盖户：年初尚未脱贫且本年度没有产业收益；产业覆盖率：带动增收的未脱贫户 ÷ 年初尚未脱贫的户；项目数：本村本年度及以前建设的项目。"
 )
-widgets.table(villages, height=min(420, 40 + 35 * villages.height), key="villages_table")
+widgets.table(
+    villages,
+    key="villages_table",
+    first=("村", "镇办", "未覆盖户数", "产业覆盖率(%)", "带动增收户数", "建档立卡户数", "项目数"),
+    last=("村代码",),
+)
 widgets.provenance(("villages", "households", "linkages", "projects"), scope, key="villages_src")
 
 with st.expander("本范围全部项目"):
     projects_all = data.call(drilldown.township_projects, scope)
-    widgets.table(projects_all, height=min(420, 40 + 35 * projects_all.height), key="township_projects_table")
+    widgets.table(
+        projects_all,
+        key="township_projects_table",
+        first=("项目名称", "带动户数", "收益金额(元)", "镇办", "所在村"),
+        last=("项目编号",),
+    )
     widgets.provenance(("projects", "linkages"), scope, key="township_projects_src")
 
 if villages.is_empty():
@@ -37,7 +47,12 @@ st.caption("本村建设的项目，以及带动本村贫困户增收的其他�
 if projects.is_empty():
     st.info("该村本年度没有项目，也没有带动本村贫困户增收的项目。")
     st.stop()
-widgets.table(projects, key="village_projects_table")
+widgets.table(
+    projects,
+    key="village_projects_table",
+    first=("项目名称", "带动本村户数", "本村收益金额(元)", "项目所在"),
+    last=("项目编号",),
+)
 widgets.provenance(("projects", "linkages", "households"), scope, key="village_projects_src")
 
 titles = dict(zip(projects["项目编号"].to_list(), projects["项目名称"].to_list(), strict=True))
@@ -49,7 +64,13 @@ st.caption(
     f"{scope.year}年共{summary['linkages']:,}项利益联结，其中{summary['linked_households']:,}户有收益，"
     f"收益合计{money_yuan(summary['income_yuan'])}。"
 )
-widgets.table(households, height=min(420, 40 + 35 * max(households.height, 1)), key="project_households_table")
+widgets.table(
+    households,
+    key="project_households_table",
+    first=("户主姓名", "收益金额(元)", "联结方式", "细分类型"),
+    last=("户编号", "户主身份证号"),
+    empty="该项目本年度没有联结的贫困户",
+)
 widgets.csv_download(
     households, "下载名单（CSV）", f"{titles[project]}{scope.year}年联结贫困户.csv", key="project_households_csv", scope=scope
 )

@@ -43,7 +43,12 @@ if overdue.height:
         f"{overdue.height:,}笔分红未在应兑现日期（当年12月31日）前足额兑现，"
         f"尚欠{widgets.indicator_text('dividends_owed_wan', kpis['dividends_owed_wan'])}，请督促相关经营主体兑现。"
     )
-    widgets.table(_shown(overdue), height=min(400, 38 + 35 * overdue.height), key="overdue_table")
+    widgets.table(
+        _shown(overdue),
+        key="overdue_table",
+        first=("主体名称", "欠付金额(元)", "年度", "状态", "应付金额(元)", "实付金额(元)"),
+        last=("主体类型", "统一社会信用代码", "投资编号"),
+    )
     widgets.csv_download(
         _shown(overdue), "下载逾期分红清单（CSV）", f"{place}{scope.year}年逾期未兑现分红.csv", key="overdue_csv", scope=scope
     )
@@ -64,23 +69,35 @@ with right:
 investments = data.call(metrics.investment_list, scope)
 st.subheader(f"入股投资与{scope.year}年分红（{investments.height:,}笔）")
 shown = _shown(investments)
-widgets.table(shown, height=min(420, 38 + 35 * max(1, investments.height)), key="investment_table")
+widgets.table(
+    shown,
+    key="investment_table",
+    first=("主体名称", "投入金额(万元)", "应付分红(元)", "实付分红(元)", "分红兑现率(%)"),
+    last=("主体类型", "投资编号"),
+)
 widgets.provenance(("investments", "dividends", "entities"), scope, key="investment_src")
 widgets.csv_download(shown, "下载入股投资表（CSV）", f"{place}{scope.year}年入股投资与分红.csv", key="investment_csv", scope=scope)
 
 st.subheader("经营主体")
-chosen = st.multiselect("主体类型", ENTITY_TYPES, default=["农民专业合作社", "龙头企业"], key="entity_types")
+chosen = st.multiselect(
+    "主体类型", ENTITY_TYPES, default=["农民专业合作社", "龙头企业"], key="entity_types", placeholder="选择主体类型", select_all=False
+)
 entities = data.call(metrics.entity_list, scope, tuple(chosen))
 st.caption(
     f"所选类型共{entities.height:,}个（全部类型{widgets.indicator_text('entities', kpis['entities'])}）；"
     f"实施项目为{scope.year}年及以前建设的项目，分红为{scope.year}年应付与实付。"
 )
 shown = _shown(entities)
-widgets.table(shown, height=min(420, 38 + 35 * max(1, entities.height)), key="entity_table")
+widgets.table(
+    shown,
+    key="entity_table",
+    first=("主体名称", "主体类型", "实施项目数(个)", "入股资金(万元)", "应付分红(元)", "实付分红(元)", "分红兑现率(%)"),
+    last=("实施项目", "统一社会信用代码"),
+)
 widgets.provenance(("entities", "projects", "investments", "dividends"), scope, key="entity_src")
 widgets.csv_download(shown, "下载经营主体表（CSV）", f"{place}{scope.year}年经营主体.csv", key="entity_csv", scope=scope)
 
 projects = data.call(metrics.entity_projects, scope, tuple(chosen))
 with st.expander(f"经营主体实施的项目（{projects.height:,}个）"):
-    widgets.table(projects, height=min(420, 38 + 35 * max(1, projects.height)), key="entity_project_table")
+    widgets.table(projects, key="entity_project_table", first=("项目名称",), last=("项目编号",))
     widgets.provenance(("projects", "entities"), scope, key="entity_project_src")

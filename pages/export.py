@@ -15,7 +15,14 @@ full = data.call(summary.collect, scope, None, today)
 st.title("导出")
 st.caption(f"年度和镇办在左侧选择。当前：{scope.year}年，{full.place}。导出的表格和报告只含所选范围的数据。")
 
-chosen = st.multiselect("汇总表（Excel）包含", tables.SHEET_NAMES, default=list(tables.SHEET_NAMES), key="export_sheets")
+chosen = st.multiselect(
+    "汇总表（Excel）包含",
+    tables.SHEET_NAMES,
+    default=list(tables.SHEET_NAMES),
+    key="export_sheets",
+    placeholder="选择要包含的表",
+    select_all=False,
+)
 sheet_names = tuple(n for n in tables.SHEET_NAMES if n in chosen)
 
 

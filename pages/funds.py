@@ -78,7 +78,12 @@ if low.height:
     st.warning(
         f"{low.height:,}个项目的{label}支出率低于{low_label}，尚未支出{display_unit(low['未支出金额(万元)'].sum(), '万元')}，按支出率从低到高排列。"
     )
-    widgets.table(_percent_column(low), height=min(400, 38 + 35 * low.height), key="low_table")
+    widgets.table(
+        _percent_column(low),
+        key="low_table",
+        first=("项目名称", "支出率(%)", "未支出金额(万元)", "下达金额(万元)", "支出金额(万元)"),
+        last=("项目编号",),
+    )
     widgets.csv_download(
         _percent_column(low), "下载低支出项目清单（CSV）", f"{place}{scope.year}年资金支出率偏低项目.csv", key="low_csv", scope=scope
     )
@@ -93,12 +98,17 @@ widgets.table(_percent_column(by_source), key="source_table")
 widgets.provenance(("funds", "projects"), scope, key="source_src")
 
 st.subheader(f"各镇办{label}")
-widgets.table(_percent_column(by_township.drop("镇办代码")), height=min(420, 38 + 35 * by_township.height), key="township_table")
+widgets.table(_percent_column(by_township.drop("镇办代码")), key="township_table")
 widgets.provenance(("funds", "projects", "townships"), scope, key="township_src")
 
 projects = data.call(metrics.funds_by_project, scope, category)
 st.subheader(f"各项目{label}（{projects.height:,}个）")
-widgets.table(_percent_column(projects), height=420, key="project_table")
+widgets.table(
+    _percent_column(projects),
+    key="project_table",
+    first=("项目名称", "支出率(%)", "未支出金额(万元)", "下达金额(万元)", "支出金额(万元)"),
+    last=("项目编号",),
+)
 widgets.provenance(("funds", "projects"), scope, key="project_src")
 widgets.csv_download(
     _percent_column(projects), "下载项目资金表（CSV）", f"{place}{scope.year}年项目资金.csv", key="project_csv", scope=scope

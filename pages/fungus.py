@@ -40,7 +40,13 @@ with right:
         widgets.chart(charts.base_bags_chart(by_base, list(fungus.PROJECT_KINDS)))
 
 st.subheader("生产基地与菌袋发放项目")
-widgets.table(by_base, key="fungus_bases")
+widgets.table(
+    by_base,
+    key="fungus_bases",
+    first=("基地名称", "生产菌袋(万袋)", "鲜菇产量(吨)", "销售收入(万元)"),
+    last=("实施主体", "项目编号"),
+    total=("建设规模(万袋)", "生产菌袋(万袋)", "鲜菇产量(吨)", "销售收入(万元)"),
+)
 widgets.provenance(("projects", "fungus_output", "entities"), scope, key="fungus_bases_src")
 widgets.csv_download(by_base, "下载基地清单（CSV）", f"{place}{scope.year}年食用菌基地.csv", key="fungus_bases_csv", scope=scope)
 

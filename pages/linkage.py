@@ -58,7 +58,7 @@ for column, key in zip(
     widgets.kpi_card(column, kpis, key)
 exited_count = kpis["exited_below_poverty_line"]
 with st.expander(f"已脱贫户收入未达标（{widgets.indicator_text('exited_below_poverty_line', exited_count)}）", expanded=bool(exited_count)):
-    widgets.table(data.call(m.exited_below_poverty_line, scope, limit=500), height=300, key="exited_below_table")
+    widgets.table(data.call(m.exited_below_poverty_line, scope, limit=500), key="exited_below_table", empty="没有收入未达标的已脱贫户")
     widgets.csv_download_of(
         m.exited_below_poverty_line,
         (scope,),
@@ -69,7 +69,7 @@ with st.expander(f"已脱贫户收入未达标（{widgets.indicator_text('exited
     )
 below_count = kpis["households_below_poverty_line"]
 with st.expander(f"人均纯收入低于贫困线的全部建档立卡户（{widgets.indicator_text('households_below_poverty_line', below_count)}）"):
-    widgets.table(data.call(m.below_poverty_line, scope, limit=500), height=300, key="below_table")
+    widgets.table(data.call(m.below_poverty_line, scope, limit=500), key="below_table", empty="没有人均纯收入低于贫困线的户")
     if below_count and below_count > 500:
         st.caption(f"表中显示前500户，共{widgets.indicator_text('households_below_poverty_line', below_count)}，请下载完整名单。")
     below_file = f"{place}{scope.year}年人均纯收入低于贫困线户.csv"

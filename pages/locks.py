@@ -36,6 +36,6 @@ with data.cursor() as cur:
     history = locks.lock_table(cur)
 
 st.subheader(f"锁定中（{active.height}项）")
-widgets.table(active.drop("解锁人", "解锁时间", "状态"), key="active_locks")
+widgets.table(active.drop("解锁人", "解锁时间", "状态"), key="active_locks", empty="当前没有锁定的年度和镇办")
 st.subheader("锁定与解锁记录")
-widgets.table(history, key="lock_history")
+widgets.table(history, key="lock_history", empty="还没有锁定或解锁的记录")

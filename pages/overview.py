@@ -41,14 +41,14 @@ for column, alert in zip(st.columns(4), alerts(kpis).iter_rows(named=True), stri
 left, right = st.columns(2)
 with left:
     widgets.chart(charts.progress_chart(data.call(programme_progress, scope)))
-    widgets.chart(charts.township_bar_chart(data.call(township_breakdown, scope), "光伏装机兆瓦", "各镇办光伏装机容量", "兆瓦", ",.2f"))
+    widgets.chart(charts.township_bar_chart(data.call(township_breakdown, scope), "光伏装机兆瓦", "各镇办已建成光伏装机", "兆瓦", ",.2f"))
 with right:
     widgets.chart(charts.linked_vs_gap_chart(data.call(township_breakdown, scope)))
 
 uncovered = kpis["uncovered_households"]
 st.subheader(f"产业未覆盖户（{widgets.indicator_text('uncovered_households', uncovered)}）")
 st.caption("有劳动能力（含弱劳动能力）、本年度没有任何产业帮扶措施的建档立卡户（含已脱贫户），即距产业全覆盖的差距。")
-widgets.table(data.call(coverage_gap, scope, limit=500), height=300, key="gap_table")
+widgets.table(data.call(coverage_gap, scope, limit=500), key="gap_table", empty="没有产业未覆盖户")
 if uncovered and uncovered > 500:
     st.caption(f"表中显示前500户，共{widgets.indicator_text('uncovered_households', uncovered)}，请下载完整名单。")
 widgets.csv_download_of(

@@ -50,11 +50,33 @@ with left:
         st.info(f"{place}{scope.year}年没有“三变”改革试点村。")
 with right:
     widgets.chart(charts.pilot_income_chart(income))
-    widgets.chart(charts.pilot_dividends_chart(data.call(pilot_dividends_by_year, scope)))
+    dividends_by_year = data.call(pilot_dividends_by_year, scope)
+    if dividends_by_year.height > 1:  # one year alone is a single bar: said in words instead
+        widgets.chart(charts.pilot_dividends_chart(dividends_by_year))
+    elif dividends_by_year.height == 1:
+        year_row = dividends_by_year.row(0, named=True)
+        st.caption(
+            f"“三变”项目分红到户：{year_row['年度']}年{year_row['分红到户户数(户)']:,}户，"
+            f"{display_unit(year_row['分红到户金额(万元)'], '万元')}（只有这一年的记录，不画历年图）。"
+        )
 
 st.subheader(f"试点村（{villages.height:,}个）")
 shown = villages.with_columns((pl.col("贫困户股东占比") * 100).round(1)).rename({"贫困户股东占比": "贫困户股东占比(%)"})
-widgets.table(shown, height=min(420, 38 + 35 * max(1, villages.height)), key="pilot_table")
+widgets.table(
+    shown,
+    key="pilot_table",
+    first=(
+        "村",
+        "镇办",
+        "年度分红(万元)",
+        "分红到户金额(元)",
+        "分红到户户数(户)",
+        "股东户数(户)",
+        "贫困户股东户数(户)",
+        "贫困户股东占比(%)",
+    ),
+    last=("集体经济组织", "村代码"),
+)
 widgets.provenance(("pilots", "villages", "projects", "linkages"), scope, key="pilot_src")
 widgets.csv_download(shown, "下载试点村表（CSV）", f"{place}{scope.year}年三变改革试点村.csv", key="pilot_csv", scope=scope)
 

@@ -53,7 +53,12 @@ with right:
 
 st.subheader("电站")
 station_list = data.call(pv.stations, scope)
-widgets.table(station_list, key="pv_stations")
+widgets.table(
+    station_list,
+    key="pv_stations",
+    first=("电站名称", "装机容量(千瓦)", "建设状态", "发电量(千瓦时)", "发电收益(元)", "收益分配(元)"),
+    last=("运营主体", "项目编号"),
+)
 widgets.provenance(("projects", "pv_output", "entities"), scope, key="pv_stations_src")
 widgets.csv_download(station_list, "下载电站清单（CSV）", f"{place}{scope.year}年光伏电站.csv", key="pv_stations_csv", scope=scope)
 
@@ -90,7 +95,13 @@ else:
     if weak.is_empty():
         st.success("所选范围内没有低效电站。")
     else:
-        widgets.table(weak.drop("低效"), key="pv_weak")
+        widgets.table(
+            weak.drop("低效"),
+            key="pv_weak",
+            first=("电站名称", "年化利用小时", "相对中位数", "同类中位数(小时)"),
+            last=("单位千瓦发电量(千瓦时)", "项目编号"),
+            formats={"相对中位数": st.column_config.NumberColumn("相对中位数", format="percent")},
+        )
     widgets.provenance(("pv_output", "projects"), scope, key="pv_yields_src")
     widgets.csv_download(
         yields, "下载各电站发电效率（CSV）", f"{place}{scope.year}年光伏电站发电效率.csv", key="pv_yields_csv", scope=scope

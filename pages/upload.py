@@ -4,17 +4,35 @@ import streamlit as st
 
 from fupin_core import access
 from fupin_core.catalog import BY_KEY, DATASETS
-from fupin_core.ingest import display, fixlist, guard, mapping, pipeline, templates
+from fupin_core.ingest import display, fixlist, guard, history, mapping, pipeline, templates
 from fupin_core.ingest.read import UnreadableFile, column_letter, sheet_names
-from fupin_ui import auth_ui, data, widgets
+from fupin_ui import auth_ui, data, nav, widgets
 
 actor = auth_ui.require("upload")
 check = guard.import_check(actor)  # 镇办 scope and locked periods of the acting user
 st.title("数据上报")
-if st.session_state.get("upload_message"):
-    st.success(st.session_state.pop("upload_message"))
 
-key = st.selectbox("数据集", [d.key for d in DATASETS], format_func=lambda k: f"{BY_KEY[k].title}（{k}）", key="upload_dataset")
+# After 确认导入: the batch's result and "上传下一个文件", not the same file checked again.
+result = st.session_state.get("upload_result")
+if result:
+    st.success(result["message"])
+    for col, (label, value) in zip(st.columns(4), result["counts"], strict=True):
+        col.metric(label, value)
+    st.caption(f"数据集：{result['dataset']}；文件：{result['file']}。可在“上传记录”页查看该批次、下载原始文件或回滚。")
+    left, right = st.columns(2)
+    if left.button("上传下一个文件", type="primary", key="upload_next"):
+        del st.session_state["upload_result"]
+        st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1  # a fresh, empty uploader
+        for stale in ("upload_preview", "upload_signature"):
+            st.session_state.pop(stale, None)
+        st.rerun()
+    right.page_link(nav.path_of("history"), label="查看上传记录", icon=":material/history:")
+    st.stop()
+
+if "upload_dataset" not in st.session_state:  # the dataset this user last uploaded, else the most uploaded
+    with data.cursor() as cur:
+        st.session_state["upload_dataset"] = history.default_dataset(cur, actor.username)
+key = st.selectbox("数据集", [d.key for d in DATASETS], format_func=lambda k: BY_KEY[k].title, key="upload_dataset")
 ds = BY_KEY[key]
 st.caption(f"{ds.description} 每行以“{'+'.join(ds.header_of(k) for k in ds.natural_key)}”区分，再次上传同一编号会更新原记录。")
 left, right = st.columns(2)
@@ -25,7 +43,12 @@ right.download_button(
     "下载 CSV 模板", templates.csv_template(key), file_name=templates.file_name(key, "csv"), key="tpl_csv", on_click="ignore"
 )
 
-upload = st.file_uploader("上传文件（Excel .xlsx/.xls 或 CSV）", type=["xlsx", "xls", "csv", "txt"], key="upload_file")
+upload_round = st.session_state.get("upload_round", 0)
+upload = st.file_uploader(
+    "上传文件（Excel .xlsx/.xls 或 CSV）",
+    type=["xlsx", "xls", "csv", "txt"],
+    key="upload_file" if not upload_round else f"upload_file_{upload_round}",
+)
 if upload is None:
     st.info("请选择要上报的文件。文件可以有标题行、说明行和合计行，编码可以是 UTF-8 或 GBK。")
     st.stop()
@@ -128,5 +151,15 @@ if st.button("确认导入", type="primary", disabled=bool(blocked), key="upload
         outcome = pipeline.commit(cur, preview, user=actor.username, partial=partial, check=check)
         guard.record_commit(cur, actor, preview, outcome)
     data.invalidate()
-    st.session_state["upload_message"] = outcome.message
+    st.session_state["upload_result"] = {
+        "message": outcome.message,
+        "dataset": ds.title,
+        "file": upload.name,
+        "counts": [
+            ("新增", f"{outcome.new:,}行"),
+            ("更新", f"{outcome.updated:,}行"),
+            ("未变", f"{outcome.unchanged:,}行"),
+            ("有误未导入", f"{outcome.rejected:,}行"),
+        ],
+    }
     st.rerun()

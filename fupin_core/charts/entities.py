@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from fupin_core.charts.theme import FONT, PALETTE, PRIMARY, apply_theme
+from fupin_core.charts.theme import ACTUAL, FONT, PRIMARY, REFERENCE, apply_theme
 
 DUE, PAID = "应付分红", "实付分红"
 
@@ -42,7 +42,7 @@ def dividends_by_year_chart(by_year: pl.DataFrame) -> alt.Chart:
             x=alt.X("金额:Q", title="分红金额（万元）", axis=alt.Axis(format=",.0f")),
             y=alt.Y("年度:N", sort=order, title=None),
             yOffset=alt.YOffset("类别:N", sort=[DUE, PAID]),
-            color=alt.Color("类别:N", sort=[DUE, PAID], scale=alt.Scale(range=[PALETTE[1], PRIMARY]), title=None),
+            color=alt.Color("类别:N", sort=[DUE, PAID], scale=alt.Scale(domain=[DUE, PAID], range=[REFERENCE, ACTUAL]), title=None),
             tooltip=[alt.Tooltip("年度:N"), alt.Tooltip("类别:N"), alt.Tooltip("金额:Q", title="金额(万元)", format=",.2f")],
         )
     )

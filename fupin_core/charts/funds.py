@@ -6,7 +6,7 @@ import altair as alt
 import polars as pl
 
 from fupin_core.catalog import FUND_SOURCES
-from fupin_core.charts.theme import FONT, PALETTE, PRIMARY, TARGET_COLOR, apply_theme
+from fupin_core.charts.theme import ACTUAL, ATTENTION, CATEGORY, FONT, REFERENCE, TARGET, apply_theme
 
 ALLOCATED, SPENT = "下达", "支出"
 
@@ -24,7 +24,9 @@ def funds_by_source_chart(by_source: pl.DataFrame) -> alt.Chart:
             x=alt.X("金额:Q", title="金额（万元）", axis=alt.Axis(format=",.0f")),
             y=alt.Y("资金来源:N", sort=order, title=None),
             yOffset=alt.YOffset("类别:N", sort=[ALLOCATED, SPENT]),
-            color=alt.Color("类别:N", sort=[ALLOCATED, SPENT], scale=alt.Scale(range=[PALETTE[1], PRIMARY]), title=None),
+            color=alt.Color(
+                "类别:N", sort=[ALLOCATED, SPENT], scale=alt.Scale(domain=[ALLOCATED, SPENT], range=[REFERENCE, ACTUAL]), title=None
+            ),
             tooltip=[alt.Tooltip("资金来源:N"), alt.Tooltip("类别:N"), alt.Tooltip("金额:Q", title="金额(万元)", format=",.1f")],
         )
     )
@@ -51,7 +53,7 @@ def funds_by_year_chart(by_year: pl.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("下达金额:Q", title="下达金额（万元）", axis=alt.Axis(format=",.0f")),
             y=alt.Y("年度:N", sort=years, title=None),
-            color=alt.Color("资金来源:N", sort=sources, scale=alt.Scale(domain=sources, range=PALETTE[: len(sources)]), title=None),
+            color=alt.Color("资金来源:N", sort=sources, scale=alt.Scale(domain=sources, range=CATEGORY[: len(sources)]), title=None),
             order=alt.Order("来源序号:Q"),
             tooltip=[alt.Tooltip("年度:N"), alt.Tooltip("资金来源:N"), alt.Tooltip("下达金额:Q", title="下达金额(万元)", format=",.1f")],
         )
@@ -80,7 +82,7 @@ def spend_rate_by_township_chart(by_township: pl.DataFrame, threshold: float) ->
             color=alt.Color(
                 "对照:N",
                 sort=[at_or_above, below],
-                scale=alt.Scale(domain=[at_or_above, below], range=[PRIMARY, TARGET_COLOR]),
+                scale=alt.Scale(domain=[at_or_above, below], range=[ACTUAL, ATTENTION]),
                 title=None,
             ),
             tooltip=[
@@ -94,6 +96,6 @@ def spend_rate_by_township_chart(by_township: pl.DataFrame, threshold: float) ->
     labels = bars.mark_text(align="left", dx=3, font=FONT, fontSize=11).encode(
         text=alt.Text("支出率:Q", format=".1f"), color=alt.value("#333")
     )
-    rule = alt.Chart(pl.DataFrame({"x": [goal]})).mark_rule(color=TARGET_COLOR, strokeDash=[4, 3]).encode(x="x:Q")
+    rule = alt.Chart(pl.DataFrame({"x": [goal]})).mark_rule(color=TARGET, strokeDash=[4, 3]).encode(x="x:Q")
     # 24 px a 镇办: one 镇办 alone gets one ordinary bar, not a block filling a fixed height.
     return apply_theme((bars + labels + rule).properties(height=max(40, 24 * len(order)), title="各镇办资金支出率"))

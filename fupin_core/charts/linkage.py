@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from fupin_core.charts.theme import FONT, PALETTE, PRIMARY, TARGET_COLOR, apply_theme
+from fupin_core.charts.theme import ACTUAL, ATTENTION, FONT, PRIMARY, TARGET, apply_theme
 
 
 def households_chart(frame: pl.DataFrame, category: str, title: str) -> alt.Chart:
@@ -55,8 +55,8 @@ def income_vs_line_chart(frame: pl.DataFrame) -> alt.Chart:
     )
     labels = bars.mark_text(align="left", dx=3, font=FONT, fontSize=11).encode(text=alt.Text("人均联结收益(元):Q", format=",.0f"))
     rule_data = pl.DataFrame({"贫困线": [line], "说明": [f"贫困线 {line:,.0f}元"]})
-    rule = alt.Chart(rule_data).mark_rule(color=TARGET_COLOR, strokeDash=[4, 3], size=2).encode(x="贫困线:Q", tooltip=["说明:N"])
-    rule_label = rule.mark_text(align="right", dx=-4, baseline="top", font=FONT, color=TARGET_COLOR, y=2).encode(text="说明:N")
+    rule = alt.Chart(rule_data).mark_rule(color=TARGET, strokeDash=[4, 3], size=2).encode(x="贫困线:Q", tooltip=["说明:N"])
+    rule_label = rule.mark_text(align="right", dx=-4, baseline="top", font=FONT, color=TARGET, y=2).encode(text="说明:N")
     height = max(120, 22 * len(order))
     return apply_theme((bars + labels + rule + rule_label).properties(height=height, title="各镇办人均联结收益与贫困线"))
 
@@ -74,7 +74,7 @@ def income_band_chart(bands: pl.DataFrame) -> alt.Chart:
             color=alt.Color(
                 "类别:N",
                 sort=["低于贫困线", "达到贫困线"],
-                scale=alt.Scale(domain=["低于贫困线", "达到贫困线"], range=[PALETTE[1], PALETTE[2]]),
+                scale=alt.Scale(domain=["低于贫困线", "达到贫困线"], range=[ATTENTION, ACTUAL]),
                 title=None,
             ),
             tooltip=[alt.Tooltip("人均联结收益:N"), alt.Tooltip("户数:Q", format=",.0f"), alt.Tooltip("人数:Q", format=",.0f")],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from fupin_core.charts.theme import FONT, PALETTE, PRIMARY, TARGET_COLOR, apply_theme
+from fupin_core.charts.theme import ACTUAL, ATTENTION, FONT, PRIMARY, TARGET, apply_theme
 
 
 def progress_chart(progress: pl.DataFrame) -> alt.Chart:
@@ -36,7 +36,7 @@ def progress_chart(progress: pl.DataFrame) -> alt.Chart:
         )
     )
     labels = bars.mark_text(align="left", dx=4, font=FONT).encode(text=alt.Text("完成百分比:Q", format=",.1f"))
-    rule = alt.Chart(pl.DataFrame({"x": [100.0]})).mark_rule(color=TARGET_COLOR, strokeDash=[4, 3]).encode(x="x:Q")
+    rule = alt.Chart(pl.DataFrame({"x": [100.0]})).mark_rule(color=TARGET, strokeDash=[4, 3]).encode(x="x:Q")
     return apply_theme((bars + labels + rule).properties(height=150, title="“百千万”工程完成情况"))
 
 
@@ -48,7 +48,7 @@ def township_bar_chart(frame: pl.DataFrame, measure: str, title: str, unit: str,
         alt.Chart(data)
         .mark_bar(color=PRIMARY)
         .encode(
-            x=alt.X(f"{measure}:Q", title=f"{measure}（{unit}）", axis=alt.Axis(format=fmt)),
+            x=alt.X(f"{measure}:Q", title=f"{measure.removesuffix(unit)}（{unit}）", axis=alt.Axis(format=fmt)),
             y=alt.Y("镇办:N", sort=order, title=None),
             tooltip=[alt.Tooltip("镇办:N"), alt.Tooltip(f"{measure}:Q", format=fmt)],
         )
@@ -67,7 +67,12 @@ def linked_vs_gap_chart(frame: pl.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("户数:Q", title="户数（户）", axis=alt.Axis(format=",.0f")),
             y=alt.Y("镇办:N", sort=order, title=None),
-            color=alt.Color("类别:N", sort=["带动增收户数", "未覆盖户数"], scale=alt.Scale(range=[PRIMARY, PALETTE[1]]), title=None),
+            color=alt.Color(
+                "类别:N",
+                sort=["带动增收户数", "未覆盖户数"],
+                scale=alt.Scale(domain=["带动增收户数", "未覆盖户数"], range=[ACTUAL, ATTENTION]),
+                title=None,
+            ),
             order=alt.Order("类别:N", sort="ascending"),
             tooltip=[alt.Tooltip("镇办:N"), alt.Tooltip("类别:N"), alt.Tooltip("户数:Q", format=",.0f")],
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from fupin_core.charts.theme import FONT, PALETTE, PRIMARY, apply_theme
+from fupin_core.charts.theme import ACTUAL, FONT, OTHER, PRIMARY, apply_theme
 
 
 def village_labels(villages: pl.DataFrame) -> pl.Series:
@@ -32,7 +32,12 @@ def shareholders_chart(villages: pl.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("户数:Q", title="股东户数（户）", axis=alt.Axis(format=",.0f")),
             y=alt.Y("村:N", sort=order, title=None),
-            color=alt.Color("类别:N", sort=["贫困户股东", "其他股东"], scale=alt.Scale(range=[PALETTE[1], PRIMARY]), title=None),
+            color=alt.Color(
+                "类别:N",
+                sort=["贫困户股东", "其他股东"],
+                scale=alt.Scale(domain=["贫困户股东", "其他股东"], range=[ACTUAL, OTHER]),
+                title=None,
+            ),
             order=alt.Order("类别:N", sort="descending"),
             tooltip=[alt.Tooltip("村:N"), alt.Tooltip("类别:N"), alt.Tooltip("户数:Q", format=",.0f")],
         )
@@ -74,7 +79,7 @@ def pilot_dividends_chart(by_year: pl.DataFrame) -> alt.Chart:
     order = data["年度"].to_list()
     bars = (
         alt.Chart(data)
-        .mark_bar(color=PALETTE[2], height=22)
+        .mark_bar(color=ACTUAL, height=22)
         .encode(
             x=alt.X("分红金额:Q", title="分红到户金额（万元）", axis=alt.Axis(format=",~f")),
             y=alt.Y("年度:N", sort=order, title=None),

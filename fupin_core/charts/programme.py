@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from fupin_core.charts.theme import FONT, PALETTE, PRIMARY, TARGET_COLOR, apply_theme
+from fupin_core.charts.theme import ACTUAL, CATEGORY, FONT, PRIMARY, REFERENCE, TARGET, apply_theme
 from fupin_core.formatting import smart_number
 
 ROW_PX = 22
@@ -64,7 +64,7 @@ def target_bar(
         .encode(
             x=x,
             y=alt.Y("工程:N", title=None),
-            color=alt.Color(f"{part}:N", sort=order, title=None, scale=alt.Scale(range=PALETTE)),
+            color=alt.Color(f"{part}:N", sort=order, title=None, scale=alt.Scale(domain=order, range=CATEGORY[: len(order)])),
             order=alt.Order("顺序:Q"),
             tooltip=[alt.Tooltip(f"{part}:N"), alt.Tooltip(f"{measure}:Q", format=",.2f", title=axis_title(measure, unit))],
         )
@@ -72,10 +72,10 @@ def target_bar(
     layers = [bars]
     if target:
         goal = pl.DataFrame({"x": [float(target)], "text": [f"{'目标' if whole_district else '全区目标'}{target:,.0f}{unit}"]})
-        rule = alt.Chart(goal).mark_rule(color=TARGET_COLOR, strokeDash=[5, 3], strokeWidth=2).encode(x="x:Q")
+        rule = alt.Chart(goal).mark_rule(color=TARGET, strokeDash=[5, 3], strokeWidth=2).encode(x="x:Q")
         goal_text = (
             alt.Chart(goal)
-            .mark_text(align="right", dx=-4, baseline="top", y=2, color=TARGET_COLOR, font=FONT, fontSize=11)
+            .mark_text(align="right", dx=-4, baseline="top", y=2, color=TARGET, font=FONT, fontSize=11)
             .encode(x="x:Q", text="text:N")
         )
         layers += [rule, goal_text]
@@ -102,7 +102,7 @@ def stacked_bars(
         .encode(
             x=alt.X(f"{measure}:Q", title=axis_title(measure, unit), stack="zero", axis=value_axis(fmt), scale=scale),
             y=y,
-            color=alt.Color(f"{part}:N", sort=parts, title=None, scale=alt.Scale(range=PALETTE)),
+            color=alt.Color(f"{part}:N", sort=parts, title=None, scale=alt.Scale(domain=parts, range=CATEGORY[: len(parts)])),
             order=alt.Order("顺序:Q"),
             tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{part}:N"), alt.Tooltip(f"{measure}:Q", format=fmt)],
         )
@@ -129,8 +129,17 @@ def bars(
     return apply_theme((base.mark_bar(color=PRIMARY) + labels).properties(height=_height(len(order)), title=title))
 
 
-def grouped_bars(frame: pl.DataFrame, category: str, measures: list[str], unit: str, title: str, fmt: str = ",.1f") -> alt.Chart:
-    """Per `category` (frame order), one bar for each of `measures` (same unit) side by side."""
+def grouped_bars(
+    frame: pl.DataFrame,
+    category: str,
+    measures: list[str],
+    unit: str,
+    title: str,
+    fmt: str = ",.1f",
+    colors: tuple[str, ...] = (REFERENCE, ACTUAL),
+) -> alt.Chart:
+    """Per `category` (frame order), one bar for each of `measures` (same unit) side by side; by
+    default the first is the reference amount and the second the actual one (charts.theme)."""
     order = _unique(frame[category])
     long = frame.select(category, *measures).unpivot(index=category, variable_name="指标", value_name="数值")
     chart = (
@@ -140,7 +149,7 @@ def grouped_bars(frame: pl.DataFrame, category: str, measures: list[str], unit: 
             x=alt.X("数值:Q", title=unit, axis=value_axis(fmt)),
             y=alt.Y(f"{category}:N", sort=order, title=None),
             yOffset=alt.YOffset("指标:N", sort=measures),
-            color=alt.Color("指标:N", sort=measures, title=None, scale=alt.Scale(range=PALETTE)),
+            color=alt.Color("指标:N", sort=measures, title=None, scale=alt.Scale(domain=measures, range=list(colors))),
             tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip("指标:N"), alt.Tooltip("数值:Q", format=fmt)],
         )
     )

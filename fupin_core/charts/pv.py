@@ -7,7 +7,8 @@ import altair as alt
 import polars as pl
 
 from fupin_core.charts import programme
-from fupin_core.charts.theme import PALETTE, PRIMARY, TARGET_COLOR, apply_theme
+from fupin_core.charts.theme import ACTUAL, ATTENTION, FONT, PENDING, TARGET, apply_theme
+from fupin_core.formatting import smart_number
 
 STATUS_BUILT, STATUS_PENDING = "已建成", "在建及计划"
 
@@ -17,24 +18,56 @@ def capacity_target_chart(by_type: pl.DataFrame, target_mw: float | None, whole_
     return programme.target_bar(by_type, "电站类型", "建成装机(兆瓦)", target_mw, "兆瓦", "光伏装机", "已建成装机与目标", whole_district)
 
 
+def built_and_pending_chart(frame: pl.DataFrame, place: str, title: str) -> alt.Chart:
+    """Per place (frame order): a bar of the BUILT capacity only, its value beside it, and the
+    capacity 在建及计划 written after it in the pending colour. Stacking the two would label a
+    镇办 with 1.83 MW built as "21.83" and let one planned 20 MW plant flatten every other bar."""
+    order = programme._unique(frame[place])
+    data = frame.select(place, pl.col("建成装机(兆瓦)").alias("已建成"), pl.col("在建及计划装机(兆瓦)").alias("在建及计划")).with_columns(
+        pl.format("{}：{}兆瓦", pl.lit(STATUS_PENDING), pl.col("在建及计划").round(2)).alias("在建说明"),
+    )
+    largest = float(data["已建成"].max() or 0)
+    has_pending = bool((data["在建及计划"] > 0).any())
+    # Room right of the longest bar for its value and, if any, the 在建及计划 note.
+    scale = alt.Scale(domain=[0, largest * (1.9 if has_pending else 1.15) or 1], nice=False)
+    y = alt.Y(f"{place}:N", sort=order, title=None)
+    base = alt.Chart(data).encode(
+        x=alt.X("已建成:Q", title="已建成装机（兆瓦）", axis=programme.value_axis(",.2f"), scale=scale),
+        y=y,
+        tooltip=[
+            alt.Tooltip(f"{place}:N"),
+            alt.Tooltip("已建成:Q", title="已建成装机(兆瓦)", format=",.3~f"),
+            alt.Tooltip("在建及计划:Q", title="在建及计划装机(兆瓦)", format=",.3~f"),
+        ],
+    )
+    bars = base.mark_bar(color=ACTUAL)
+    built_text = base.mark_text(align="left", dx=3, font=FONT, fontSize=11).encode(text=alt.Text("已建成:Q", format=",.2f"))
+    layers = [bars, built_text]
+    if has_pending:
+        pending_text = (
+            base.transform_filter(alt.datum["在建及计划"] > 0)
+            .mark_text(align="left", dx=36, font=FONT, fontSize=11, color=PENDING, fontWeight="bold")
+            .encode(text="在建说明:N")
+        )
+        layers.append(pending_text)
+    built_total, pending_total = float(data["已建成"].sum() or 0), float(data["在建及计划"].sum() or 0)
+    subtitle = [f"条形为已建成装机，合计{smart_number(built_total, 3)}兆瓦"]
+    if has_pending:
+        subtitle.append(f"橙字为在建及计划装机（合计{smart_number(pending_total, 3)}兆瓦），不计入条形")
+    heading = alt.TitleParams(text=title, subtitle=subtitle)
+    return apply_theme(alt.layer(*layers).properties(height=programme._height(len(order)), title=heading))
+
+
 def township_capacity_chart(by_township: pl.DataFrame) -> alt.Chart:
-    """Per 镇办 (by code): built and pending capacity stacked."""
-    long = by_township.select(
-        "镇办", pl.col("建成装机(兆瓦)").alias(STATUS_BUILT), pl.col("在建及计划装机(兆瓦)").alias(STATUS_PENDING)
-    ).unpivot(index="镇办", variable_name="状态", value_name="装机容量(兆瓦)")
-    return programme.stacked_bars(long, "镇办", "状态", "装机容量(兆瓦)", "兆瓦", "各镇办光伏装机", ",.2f")
+    """Per 镇办 (by code): built capacity, with the capacity 在建及计划 noted beside it."""
+    return built_and_pending_chart(by_township, "镇办", "各镇办已建成光伏装机")
 
 
 def village_capacity_chart(by_village: pl.DataFrame) -> alt.Chart:
-    """Per village with a station (by code; 全镇 = a station of the whole 镇办): built and pending.
+    """Per village with a station (by code; 全镇 = a station of the whole 镇办): built, pending noted.
     Villages are named with their 镇办 when the frame spans several."""
     place = "村" if by_village["镇办"].n_unique() <= 1 else "地点"
-    long = by_village.select(
-        place, pl.col("建成装机(兆瓦)").alias(STATUS_BUILT), pl.col("在建及计划装机(兆瓦)").alias(STATUS_PENDING)
-    ).unpivot(index=place, variable_name="状态", value_name="装机容量(兆瓦)")
-    return programme.stacked_bars(
-        long, place, "状态", "装机容量(兆瓦)", "兆瓦", "各村光伏装机", ",.2f", parts=[STATUS_BUILT, STATUS_PENDING]
-    )
+    return built_and_pending_chart(by_village, place, "各村已建成光伏装机")
 
 
 def generation_chart(by_period: pl.DataFrame) -> alt.Chart:
@@ -57,7 +90,8 @@ def yield_chart(yields: pl.DataFrame, types: list[str], share: float) -> alt.Cha
     and the flag line (share × the type's median) as a dashed tick."""
     # A fixed spread within each row (not random) so that the same data always draws the same picture.
     data = yields.select("电站名称", "镇办", "电站类型", "年化利用小时", "同类中位数(小时)", "相对中位数", "低效").with_columns(
-        ((pl.int_range(pl.len()) * 0.618034) % 1 - 0.5).alias("jitter")
+        ((pl.int_range(pl.len()) * 0.618034) % 1 - 0.5).alias("jitter"),
+        pl.when(pl.col("低效") == "是").then(pl.lit("低效")).otherwise(pl.lit("正常")).alias("判定"),
     )
     present = [t for t in types if t in set(data["电站类型"])] or types
     y = alt.Y("电站类型:N", sort=present, title=None)
@@ -68,7 +102,9 @@ def yield_chart(yields: pl.DataFrame, types: list[str], share: float) -> alt.Cha
             x=alt.X("年化利用小时:Q", title="年化利用小时（千瓦时/千瓦）", axis=programme.value_axis(",.0f")),
             y=y,
             yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[-1, 1]), title=None),
-            color=alt.Color("低效:N", sort=["否", "是"], scale=alt.Scale(range=[PRIMARY, TARGET_COLOR]), title="低效电站"),
+            color=alt.Color(
+                "判定:N", sort=["正常", "低效"], scale=alt.Scale(domain=["正常", "低效"], range=[ACTUAL, ATTENTION]), title=None
+            ),
             tooltip=[
                 alt.Tooltip("电站名称:N"),
                 alt.Tooltip("镇办:N"),
@@ -87,7 +123,7 @@ def yield_chart(yields: pl.DataFrame, types: list[str], share: float) -> alt.Cha
     )
     rule = (
         alt.Chart(lines)
-        .mark_tick(color=PALETTE[1], thickness=2, size=40, strokeDash=[4, 2])
+        .mark_tick(color=ATTENTION, thickness=2, size=40, strokeDash=[4, 2])
         .encode(
             x="低效线:Q",
             y=y,
@@ -96,8 +132,8 @@ def yield_chart(yields: pl.DataFrame, types: list[str], share: float) -> alt.Cha
     )
     median = (
         alt.Chart(lines)
-        .mark_tick(color="#444", thickness=3, size=50)
+        .mark_tick(color=TARGET, thickness=3, size=50)
         .encode(x="同类中位数(小时):Q", y=y, tooltip=[alt.Tooltip("电站类型:N"), alt.Tooltip("同类中位数(小时):Q", format=",.0f")])
     )
-    title = f"各电站年化利用小时（灰线为同类电站中位数，橙线为其{share:.0%}，低于者为低效）"
+    title = f"各电站年化利用小时（灰线为同类电站中位数，红色虚线为其{share:.0%}，低于者为低效，标红）"
     return apply_theme(alt.layer(points, rule, median).properties(height=max(120, 70 * len(present)), title=title))

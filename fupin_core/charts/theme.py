@@ -1,7 +1,21 @@
-"""The one chart theme every builder applies: CJK fonts, horizontal labels, one palette.
+"""The one chart theme every builder applies: CJK fonts, horizontal labels, one colour = one meaning.
 
 Chinese labels stay horizontal; categories keep the order of the frame they come in (by code or by
 target), never Unicode code-point order.
+
+Colours mean the same thing on every page (a reader learns them once):
+
+- ACTUAL (blue): what has been achieved or done — built capacity, funds spent, dividends paid,
+  households reached, a plain measure.
+- REFERENCE (light blue): what an actual amount is compared with — funds allocated, dividends due,
+  revenue before distribution.
+- PENDING (amber): not done yet but planned — capacity 在建及计划.
+- ATTENTION (red): needs attention — below a threshold (支出率低于90%, 低效电站, 低于贫困线),
+  households not yet reached (未覆盖户).
+- OTHER (grey): the rest of a whole (其他股东).
+- TARGET (dark grey, dashed): a target or threshold line (目标, 100%, 90%, 贫困线, 同类中位数).
+- CATEGORY: kinds that are not better or worse than each other (电站类型, 资金来源, 项目类型,
+  联结方式); it contains none of the colours above except ACTUAL's blue for the first kind.
 """
 
 from __future__ import annotations
@@ -9,20 +23,36 @@ from __future__ import annotations
 import altair as alt
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
-PALETTE = ["#2f6f9f", "#e3a33b", "#5c9e5a", "#b6534c", "#7d6aa8", "#4aa3a1", "#9c7b4d"]
-PRIMARY = PALETTE[0]
-TARGET_COLOR = "#b6534c"
+
+ACTUAL = "#2f6f9f"
+REFERENCE = "#9fc0dc"
+PENDING = "#e3a33b"
+ATTENTION = "#c0392b"
+OTHER = "#c4c9ce"
+TARGET = "#4d4d4d"
+CATEGORY = ["#2f6f9f", "#5c9e5a", "#7d6aa8", "#4aa3a1", "#9c7b4d", "#d17fa6", "#6b7b8c"]
+
+# Old names, kept for the builders: PRIMARY is ACTUAL, TARGET_COLOR the target line, PALETTE the kinds.
+PRIMARY = ACTUAL
+TARGET_COLOR = TARGET
+PALETTE = CATEGORY
+
+# Ticks of a value axis: about one per 80 px of the chart's width, so that a half-width chart does
+# not get as many as a full-width one; labels that would still touch are dropped.
+TICK_SPACING_PX = 80
 
 
 def theme_config() -> dict:
+    value_axis = {"labelOverlap": True, "labelSeparation": 8, "tickCount": {"expr": f"max(2, ceil(width / {TICK_SPACING_PX}))"}}
     return {
         "config": {
             "font": FONT,
             "axis": {"labelFont": FONT, "titleFont": FONT, "labelAngle": 0, "labelFontSize": 12, "titleFontSize": 12, "labelLimit": 200},
+            "axisQuantitative": value_axis,
             "legend": {"labelFont": FONT, "titleFont": FONT, "orient": "bottom"},
-            "title": {"font": FONT, "fontSize": 14, "anchor": "start"},
+            "title": {"font": FONT, "fontSize": 14, "anchor": "start", "subtitleFont": FONT, "subtitleColor": "#555"},
             "header": {"labelFont": FONT, "titleFont": FONT},
-            "range": {"category": PALETTE},
+            "range": {"category": CATEGORY},
             "view": {"stroke": None},
         }
     }

@@ -7,6 +7,7 @@ columns 原行号 and 问题说明 are ignored on upload).
 from __future__ import annotations
 
 import io
+import re
 
 import polars as pl
 import xlsxwriter
@@ -16,6 +17,19 @@ from fupin_core.ingest.pipeline import Preview
 
 ROW_HEADER, PROBLEM_HEADER = "原行号", "问题说明"
 MAX_ROWS = 100_000  # beyond this the list is cut (and says so); nobody fixes more by hand
+NUMERIC_TYPES = ("int", "decimal")
+# A plain number as typed, thousands separators allowed: 1,500 / -5 / 0.35 (not 1e5, not 12%).
+PLAIN_NUMBER = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+
+
+def as_number(text: str) -> float | int | None:
+    """The number a cell of a numeric column holds, so that Excel/WPS get a number, not text; None
+    when the cell is not a plain number (it is one of the problems, and stays as the user wrote it)."""
+    cleaned = text.strip()
+    if not PLAIN_NUMBER.match(cleaned):
+        return None
+    cleaned = cleaned.replace(",", "")
+    return int(cleaned) if "." not in cleaned else float(cleaned)
 
 
 def problem_text(preview: Preview) -> pl.DataFrame:
@@ -59,13 +73,21 @@ def fix_list_xlsx(preview: Preview) -> bytes:
     sheet.write_row(0, 0, titles, head)
     sheet.freeze_panes(1, 1)
     sheet.set_column(0, 0, 8)
-    sheet.set_column(1, len(columns), 16, text)
+    held = preview.mapping.columns  # file column -> catalog column
+    numeric = [int(c[1:]) in held and preview.dataset.column(held[int(c[1:])]).type in NUMERIC_TYPES for c in columns]
+    for c, is_number in enumerate(numeric, start=1):
+        sheet.set_column(c, c, 16, None if is_number else text)
     sheet.set_column(len(columns) + 1, len(columns) + 1, 60, error)
     for r, values in enumerate(rows.select(ROW, *columns, PROBLEM_HEADER).head(MAX_ROWS).iter_rows(), start=1):
         sheet.write_number(r, 0, values[0])
-        for c, value in enumerate(values[1:-1], start=1):
-            if value is not None:
+        for c, (value, is_number) in enumerate(zip(values[1:-1], numeric, strict=True), start=1):
+            if value is None:
+                continue
+            number = as_number(str(value)) if is_number else None
+            if number is None:
                 sheet.write_string(r, c, str(value))
+            else:
+                sheet.write_number(r, c, number)
         sheet.write_string(r, len(columns) + 1, values[-1], error)
     if rows.height > MAX_ROWS:
         sheet.write_string(MAX_ROWS + 1, 0, f"共{rows.height}行有问题，此处只列出前{MAX_ROWS}行")

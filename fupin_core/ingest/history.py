@@ -58,3 +58,21 @@ def batch_records(con: duckdb.DuckDBPyConnection) -> list[dict]:
             {"batch_id": rec.pop("batch_id"), "dataset": rec.pop("dataset"), "file": rec.pop("file"), "status": rec.pop("status"), **rec}
         )
     return out
+
+
+# Before anyone has uploaded anything: the dataset reported most often (every 镇办, every year).
+FIRST_DEFAULT_DATASET = "linkages"
+
+
+def default_dataset(con: duckdb.DuckDBPyConnection, user_name: str | None) -> str:
+    """The dataset 数据上报 opens on: the one `user_name` uploaded last, else the one uploaded most
+    often by anyone (sample data does not count), else FIRST_DEFAULT_DATASET."""
+    row = con.execute(
+        "SELECT dataset FROM batches WHERE kind = 'upload' AND user_name = ? ORDER BY created_at DESC, batch_id DESC LIMIT 1",
+        [user_name],
+    ).fetchone()
+    if row is None:
+        row = con.execute(
+            "SELECT dataset FROM batches WHERE kind = 'upload' GROUP BY dataset ORDER BY count(*) DESC, max(batch_id) DESC LIMIT 1"
+        ).fetchone()
+    return row[0] if row and row[0] in BY_KEY else FIRST_DEFAULT_DATASET

@@ -28,6 +28,7 @@ class Rule:
     column: str  # the column the problem is reported on
     broken: Callable[[], pl.Expr]  # True where the rule is broken (null-safe)
     message: Callable[[], pl.Expr]
+    suggestion: Callable[[], pl.Expr] | None = None  # what to write instead (the 建议 column)
 
 
 def number_text(name: str) -> pl.Expr:
@@ -53,11 +54,13 @@ RULES: dict[str, dict[str, Rule]] = {
             "is_deep_poverty_village",
             lambda: ((pl.col("is_deep_poverty_village") == "是") & (pl.col("is_poverty_village") == "否")).fill_null(False),
             lambda: pl.lit("标为深度贫困村，但“是否贫困村”为“否”：深度贫困村必须是贫困村"),
+            lambda: pl.lit("把“是否贫困村”改为“是”，或把“是否深度贫困村”改为“否”"),
         ),
         "只有贫困村可以有退出年度": Rule(
             "exit_year",
             lambda: (pl.col("exit_year").is_not_null() & (pl.col("is_poverty_village") == "否")).fill_null(False),
             lambda: pl.lit("不是贫困村，不应填写退出年度"),
+            lambda: pl.lit("清空退出年度，或把“是否贫困村”改为“是”"),
         ),
     },
     "households": {
@@ -65,6 +68,7 @@ RULES: dict[str, dict[str, Rule]] = {
             "exit_year",
             lambda: (pl.col("exit_year") < pl.col("identified_year")).fill_null(False),
             lambda: pl.format("脱贫年度 {} 早于识别年度 {}", pl.col("exit_year"), pl.col("identified_year")),
+            lambda: pl.lit("核对两个年度：脱贫年度不能早于识别年度"),
         ),
     },
     "projects": {
@@ -75,6 +79,7 @@ RULES: dict[str, dict[str, Rule]] = {
                 & _allowed_types().is_not_null()
             ).fill_null(False),
             lambda: pl.format("{}项目的项目类型应为：{}", pl.col("industry"), _allowed_types()),
+            lambda: pl.format("改为{}之一，或核对产业类别", _allowed_types()),
         ),  # fmt: skip
         "规模单位须与产业类别相符（光伏 千瓦，食用菌 万袋，菊芋 亩）": Rule(
             "scale_unit",
@@ -86,6 +91,7 @@ RULES: dict[str, dict[str, Rule]] = {
                 pl.col("industry"),
                 pl.col("industry").replace_strict(SCALE_UNITS, default=None, return_dtype=pl.String),
             ),
+            lambda: pl.format("改为“{}”", pl.col("industry").replace_strict(SCALE_UNITS, default=None, return_dtype=pl.String)),
         ),
     },
     "funds": {
@@ -93,6 +99,7 @@ RULES: dict[str, dict[str, Rule]] = {
             "spent_wan",
             lambda: (pl.col("spent_wan") > pl.col("allocated_wan") + 1e-9).fill_null(False),
             lambda: pl.format("支出金额 {} 万元大于下达金额 {} 万元", number_text("spent_wan"), number_text("allocated_wan")),
+            lambda: pl.lit("核对两个金额：支出不能超过下达"),
         ),
         "统筹整合涉农资金和财政专项扶贫资金只能来自财政": Rule(
             "fund_category",
@@ -128,6 +135,7 @@ RULES: dict[str, dict[str, Rule]] = {
             "distributed_yuan",
             lambda: (pl.col("distributed_yuan") > pl.col("revenue_yuan") + 1e-9).fill_null(False),
             lambda: pl.format("收益分配 {} 元大于发电收益 {} 元", number_text("distributed_yuan"), number_text("revenue_yuan")),
+            lambda: pl.lit("核对两个金额：分配不能超过发电收益"),
         ),
     },
     "pilots": {
@@ -135,6 +143,7 @@ RULES: dict[str, dict[str, Rule]] = {
             "poor_shareholder_households",
             lambda: (pl.col("poor_shareholder_households") > pl.col("shareholder_households")).fill_null(False),
             lambda: pl.format("贫困户股东户数 {} 大于股东户数 {}", pl.col("poor_shareholder_households"), pl.col("shareholder_households")),
+            lambda: pl.lit("股东户数应包括贫困户股东，请核对两个户数"),
         ),
     },
     "dividends": {
@@ -142,6 +151,7 @@ RULES: dict[str, dict[str, Rule]] = {
             "paid_date",
             lambda: ((pl.col("paid_yuan") > 0) & pl.col("paid_date").is_null()).fill_null(False),
             lambda: pl.format("实付金额为 {} 元，须填写兑现日期", number_text("paid_yuan")),
+            lambda: pl.lit("填写兑现日期，如 2017-12-20；尚未兑现则实付金额填0"),
         ),
     },
 }

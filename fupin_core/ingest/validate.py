@@ -128,7 +128,7 @@ def _column_problems(frame: pl.DataFrame, ds: Dataset, col: Column) -> list[pl.D
         problems_where(frame, mangled, name, _mangled_message(col)),
     ]
     if col.required:
-        out.append(problems_where(frame, value.is_null() & ~bad & ~mangled, name, "必填，不能为空"))
+        out.append(problems_where(frame, value.is_null() & ~bad & ~mangled, name, "必填，不能为空", suggestion=f"填写{col.header}"))
     present = value.is_not_null() & ~mangled
     if col.type == "text" or col.type == "period":
         out.append(problems_where(frame, present & (value.str.len_chars() > MAX_TEXT), name, pl.format("内容过长（{}个字）", value.str.len_chars()),
@@ -145,25 +145,37 @@ def _column_problems(frame: pl.DataFrame, ds: Dataset, col: Column) -> list[pl.D
                     f"资金来源填资金的级次（如“{source}”），并在“资金类别”列填“{category}”",
                 )
             close = difflib.get_close_matches(v, enum, n=1, cutoff=0.3)
-            return (f"“{v}”不是允许的值（允许：{allowed}）", f"是否为“{close[0]}”？" if close else None)
+            return (
+                f"“{v}”不是允许的值（允许：{allowed}）",
+                f"是否为“{close[0]}”？" if close else f"改为{allowed}之一（Excel 模板中可下拉选择）",
+            )
 
         out.append(_by_value(frame, name, present & ~value.is_in(col.enum), near))
     checks = col.checks
     if "year" in checks:
         out.append(problems_where(frame, present & ~value.is_between(col.earliest_year, MAX_YEAR), name,
-                                  pl.format("年度 {} 不在 {}–{} 之间", value, pl.lit(col.earliest_year), pl.lit(MAX_YEAR))))  # fmt: skip
+                                  pl.format("年度 {} 不在 {}–{} 之间", value, pl.lit(col.earliest_year), pl.lit(MAX_YEAR)),
+                                  suggestion=f"填{col.earliest_year}–{MAX_YEAR}之间的四位年度"))  # fmt: skip
     if "non_negative" in checks:
-        out.append(problems_where(frame, present & (value < 0), name, "不能为负数"))
+        out.append(problems_where(frame, present & (value < 0), name, "不能为负数", suggestion="填0或正数"))
     if "positive" in checks:
-        out.append(problems_where(frame, present & (value <= 0), name, "应大于0"))
+        out.append(problems_where(frame, present & (value <= 0), name, "应大于0", suggestion="填大于0的数"))
     if "percent" in checks:
-        out.append(problems_where(frame, present & ~value.is_between(0, 100), name, "应在0到100之间（单位为%）"))
+        out.append(
+            problems_where(frame, present & ~value.is_between(0, 100), name, "应在0到100之间（单位为%）", suggestion="如年收益率6%填6")
+        )
         out.append(problems_where(frame, present & (value > 0) & (value < 1), name, severity=WARNING,
                                   message=pl.format("收益率为 {}%，偏低", value), suggestion="若指 6% 请填 6，而不是 0.06"))  # fmt: skip
     for check, digits in (("admin_code_9", 9), ("admin_code_12", 12)):
         if check in checks:
             out.append(
-                problems_where(frame, present & ~value.str.contains(rf"^\d{{{digits}}}$"), name, f"应为{digits}位数字的统计用区划代码")
+                problems_where(
+                    frame,
+                    present & ~value.str.contains(rf"^\d{{{digits}}}$"),
+                    name,
+                    f"应为{digits}位数字的统计用区划代码",
+                    suggestion="按统计用区划代码填写，可从“镇办”“村”数据集中查到",
+                )
             )
     if "id_card" in checks:
         out.append(_by_value(frame, name, present & ~_id_valid(value), _id_text))
@@ -217,7 +229,11 @@ def _rule_problems(frame: pl.DataFrame, ds: Dataset) -> list[pl.DataFrame]:
     out = []
     for rule in rules.rules_of(ds).values():
         involved_ok = pl.all_horizontal([~pl.col(BAD + c.name) for c in ds.columns])
-        out.append(problems_where(frame, rule.broken() & involved_ok, rule.column, rule.message()))
+        out.append(
+            problems_where(
+                frame, rule.broken() & involved_ok, rule.column, rule.message(), suggestion=rule.suggestion() if rule.suggestion else None
+            )
+        )
     return out
 
 

@@ -15,8 +15,6 @@ from fupin_core.metrics import indicators
 from fupin_core.metrics.indicators import NOT_REPORTED, UNIT_DECIMALS
 from fupin_core.reports.summary import Summary
 
-CHINESE_NUMBERS = "一二三四五六七八九十"
-
 
 def _t(s: Summary, key: str) -> str:
     """An indicator as running text: 28530户, 27.42兆瓦, 90.1%, or 未上报."""
@@ -204,11 +202,6 @@ def concerns(s: Summary) -> list[str]:
     return out or ["各项指标均已达到要求。"]
 
 
-def numbered(items: list[str]) -> list[str]:
-    """（一）…（二）…: the second level of a 公文's numbering."""
-    return [f"（{CHINESE_NUMBERS[i] if i < 10 else i + 1}）{text}" for i, text in enumerate(items)]
-
-
 def appendix() -> list[str]:
     """附：指标口径 — every indicator's definition, as the registry states it."""
     return [f"{ind.name}（{ind.unit}）：{ind.definition}" for ind in indicators.INDICATORS]
@@ -222,6 +215,6 @@ def outline(s: Summary) -> list[tuple[str, str, list[str]]]:
         ("linkage", "三、产业覆盖与带动贫困户增收情况", [linkage(s)]),
         ("pilots", "四、“三变”改革试点", [pilots(s)]),
         ("entities", "五、经营主体带动与资金使用", [entities(s), funds(s)]),
-        ("concerns", "六、需要关注的问题", numbered(concerns(s))),
+        ("concerns", "六、需要关注的问题", concerns(s)),  # the docx numbers them （一）（二）…
         ("appendix", "附：指标口径", appendix()),
     ]

@@ -70,8 +70,9 @@ def test_locks_page_locks_and_unlocks_a_township_year(app, app_db):
         con.close()
     _button(at, "解锁 2017年 牧护关镇").click().run()
     assert at.success[0].value == "已解锁2017年牧护关镇"
-    assert at.dataframe[0].value.empty
-    assert at.dataframe[1].value["状态"].tolist() == ["已解锁"]
+    # No active lock: our own empty text instead of an empty table (Streamlit writes "empty" in it).
+    assert "（当前没有锁定的年度和镇办）" in [c.value for c in at.caption]
+    assert len(at.dataframe) == 1 and at.dataframe[0].value["状态"].tolist() == ["已解锁"]
 
 
 def test_audit_page_shows_and_filters_the_log(app):
@@ -86,3 +87,57 @@ def test_audit_page_shows_and_filters_the_log(app):
     at.selectbox(key="audit_action").set_value("user_add").run()
     assert at.dataframe[0].value["对象"].tolist() == ["admin"]
     assert at.get("download_button")[0].proto.label == "下载审计日志（CSV）"
+
+
+def test_users_page_whole_district_is_an_explicit_choice(app, app_db):
+    """镇办范围 offers "全区" as a choice of its own (chosen by default); nothing chosen, or 全区 together
+    with a 镇办, is refused in Chinese instead of silently meaning the whole district."""
+    at = _open(app, "pages/users.py")
+    scope = at.multiselect(key="new_townships")
+    assert scope.value == [""] and scope.options[0] == "全区"
+    assert scope.proto.placeholder == "选择“全区”或镇办"
+
+    def add(name: str, picked: list[str]):
+        at.text_input(key="new_username").input(name)
+        at.selectbox(key="new_role").set_value("viewer")
+        at.multiselect(key="new_townships").set_value(picked)
+        at.text_input(key="new_password").input(TEST_PASSWORD)
+        at.text_input(key="new_password_again").input(TEST_PASSWORD)
+        _button(at, "新增用户").click().run()
+        assert not at.exception, at.exception
+
+    add("nobody", [])
+    assert at.error[0].value == "请选择镇办范围：“全区”，或一个或几个镇办"
+    add("both", ["", "611002111"])
+    assert at.error[0].value == "镇办范围不能同时选“全区”和具体镇办，请只保留其一"
+    add("quanqu", [""])
+    assert at.success[0].value == "已新增用户「quanqu」（浏览者）"
+    table = at.dataframe[0].value
+    assert table.loc[table["用户名"] == "quanqu", "范围"].tolist() == ["全区"]
+    assert set(table["用户名"]) == {"admin", "quanqu"}  # the refused ones were not added
+    con = _db(app_db)
+    try:
+        assert auth.authenticate(con, "quanqu", TEST_PASSWORD).townships is None
+    finally:
+        con.close()
+
+
+def test_audit_page_shows_a_whole_entry_in_the_detail_view(app, app_db):
+    """A 详情 too long for its column is readable whole below the table, as plain text."""
+    long_detail = "；".join(f"第{i}行：**不是Markdown** 的说明文字，原样显示" for i in range(1, 30))
+    con = _db(app_db)
+    try:
+        from fupin_core import audit
+
+        audit.record(con, "admin", "export", "导出长文件名.xlsx", long_detail)
+    finally:
+        con.close()
+    at = _open(app, "pages/audit.py")
+    log = at.dataframe[0].value
+    assert log["详情"].tolist()[0] == long_detail
+    entry = at.selectbox(key="audit_entry")
+    assert entry.value == 0 and "导出长文件名.xlsx" in entry.format_func(0)
+    assert long_detail in [t.value for t in at.text]  # st.text: never rendered as Markdown
+    entry.set_value(len(log) - 1).run()
+    oldest = log.iloc[-1]
+    assert oldest["详情"] in [t.value for t in at.text] or "—" in [t.value for t in at.text]

@@ -30,11 +30,17 @@ def test_artichoke_page_shows_the_metrics(app, sample_con, township):
     assert shown["订单收益"] == display_unit(s["order_income_yuan"] / 10_000, "万元")
     assert at.title[0].value == f"{'商州区' if township is None else '牧护关镇'}2017年菊芋产业"
 
+    # Both tables start with a 合计 row whose sums equal the cards.
     villages = _table(at, "项目数(个)")
-    assert len(villages) == artichoke.area_by_village(sample_con, scope).height
-    assert villages["种植面积(亩)"].sum() == pytest.approx(s["area_mu"])
+    assert len(villages) == artichoke.area_by_village(sample_con, scope).height + 1
+    total = villages.iloc[0]
+    assert total["镇办"] == "合计"
+    assert total["种植面积(亩)"] == pytest.approx(s["area_mu"])
+    assert villages["种植面积(亩)"].iloc[1:].sum() == pytest.approx(s["area_mu"])
     projects = _table(at, "订单农户(户)")
-    assert projects["收购金额(万元)"].sum() == pytest.approx(s["purchase_wan"])
+    assert projects.iloc[0]["项目名称"] == "合计"
+    assert projects.iloc[0]["收购金额(万元)"] == pytest.approx(s["purchase_wan"])
+    assert projects["收购金额(万元)"].iloc[1:].sum() == pytest.approx(s["purchase_wan"])
     orders = _table(at, "户主姓名")
     assert len(orders) == min(500, artichoke.order_farming_households(sample_con, scope).height)
     assert f"订单农户（{s['order_households']:,}户）" in [h.value for h in at.subheader]

@@ -31,8 +31,10 @@ def test_fungus_page_shows_the_metrics(app, sample_con, township):
     assert at.title[0].value == f"{'商州区' if township is None else '牧护关镇'}2017年食用菌产业"
 
     bases = _table(at, "基地名称")
-    assert len(bases) == fungus.bags_by_base(sample_con, scope).height
-    assert bases["生产菌袋(万袋)"].sum() == pytest.approx(s["bags_wan"])
+    assert len(bases) == fungus.bags_by_base(sample_con, scope).height + 1  # and the 合计 row, first
+    assert bases.iloc[0]["基地名称"] == "合计"
+    assert bases.iloc[0]["生产菌袋(万袋)"] == pytest.approx(s["bags_wan"])
+    assert bases["生产菌袋(万袋)"].iloc[1:].sum() == pytest.approx(s["bags_wan"])
     linked = _table(at, "联结方式")
     assert list(linked["联结方式"][:3]) == list(fungus.MECHANISMS)
     assert list(linked["户数"]) == fungus.linked_by_mechanism(sample_con, scope)["户数"].to_list()

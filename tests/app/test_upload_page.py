@@ -149,3 +149,31 @@ def test_editor_sees_only_own_batches_in_history(login):
     assert any("您（luru）上传的批次" in c.value for c in at.caption)
     assert any("还没有任何上传批次" in i.value for i in at.info)
     assert not at.dataframe
+
+
+def test_after_commit_the_batch_result_and_upload_next(app, sample_con):
+    """确认导入 shows the batch's result and "上传下一个文件" — not the same file checked again with
+    确认导入 still there; the next upload starts empty, on the dataset this user just uploaded."""
+    project = sample_con.execute("SELECT min(project_id) FROM projects WHERE industry = '光伏'").fetchone()[0]
+    homes = _unlinked_households(sample_con, 2)
+    at = app.switch_page("pages/upload.py").run()
+    assert at.selectbox(key="upload_dataset").value == "linkages"  # nothing uploaded yet: the most reported dataset
+    assert at.selectbox(key="upload_dataset").format_func("households") == "贫困户"  # names without their keys
+    rows = [[h, project, "分红", None, 2017, 300] for h in homes]
+    at.file_uploader(key="upload_file").set_value(("利益联结.xlsx", _filled_template(rows), "application/vnd.ms-excel")).run()
+    at.button(key="upload_commit").click().run()
+    assert not at.exception, at.exception
+
+    assert at.success[0].value.startswith("已导入为批次")
+    assert _metrics(at) == {"新增": "2行", "更新": "0行", "未变": "0行", "有误未导入": "0行"}
+    assert not [b for b in at.button if b.key == "upload_commit"]
+    assert not at.get("file_uploader")
+    assert any("利益联结.xlsx" in c.value for c in at.caption)
+
+    at.button(key="upload_next").click().run()
+    assert not at.exception, at.exception
+    assert not at.success
+    uploader = at.get("file_uploader")
+    assert len(uploader) == 1 and uploader[0].key != "upload_file"  # a fresh, empty uploader
+    assert not [b for b in at.button if b.key == "upload_commit"]  # nothing to commit before a file
+    assert at.selectbox(key="upload_dataset").value == "linkages"

@@ -43,7 +43,7 @@ def test_upload_commit_and_rollback(fresh_app, open_journey, sample_figures):
     assert journey.metrics()[label] == indicators.display("pv_capacity_mw", capacity)
 
     journey.go_to("数据上报")
-    ui.choose(page, "数据集", f"{PROJECTS.title}（projects）")
+    ui.choose(page, "数据集", PROJECTS.title)
     journey.step("dataset-projects")
     name, template = ui.download(page, "下载 Excel 模板")
     assert name.endswith(".xlsx")
@@ -69,7 +69,15 @@ def test_upload_commit_and_rollback(fresh_app, open_journey, sample_figures):
     expect(main).not_to_contain_text("错误（")
     page.get_by_role("button", name="确认导入").click()
     journey.step("committed")
-    expect(main).to_contain_text("导入")
+    # The batch's result, not the same file checked again with 确认导入 still there.
+    expect(main).to_contain_text("已导入为批次")
+    expect(page.get_by_role("button", name="确认导入")).to_have_count(0)
+    expect(page.get_by_test_id("stFileUploader")).to_have_count(0)
+    page.get_by_role("button", name="上传下一个文件").click()
+    journey.step("upload-next")
+    expect(page.get_by_test_id("stFileUploader")).to_have_count(1)
+    expect(page.get_by_test_id("stFileUploaderFile")).to_have_count(0)  # an empty uploader
+    expect(main).not_to_contain_text("已导入为批次")
 
     journey.go_to("总览")
     journey.step("overview-after-commit")

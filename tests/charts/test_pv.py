@@ -1,6 +1,7 @@
 """光伏 charts: our order and fields, level labels, and few rows shipped to the browser."""
 
 from fupin_core.charts import pv as charts
+from fupin_core.charts import theme
 from fupin_core.formatting import smart_number
 from fupin_core.metrics import Scope, pv
 
@@ -42,13 +43,36 @@ def test_capacity_target_chart(sample_con):
 def test_township_capacity_chart_keeps_code_order(sample_con):
     frame = pv.capacity_by_township(sample_con, Y)
     spec = charts.township_capacity_chart(frame).to_dict()
-    enc = spec["layer"][0]["encoding"]
+    enc = spec["encoding"] if "encoding" in spec else spec["layer"][0]["encoding"]
     assert enc["y"]["sort"] == frame["镇办"].to_list()
     assert enc["y"]["sort"][:2] == ["城关街道", "大赵峪街道"]
-    assert enc["color"]["sort"] == ["已建成", "在建及计划"]
     assert enc["x"]["axis"]["format"] == ",.2~f"
-    assert len(_data(spec)) == 2 * frame.height
+    assert len(spec["datasets"][spec["data"]["name"]]) == frame.height
     assert _rows(spec) <= MAX_ROWS
+
+
+def test_township_capacity_bars_are_built_only_with_pending_noted(sample_con):
+    """A 镇办 with 1.83 MW built and a planned 20 MW plant: its bar and label say 1.83, the 20 MW is a
+    separate note in the pending colour, and the scale follows the built capacity, not the plan."""
+    frame = pv.capacity_by_township(sample_con, Y)
+    spec = charts.township_capacity_chart(frame).to_dict()
+    rows = spec["datasets"][spec["data"]["name"]]
+    by_place = {r["镇办"]: r for r in rows}
+    for town in frame.iter_rows(named=True):
+        assert by_place[town["镇办"]]["已建成"] == town["建成装机(兆瓦)"]
+    enc = spec["layer"][0]["encoding"]
+    assert enc["x"]["field"] == "已建成"  # the bar's length and label: built capacity only
+    marks = [layer["mark"] for layer in spec["layer"]]
+    assert marks[0]["type"] == "bar" and marks[0]["color"] == theme.ACTUAL
+    pending = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text" and layer["mark"].get("color") == theme.PENDING]
+    assert len(pending) == 1 and pending[0]["encoding"]["text"]["field"] == "在建说明"
+    planned = frame.filter(frame["在建及计划装机(兆瓦)"] > 0)
+    assert planned.height, "the sample has a planned plant"
+    for town in planned.iter_rows(named=True):
+        assert by_place[town["镇办"]]["在建说明"] == f"在建及计划：{round(town['在建及计划装机(兆瓦)'], 2)}兆瓦"
+    domain_top = enc["x"]["scale"]["domain"][1]
+    assert domain_top < frame["在建及计划装机(兆瓦)"].max(), "the planned plant must not set the scale"
+    assert "不计入条形" in spec["title"]["subtitle"][-1]
 
 
 def test_period_charts_in_period_order(sample_con):

@@ -43,3 +43,23 @@ def test_batch_records_for_the_cli(tiny_con):
         "committed",
     )
     assert isinstance(records[0]["created_at"], str) and records[0]["rolled_back_at"] is None
+
+
+def test_default_dataset_is_the_users_last_else_the_most_uploaded(tiny_con, fresh_con):
+    """数据上报 opens on the dataset this user uploaded last, else the one uploaded most (not 镇办)."""
+    import datetime as dt
+
+    from fupin_core.ingest import history
+
+    assert history.default_dataset(fresh_con, "a") == history.FIRST_DEFAULT_DATASET  # nothing uploaded yet
+    first = (tiny_con.execute("SELECT coalesce(max(batch_id), 0) FROM batches").fetchone()[0] or 0) + 1
+    for n, (dataset, user) in enumerate((("funds", "a"), ("funds", "b"), ("households", "a"))):
+        tiny_con.execute(
+            """INSERT INTO batches (batch_id, dataset, kind, file_name, user_name, created_at, rows_read, rows_new,
+                                    rows_updated, rows_unchanged, rows_rejected, status)
+               VALUES (?, ?, 'upload', 'x.csv', ?, ?, 1, 1, 0, 0, 0, 'committed')""",
+            [first + n, dataset, user, dt.datetime(2017, 1, 1, 8, n)],
+        )
+    assert history.default_dataset(tiny_con, "a") == "households"  # a's last upload
+    assert history.default_dataset(tiny_con, "b") == "funds"
+    assert history.default_dataset(tiny_con, "c") == "funds"  # never uploaded: the most uploaded

@@ -11,6 +11,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from fupin_core.metrics import Scope, indicators
+from fupin_core.reports import docx as report_docx
 from fupin_core.reports import summary
 
 TODAY = dt.date(2026, 11, 28)
@@ -79,16 +80,68 @@ def _east_asia(rpr) -> str | None:
 
 
 def test_styles_and_every_run_carry_east_asian_fonts(district_report):
-    assert _east_asia(district_report.styles["Normal"].element.rPr) == "宋体"
+    """公文 fonts (GB/T 9704): 仿宋_GB2312 body, 黑体 一、 headings, 楷体_GB2312 （一） items,
+    方正小标宋简体 title, 宋体 in tables, each set as w:eastAsia so Word/WPS use it for Chinese."""
+    assert _east_asia(district_report.styles["Normal"].element.rPr) == "仿宋_GB2312"
     assert _east_asia(district_report.styles["Heading 1"].element.rPr) == "黑体"
+    assert district_report.styles["Normal"].font.size.pt == 16
     runs = [r for p in district_report.paragraphs for r in p.runs]
     runs += [r for t in district_report.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs]
     text_runs = [r for r in runs if r.text.strip()]
     assert len(text_runs) > 100
-    assert all(_east_asia(r._r.rPr) in ("宋体", "黑体") for r in text_runs)
+    assert all(_east_asia(r._r.rPr) in ("方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体") for r in text_runs)
+    title = district_report.paragraphs[0]
+    assert {_east_asia(r._r.rPr) for r in title.runs} == {"方正小标宋简体"} and title.runs[0].font.size.pt == 22
     headings = [p for p in district_report.paragraphs if p.style.name == "Heading 1"]
     assert [p.text for p in headings][:2] == ["一、总体情况", "二、“百千万”产业工程进展"]
     assert all(_east_asia(r._r.rPr) == "黑体" for p in headings for r in p.runs)
+
+
+def test_font_table_names_windows_fallbacks(district_report):
+    fonts = next(p for p in district_report.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml").blob.decode()
+    for name, fallback in (("仿宋_GB2312", "仿宋"), ("楷体_GB2312", "楷体"), ("方正小标宋简体", "宋体")):
+        assert f'<w:font w:name="{name}"><w:altName w:val="{fallback}"/>' in fonts
+
+
+def test_page_is_the_22_by_28_grid(district_report):
+    """A4, 版心 156 × 225 mm: 22 lines (exact 28.95 pt) of 28 characters (16 pt condensed to 15.75 pt)."""
+    section = district_report.sections[0]
+    assert (section.top_margin.cm, section.bottom_margin.cm, section.left_margin.cm, section.right_margin.cm) == pytest.approx(
+        (3.7, 3.5, 2.8, 2.6), abs=0.01
+    )
+    text_height_pt = section.page_height.pt - section.top_margin.pt - section.bottom_margin.pt
+    text_width_pt = section.page_width.pt - section.left_margin.pt - section.right_margin.pt
+    normal = district_report.styles["Normal"]
+    line_pt = normal.paragraph_format.line_spacing.pt
+    assert int(text_height_pt // line_pt) == 22
+    spacing = int(normal.element.rPr.find(qn("w:spacing")).get(qn("w:val"))) / 20
+    assert int(text_width_pt // (normal.font.size.pt + spacing)) == 28
+    grid = section._sectPr.find(qn("w:docGrid"))
+    assert grid.get(qn("w:type")) == "lines" and int(grid.get(qn("w:linePitch"))) == round(line_pt * 20)
+
+
+def test_numbering_by_level_and_next_steps_after_concerns(district_report, sample_con):
+    """一、 headings, then （一）（二） items in 楷体 under 需要关注的问题 (not "1."), and a closing
+    下一步工作 section whose items follow the alerts that fire."""
+    texts = [p.text for p in district_report.paragraphs]
+    headings = [p.text for p in district_report.paragraphs if p.style.name == "Heading 1"]
+    assert headings[-3:] == ["六、需要关注的问题", "七、下一步工作", "附：指标口径"]
+    concerns = texts[texts.index("六、需要关注的问题") + 1 : texts.index("七、下一步工作")]
+    assert concerns and all(t.startswith(f"（{'一二三四五六'[i]}）") for i, t in enumerate(concerns))
+    assert not any(t[:2] in ("1.", "2.", "3.") for t in texts)
+    # The sample covers every household with labour capacity; 15 exited households are below the line.
+    assert concerns[0].startswith("（一）脱贫质量需核实。")
+    steps = texts[texts.index("七、下一步工作") + 1 : texts.index("附：指标口径")]
+    assert steps[0].startswith("（一）巩固脱贫成效。") and steps[-1].startswith("（") and "加强数据报送审核" in steps[-1]
+    item = next(p for p in district_report.paragraphs if p.text == steps[0])
+    assert _east_asia(item.runs[0]._r.rPr) == "楷体_GB2312" and _east_asia(item.runs[1]._r.rPr) == "仿宋_GB2312"
+    assert not any(ch.isdigit() for t in steps for ch in t), "下一步工作 holds no figures"
+
+
+def test_split_item_and_chinese_numerals():
+    assert report_docx.split_item("产业覆盖尚有缺口：2户有劳动能力的建档立卡户……") == ("产业覆盖尚有缺口", "2户有劳动能力的建档立卡户……")
+    assert report_docx.split_item("各项指标均已达到要求。") == ("", "各项指标均已达到要求。")
+    assert [report_docx.chinese_numeral(n) for n in (1, 9, 10, 11, 20, 23)] == ["一", "九", "十", "十一", "二十", "二十三"]
 
 
 def test_the_report_contains_the_chart_images(district_report, township_report):
