@@ -12,7 +12,7 @@ import pytest
 
 from fupin_core import db, recovery, store
 from fupin_core.catalog import DATASETS
-from fupin_core.metrics.overview import overview_kpis
+from fupin_core.metrics.indicators import overview_kpis
 from fupin_core.metrics.scope import Scope
 from tests import tiny_data
 
