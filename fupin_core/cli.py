@@ -14,6 +14,7 @@ import polars as pl
 from fupin_core import access, backup, db, schema, session_tokens, user_cli
 from fupin_core.formatting import KPI_LABELS, format_kpi
 from fupin_core.ingest import cli_commands as ingest_cli
+from fupin_core.ingest import read
 from fupin_core.metrics import Scope
 from fupin_core.metrics.overview import overview_kpis
 
@@ -67,6 +68,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         sys.executable, "-m", "streamlit", "run", str(APP_PATH),
         "--server.port", str(args.port), "--server.address", args.address,
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--server.maxUploadSize", str(read.max_upload_mb()),
     ]  # fmt: skip
     print(f"应用地址：http://{args.address}:{args.port}")
     return subprocess.call(command, env=env, cwd=APP_PATH.parent)

@@ -5,7 +5,7 @@ import streamlit as st
 from fupin_core import access
 from fupin_core.catalog import BY_KEY, DATASETS
 from fupin_core.ingest import display, fixlist, guard, mapping, pipeline, templates
-from fupin_core.ingest.read import UnreadableFile, column_letter, sheet_names
+from fupin_core.ingest.read import UnreadableFile, column_letter, max_upload_mb, sheet_names
 from fupin_ui import auth_ui, data, widgets
 
 actor = auth_ui.require("upload")
@@ -25,7 +25,12 @@ right.download_button(
     "下载 CSV 模板", templates.csv_template(key), file_name=templates.file_name(key, "csv"), key="tpl_csv", on_click="ignore"
 )
 
-upload = st.file_uploader("上传文件（Excel .xlsx/.xls 或 CSV）", type=["xlsx", "xls", "csv", "txt"], key="upload_file")
+upload = st.file_uploader(
+    f"上传文件（Excel .xlsx/.xls 或 CSV，不超过 {max_upload_mb()} MB）",
+    type=["xlsx", "xls", "csv", "txt"],
+    key="upload_file",
+    max_upload_size=max_upload_mb(),
+)
 if upload is None:
     st.info("请选择要上报的文件。文件可以有标题行、说明行和合计行，编码可以是 UTF-8 或 GBK。")
     st.stop()
