@@ -80,7 +80,9 @@ def backup(con: duckdb.DuckDBPyConnection, directory: str | Path) -> dict:
     out = Path(directory)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise BackupError(f"备份目录 {out} 已存在且不是空目录，请指定一个新目录")
-    out.mkdir(parents=True, exist_ok=True)
+    db.private_files()  # the Parquet files hold names and ID numbers: readable by the service user only
+    out.mkdir(mode=0o700, parents=True, exist_ok=True)
+    out.chmod(0o700)
     tables: dict[str, dict] = {}
     con.execute("BEGIN TRANSACTION")  # one snapshot of every table
     try:
@@ -88,6 +90,7 @@ def backup(con: duckdb.DuckDBPyConnection, directory: str | Path) -> dict:
         for table in store_tables(con):
             path = out / f"{table}.parquet"
             rows = _export_table(con, table, path)
+            path.chmod(0o600)
             tables[table] = {"file": path.name, "rows": rows, "sha256": _sha256(path)}
         con.execute("COMMIT")
     except Exception:

@@ -40,8 +40,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     con = db.connect(args.db)
     try:
         applied = schema.migrate(con)
-        # The login-token signing secret, made here once rather than by whichever replica starts first.
-        session_tokens.server_secret(con)
+        _prepare_signing_key(con)
         if args.sample:
             has_rows = con.execute("SELECT count(*) FROM batches").fetchone()[0]
             if has_rows:
@@ -52,6 +51,16 @@ def cmd_init(args: argparse.Namespace) -> int:
     finally:
         con.close()
     return 0
+
+
+def _prepare_signing_key(con) -> None:
+    """The session signing key (a key file beside a DuckDB file, or FUPIN_SECRET_KEY), made once here;
+    the secret older versions kept in the database is deleted (backups must not carry one)."""
+    con.execute("DELETE FROM settings WHERE key = ?", [session_tokens.LEGACY_SETTING])
+    try:
+        session_tokens.signing_key(con)
+    except session_tokens.KeyUnavailable as exc:
+        print(f"提示：{exc}", file=sys.stderr)
 
 
 def sample_load(con, scale: int) -> dict[str, int]:
@@ -200,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except db.DatabaseBusy as exc:
+    except (db.DatabaseBusy, session_tokens.KeyUnavailable) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except (CliError, ValueError) as exc:

@@ -150,8 +150,11 @@ def connect(url: str | None = None, *, read_only: bool = False) -> duckdb.DuckDB
     storage = resolve_url(url)
     if storage.backend == "postgres":
         return connect_postgres(storage, read_only=read_only)  # type: ignore[return-value]
-    if storage.path is not None and not read_only:
-        storage.path.parent.mkdir(parents=True, exist_ok=True)
+    if storage.path is not None:
+        private_files()
+        if not read_only:
+            storage.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _make_private(storage.target)
     try:
         if storage.path is not None:
             _repair_if_unclean(storage.target)
@@ -166,6 +169,27 @@ def connect(url: str | None = None, *, read_only: bool = False) -> duckdb.DuckDB
                 f"数据库文件 {storage.target} 正被另一个程序（通常是正在运行的应用）占用，请先关闭应用或在应用页面中操作。"
             ) from exc
         raise
+
+
+PRIVATE_SUFFIXES = ("", ".wal", ".key")
+
+
+def private_files() -> None:
+    """Files this process creates from now on (the database, its write-ahead log, backups, exports)
+    are readable by the service user only: they hold names and ID numbers. Process-wide on purpose:
+    DuckDB creates the .wal file itself, later, with the process's umask."""
+    os.umask(0o077)
+
+
+def _make_private(target: str) -> None:
+    """A database file (and its WAL and key file) created world-readable by an older version: 0600."""
+    for suffix in PRIVATE_SUFFIXES:
+        path = Path(target + suffix)
+        try:
+            if path.exists() and path.stat().st_mode & 0o077:
+                os.chmod(path, 0o600)
+        except PermissionError:
+            logger.warning("无法把 %s 的权限改为 600（不是该文件的所有者），请管理员手工修改", path)
 
 
 # The connections this process has open, per file: a WAL beside a file this process holds is its own

@@ -9,13 +9,15 @@ from typing import Any
 
 import streamlit as st
 
-from fupin_core import db, schema, store
+from fupin_core import db, schema, session_tokens, store
 
 
 @st.cache_resource(show_spinner=False)
 def _connection(url: str):
     con = db.connect(url)
     schema.migrate(con)
+    # Versions before issue 16 kept the session signing secret in the database (and so in backups).
+    con.execute("DELETE FROM settings WHERE key = ?", [session_tokens.LEGACY_SETTING])
     return con
 
 

@@ -5,6 +5,7 @@ import streamlit as st
 
 from fupin_core import access, store
 from fupin_core.ingest import history
+from fupin_core.privacy import mask_text
 from fupin_ui import auth_ui, data, widgets
 
 actor = auth_ui.require("upload")
@@ -39,7 +40,10 @@ def _original() -> bytes:
 
 
 if batch["sha256"]:
-    left.download_button("下载原始文件", _original, file_name=batch["文件"] or f"批次{chosen}", key="download_original", on_click="ignore")
+    left.download_button(
+        "下载原始文件", auth_ui.session_bound(_original), file_name=mask_text(batch["文件"]) or f"批次{chosen}",
+        key="download_original", on_click="ignore",
+    )  # fmt: skip
 else:
     left.caption("该批次没有保存原始文件（例如示例数据）。")
 

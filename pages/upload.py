@@ -6,6 +6,7 @@ from fupin_core import access
 from fupin_core.catalog import BY_KEY, DATASETS
 from fupin_core.ingest import display, fixlist, guard, mapping, pipeline, templates
 from fupin_core.ingest.read import UnreadableFile, column_letter, max_upload_mb, sheet_names
+from fupin_core.privacy import mask_text
 from fupin_ui import auth_ui, data, widgets
 
 actor = auth_ui.require("upload")
@@ -114,7 +115,8 @@ for title, table in (("错误", errors), ("提醒", warnings)):
         widgets.table(table.head(1000), height=min(400, 40 + 35 * table.height), key=f"{title}_table")
 if errors.height or warnings.height:
     st.download_button(
-        "下载问题清单（Excel）", lambda: fixlist.fix_list_xlsx(preview), file_name=f"问题清单_{upload.name.rsplit('.', 1)[0]}.xlsx",
+        "下载问题清单（Excel）", auth_ui.session_bound(lambda: fixlist.fix_list_xlsx(preview)),
+        file_name=f"问题清单_{mask_text(upload.name.rsplit('.', 1)[0])}.xlsx",
         key="fix_list", on_click="ignore",
     )  # fmt: skip
 st.subheader("预览（前200行）")
