@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 KPI_LABELS: dict[str, str] = {
     "households_registered": "建档立卡户数",
     "people_registered": "建档立卡人数",
@@ -88,3 +90,17 @@ def format_kpi(key: str, value) -> str:
     if unit == "万元":
         return money_wan(value)
     return f"{smart_number(value, 3)}{unit}"
+
+
+# Every ASCII punctuation character CommonMark lets a backslash escape (links, images, emphasis,
+# headings, lists, tables, code, HTML, Streamlit's :color[…] directives and $…$ maths all start with one).
+_MARKDOWN_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+
+
+def markdown_literal(text) -> str:
+    """User-supplied text (a name, a file name, a message quoting a cell) made safe for a Streamlit
+    element that renders Markdown (title, subheader, caption, st.error …): shown exactly as typed,
+    never as a link, an image, HTML or formatting. Line breaks become spaces (no block structure)."""
+    if text is None:
+        return ""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", re.sub(r"\s+", " ", str(text)))

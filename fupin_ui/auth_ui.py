@@ -17,6 +17,7 @@ import streamlit as st
 
 from fupin_core import access, auth, session_tokens
 from fupin_core.access import Actor
+from fupin_core.formatting import markdown_literal
 from fupin_core.metrics import Scope
 from fupin_ui import data, downloads, nav
 
@@ -194,7 +195,7 @@ def _login_page() -> None:
                 try:
                     user = auth.authenticate(cur, username, password)
                 except auth.AuthError as exc:
-                    st.error(str(exc))
+                    st.error(markdown_literal(exc))
                     return
                 _remember(cur, user)
             st.rerun()
@@ -220,7 +221,7 @@ def _first_start_page() -> None:
                 try:
                     user = auth.create_first_admin(cur, username, password, display_name)
                 except auth.AuthError as exc:
-                    st.error(str(exc))
+                    st.error(markdown_literal(exc))
                     return
                 _remember(cur, user)
             st.rerun()
@@ -242,5 +243,7 @@ def sidebar_user(current: Actor, township_names: dict[str, str]) -> None:
     scope = "全区" if current.townships is None else "、".join(township_names.get(c, c) for c in current.townships)
     with st.sidebar:
         st.divider()
-        st.caption(f"当前用户：{current.display_name or current.username}（{current.role_label}，{scope}）")
+        st.caption(
+            f"当前用户：{markdown_literal(current.display_name or current.username)}（{current.role_label}，{markdown_literal(scope)}）"
+        )
         st.button("退出登录", key="logout_button", on_click=_logout, args=(current.username,))

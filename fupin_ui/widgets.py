@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from fupin_core import access
+from fupin_core import access, privacy
 from fupin_core.formatting import KPI_LABELS, format_kpi, percent
 from fupin_core.metrics import Scope
 from fupin_core.metrics import provenance as provenance_metrics
@@ -116,7 +116,8 @@ def csv_download_of(fn, args: tuple, label: str, file_name: str, key: str, scope
 
 def provenance(dataset_keys: tuple[str, ...], scope: Scope, *, key: str) -> None:
     """来源: the batches and uploaded files behind a table's rows, folded away under the table."""
-    frame = data.call(provenance_metrics.sources, tuple(dataset_keys), scope)
+    # File names may quote an ID number (611002198001010037_测试.csv): masked like every ID.
+    frame = privacy.mask_text_columns(data.call(provenance_metrics.sources, tuple(dataset_keys), scope))
     with st.expander(f"来源（{frame.height}个批次）"):
         st.dataframe(frame, hide_index=True, width="stretch", key=key, placeholder=MISSING)
         st.caption("原始文件可在“上传记录”页下载；回滚某一批次后，表中数据即恢复到该批次之前。")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from fupin_core.catalog import ENTITY_TYPES
 from fupin_core.charts import entities as charts
-from fupin_core.formatting import money_wan, money_yuan, percent
+from fupin_core.formatting import markdown_literal, money_wan, money_yuan, percent
 from fupin_core.metrics import entities as metrics
 from fupin_ui import data, filters, widgets
 
@@ -23,7 +23,7 @@ scope = filters.scope()
 place = filters.place_name()
 summary = data.call(metrics.entity_summary, scope)
 
-st.title(f"{place}{scope.year}年经营主体与投资")
+st.title(f"{markdown_literal(place)}{scope.year}年经营主体与投资")
 st.caption("合作社、龙头企业等经营主体实施的项目，财政和帮扶资金入股，以及对贫困户的分红兑现。")
 
 cols = st.columns(5)

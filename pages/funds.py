@@ -5,7 +5,7 @@ import polars as pl
 import streamlit as st
 
 from fupin_core.charts import funds as charts
-from fupin_core.formatting import money_wan, percent
+from fupin_core.formatting import markdown_literal, money_wan, percent
 from fupin_core.metrics import funds as metrics
 from fupin_ui import data, filters, widgets
 
@@ -20,7 +20,7 @@ scope = filters.scope()
 place = filters.place_name()
 by_source = data.call(metrics.funds_by_source, scope)
 
-st.title(f"{place}{scope.year}年项目资金")
+st.title(f"{markdown_literal(place)}{scope.year}年项目资金")
 st.caption(f"各来源资金的下达与支出；支出率 = 支出 ÷ 下达，低于{percent(metrics.LOW_SPENDING, 0)}的项目需要关注。")
 
 sources = [None, *by_source["资金来源"].to_list()]

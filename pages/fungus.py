@@ -4,7 +4,7 @@ the households the projects reach by 联结方式."""
 import streamlit as st
 
 from fupin_core.charts import fungus as charts
-from fupin_core.formatting import money_wan, money_yuan, percent, smart_number
+from fupin_core.formatting import markdown_literal, money_wan, money_yuan, percent, smart_number
 from fupin_core.metrics import fungus
 from fupin_ui import data, filters, widgets
 
@@ -13,7 +13,7 @@ place = filters.place_name()
 whole = scope.townships is None and scope.village is None
 summary = data.call(fungus.fungus_summary, scope)
 
-st.title(f"{place}{scope.year}年食用菌产业")
+st.title(f"{markdown_literal(place)}{scope.year}年食用菌产业")
 st.caption("菌袋、产量和销售为所选年度各报告期之和（同一项目同一年既报年度又报季度时只计年度数）。")
 
 cols = st.columns(4)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from fupin_core.charts import overview as charts
+from fupin_core.formatting import markdown_literal
 from fupin_core.metrics.alerts import alerts
 from fupin_core.metrics.overview import coverage_gap, overview_kpis, programme_progress, township_breakdown
 from fupin_ui import data, filters, nav, widgets
@@ -11,7 +12,7 @@ scope = filters.scope()
 place = filters.place_name()
 kpis = data.call(overview_kpis, scope)
 
-st.title(f"{place}{scope.year}年产业扶贫总览")
+st.title(f"{markdown_literal(place)}{scope.year}年产业扶贫总览")
 
 cols = st.columns(4)
 widgets.kpi_card(cols[0], "households_registered", kpis["households_registered"])
@@ -38,7 +39,7 @@ st.subheader("需要关注")
 for column, alert in zip(st.columns(4), data.call(alerts, scope).iter_rows(named=True), strict=True):
     icon = ":material/warning:" if alert["数量"] else ":material/check_circle:"
     column.page_link(nav.path_of(alert["page"]), label=f"{alert['提醒']}：{alert['数量']:,}{alert['单位']}", icon=icon, help=alert["说明"])
-    column.caption(alert["说明"])
+    column.caption(markdown_literal(alert["说明"]))
 
 left, right = st.columns(2)
 with left:

@@ -4,6 +4,7 @@ import streamlit as st
 
 from fupin_core import access
 from fupin_core.catalog import BY_KEY, DATASETS
+from fupin_core.formatting import markdown_literal
 from fupin_core.ingest import display, fixlist, guard, mapping, pipeline, templates
 from fupin_core.ingest.read import UnreadableFile, column_letter, max_upload_mb, sheet_names
 from fupin_core.privacy import mask_text
@@ -39,7 +40,7 @@ content = upload.getvalue()
 try:
     sheets = sheet_names(content, upload.name)
 except UnreadableFile as exc:
-    st.error(f"无法读取“{upload.name}”：{exc}")
+    st.error(f"无法读取“{markdown_literal(mask_text(upload.name))}”：{markdown_literal(exc)}")
     st.stop()
 sheet = (
     st.selectbox("工作表", [None, *sheets], format_func=lambda n: n or "自动（第一个含表头的工作表）", key="upload_sheet")
@@ -70,7 +71,7 @@ if st.session_state.get("upload_signature") != signature:
                     st.session_state["upload_audited"] = signature[:2]
         except UnreadableFile as exc:
             status.update(label="无法读取文件", state="error")
-            st.error(f"无法读取“{upload.name}”：{exc}")
+            st.error(f"无法读取“{markdown_literal(mask_text(upload.name))}”：{markdown_literal(exc)}")
             st.stop()
         status.update(label="读取和校验完成", state="complete", expanded=False)
     st.session_state["upload_preview"], st.session_state["upload_signature"] = preview, signature
@@ -101,9 +102,9 @@ with st.expander("列对应（文件中的列 → 模板中的列）", expanded=
             with data.cursor() as cur:
                 try:
                     mapping.save_mapping(cur, name, ds, manual, user=actor.username)
-                    st.success(f"已保存“{name}”的列对应，下次可在“列对应方案”中选用")
+                    st.success(f"已保存“{markdown_literal(name)}”的列对应，下次可在“列对应方案”中选用")
                 except ValueError as exc:
-                    st.error(str(exc))
+                    st.error(markdown_literal(exc))
 
 for col, (label, value) in zip(st.columns(4), display.count_cards(preview), strict=True):
     col.metric(label, value)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from fupin_core import auth
+from fupin_core.formatting import markdown_literal
 from fupin_core.metrics.overview import townships
 from fupin_ui import auth_ui, data, widgets
 
@@ -42,9 +43,9 @@ with add, st.form("add_user_form", clear_on_submit=True):
                 try:
                     auth.create_user(cur, username, password, role, scope, display_name, by=actor)
                 except (auth.AuthError, PermissionError) as exc:
-                    st.error(str(exc))
+                    st.error(markdown_literal(exc))
                 else:
-                    _done(f"已新增用户「{username.strip()}」（{auth.ROLE_LABELS[role]}）")
+                    _done(f"已新增用户「{markdown_literal(username.strip())}」（{auth.ROLE_LABELS[role]}）")
 
 with change:
     chosen = st.selectbox("用户", users["用户名"].to_list(), key="change_user")
@@ -54,12 +55,12 @@ with change:
             try:
                 auth.disable(cur, chosen, by=actor)
             except (auth.AuthError, PermissionError) as exc:
-                st.error(str(exc))
+                st.error(markdown_literal(exc))
             else:
-                _done(f"已停用「{chosen}」，其登录立即失效")
+                _done(f"已停用「{markdown_literal(chosen)}」，其登录立即失效")
         if right.button("启用 / 解除锁定", key="enable_user"):
             auth.enable(cur, chosen, by=actor)
-            _done(f"已启用「{chosen}」并清除输错密码的锁定")
+            _done(f"已启用「{markdown_literal(chosen)}」并清除输错密码的锁定")
     with st.form("reset_password_form", clear_on_submit=True):
         new_password = st.text_input("新密码", type="password", key="reset_password")
         new_again = st.text_input("再次输入新密码", type="password", key="reset_password_again")
@@ -71,6 +72,6 @@ with change:
                     try:
                         auth.reset_password(cur, chosen, new_password, by=actor)
                     except (auth.AuthError, PermissionError) as exc:
-                        st.error(str(exc))
+                        st.error(markdown_literal(exc))
                     else:
-                        _done(f"已重置「{chosen}」的密码，其原有登录已失效")
+                        _done(f"已重置「{markdown_literal(chosen)}」的密码，其原有登录已失效")
