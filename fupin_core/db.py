@@ -61,6 +61,43 @@ def _mask_passwords(text: str) -> str:
     return re.sub(r"(://[^:/@\s]+:)[^@\s]*@", r"\1***@", text)
 
 
+DUCKDB_MAGIC = b"DUCK"  # bytes 8–11 of every DuckDB database file
+
+
+class NotADatabase(ValueError):
+    """The storage address names something that is not a DuckDB file or a PostgreSQL URL (Chinese)."""
+
+
+def is_duckdb_file(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(12)[8:12] == DUCKDB_MAGIC
+
+
+def check_store_url(url: str | None = None) -> StorageURL:
+    """The storage address of a command, refused (NotADatabase) unless it is a PostgreSQL URL or a
+    DuckDB file, existing or to be created: never an in-memory database (whatever a command wrote
+    there would be lost on exit) and never another kind of file (a CSV given by mistake)."""
+    storage = resolve_url(url)
+    if storage.backend == "postgres":
+        return storage
+    if storage.path is None:
+        raise NotADatabase(
+            "数据库地址不能是内存数据库（:memory:）：命令写入的内容在退出后会丢失；请给出 .duckdb 文件路径或 postgresql:// 地址"
+        )
+    if storage.path.is_dir():
+        raise NotADatabase(f"{storage.target} 是一个目录，不是数据库文件；请给出 .duckdb 文件路径或 postgresql:// 地址")
+    if storage.path.exists():
+        try:
+            ok = is_duckdb_file(storage.path)
+        except OSError as exc:
+            raise NotADatabase(f"无法读取数据库文件 {storage.target}：{exc.strerror or exc}") from None
+        if not ok:
+            raise NotADatabase(
+                f"{storage.target} 不是 DuckDB 数据库文件（可能是 CSV、Excel 或其他文件）；请用 --db 给出 fupin 的 .duckdb 文件或 postgresql:// 地址"
+            )
+    return storage
+
+
 def resolve_url(url: str | None = None) -> StorageURL:
     raw = url or os.environ.get(ENV_VAR) or DEFAULT_URL
     if raw.startswith(POSTGRES_SCHEMES):

@@ -104,14 +104,13 @@ def signing_key(con: duckdb.DuckDBPyConnection) -> bytes:
     return _read_or_create_key_file(key_file_for(path))
 
 
-def optional_signing_key(con: duckdb.DuckDBPyConnection) -> bytes | None:
-    """The signing key when one is configured or already exists; never creates a key file."""
+def durable_signing_key(con: duckdb.DuckDBPyConnection) -> bytes | None:
+    """The signing key when it outlives this process (FUPIN_SECRET_KEY, or the key file beside a
+    DuckDB file, created if missing); None for PostgreSQL without the variable or an in-memory store."""
     if os.environ.get(KEY_ENV, "").strip():
         return signing_key(con)
-    kind, path = _database_file(con)
-    if path is not None and key_file_for(path).exists():
-        return signing_key(con)
-    return None
+    _kind, path = _database_file(con)
+    return signing_key(con) if path is not None else None
 
 
 def _signature(key: bytes, payload: str) -> str:
