@@ -4,7 +4,7 @@ a 镇办, an unknown role, a 村 of no 镇办, a value outside its list) is refu
 
 Checks, per table: users (role, user name, scope codes that exist, administrators district-wide, an
 argon2 hash); every dataset's current table (required values, enumerations, non-negative numbers,
-references to existing codes, one row per natural key, batch ids that exist); batches (status);
+references to existing codes, one row per natural key, one household per 身份证号, batch ids that exist); batches (status);
 period locks (镇办 codes). Messages are Chinese and name the table and the row's key.
 """
 
@@ -90,6 +90,13 @@ def _dataset_problems(con: duckdb.DuckDBPyConnection, ds) -> list[str]:
                 lambda r, c=col, t=ref.title: f"{c.header} {r[-1]} 在{t}中不存在",
             )
     listed(f"SELECT {keys}, count(*) FROM {table} GROUP BY {keys} HAVING count(*) > 1", [], lambda r: f"同一编号有{r[-1]}行")
+    for col in ds.columns:
+        if "id_card" in col.checks and len(ds.natural_key) == 1:  # one 身份证号, one household
+            listed(
+                f'SELECT min({keys}), count(*) FROM {table} WHERE "{col.name}" IS NOT NULL GROUP BY "{col.name}" HAVING count(*) > 1',
+                [],
+                lambda r, c=col: f"{c.header}与另外{r[-1] - 1}户相同",
+            )
     listed(
         f"SELECT {keys}, batch_id FROM {table} AS x WHERE NOT EXISTS (SELECT 1 FROM batches AS b WHERE b.batch_id = x.batch_id)",
         [],
