@@ -57,7 +57,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def _prepare_signing_key(con) -> None:
     """The session signing key (a key file beside a DuckDB file, or FUPIN_SECRET_KEY), made once here;
     the secret older versions kept in the database is deleted (backups must not carry one)."""
-    con.execute("DELETE FROM settings WHERE key = ?", [session_tokens.LEGACY_SETTING])
+    session_tokens.forget_legacy_secret(con)
     try:
         session_tokens.signing_key(con)
     except session_tokens.KeyUnavailable as exc:

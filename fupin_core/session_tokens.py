@@ -145,3 +145,9 @@ def verify(con: duckdb.DuckDBPyConnection, token: str, *, now: dt.datetime | Non
     if at >= min(claims.expires_at, claims.issued_at + LIFETIME):
         raise TokenError("登录已过期，请重新登录")
     return claims
+
+
+def forget_legacy_secret(con: duckdb.DuckDBPyConnection) -> None:
+    """Delete the signing secret versions before issue 16 kept in the settings table (and so in
+    every backup): it no longer signs anything, and must not linger where readers of the file look."""
+    con.execute("DELETE FROM settings WHERE key = ?", [LEGACY_SETTING])

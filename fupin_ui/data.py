@@ -16,8 +16,7 @@ from fupin_core import db, schema, session_tokens, store
 def _connection(url: str):
     con = db.connect(url)
     schema.migrate(con)
-    # Versions before issue 16 kept the session signing secret in the database (and so in backups).
-    con.execute("DELETE FROM settings WHERE key = ?", [session_tokens.LEGACY_SETTING])
+    session_tokens.forget_legacy_secret(con)
     return con
 
 
