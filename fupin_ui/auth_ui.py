@@ -31,6 +31,11 @@ LEGACY_QUERY = "t"  # where versions before issue 16 put the token: removed from
 def gate() -> Actor:
     """The logged-in actor; otherwise show the first-start or login form and stop this run."""
     with data.cursor() as cur:
+        try:
+            session_tokens.signing_key(cur)
+        except session_tokens.KeyUnavailable as exc:  # PostgreSQL without FUPIN_SECRET_KEY: say what to set
+            st.error(f"应用尚未配置完成，暂时不能登录：{markdown_literal(exc)}")
+            st.stop()
         if not auth.has_admin(cur):
             _show(_first_start_page, "创建管理员", "setup")
         actor = _session_actor(cur)
