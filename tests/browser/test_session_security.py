@@ -77,3 +77,20 @@ def test_copied_address_and_downloads_need_the_session(short_download_app, open_
     journey.step("logged-out")
     expect(page.get_by_role("button", name="登录")).to_be_visible()
     assert _status(url) == 404
+
+
+@pytest.mark.browser
+def test_a_zip_bomb_uploaded_in_the_browser_is_refused(journey):
+    """Finding 1 in the app: a 1.2 MB .xlsx that expands to 400 MB of sheet XML is refused with a
+    Chinese message before anything is parsed (the ID number in its name shown masked)."""
+    from tests.browser import ui
+    from tests.ingest.bombs import xlsx_bomb
+
+    page = journey.page
+    journey.go_to("数据上报")
+    ui.upload(page, "611002198001010037_炸弹.xlsx", xlsx_bomb(400), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    journey.step("bomb-uploaded")
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_test_id("stAlertContentError")).to_contain_text("解压后过大")
+    expect(main).to_contain_text("611002********0037_炸弹.xlsx")
+    expect(main).not_to_contain_text("611002198001010037")
