@@ -75,3 +75,16 @@ with change:
                         st.error(markdown_literal(exc))
                     else:
                         _done(f"已重置「{markdown_literal(chosen)}」的密码，其原有登录已失效")
+    with st.form("change_role_form"):
+        # A new role or scope ends the user's open sessions (they log in again under the new rights).
+        left, right = st.columns(2)
+        new_role = left.selectbox("新角色", auth.ROLES, format_func=auth.ROLE_LABELS.get, key="change_role")
+        new_scope = right.multiselect("新镇办范围（不选为全区）", list(names), format_func=names.get, key="change_townships")
+        if st.form_submit_button("变更角色和范围"):
+            with data.cursor() as cur:
+                try:
+                    changed = auth.change_role(cur, chosen, new_role, new_scope, by=actor)
+                except (auth.AuthError, PermissionError) as exc:
+                    st.error(markdown_literal(exc))
+                else:
+                    _done(f"已将「{markdown_literal(chosen)}」改为{changed.role_label}，其原有登录已失效")
