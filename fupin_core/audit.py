@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "user_disable": "停用用户",
     "user_enable": "启用用户",
     "user_reset_password": "重置密码",
+    "user_change_role": "变更角色或范围",
 }
 
 

@@ -201,8 +201,17 @@ def create_first_admin(con: duckdb.DuckDBPyConnection, username: str, password: 
         return create_user(con, username, password, "admin", None, display_name)
 
 
+# Every failed login gets this one text, so that nobody can tell from it whether a user name exists,
+# is disabled or locked (the audit log keeps the real reason for the administrators).
+LOGIN_FAILED = (
+    f"登录失败：用户名或密码错误，或该账户目前不能登录（连续输错{MAX_FAILED_ATTEMPTS}次密码将锁定{LOCKOUT.seconds // 60}分钟）。"
+    "如需帮助请联系管理员"
+)
+
+
 def authenticate(con: duckdb.DuckDBPyConnection, username: str, password: str, *, now: dt.datetime | None = None) -> User:
-    """The user when the password is right; else AuthError. 5 failures in a row lock the account 15 minutes."""
+    """The user when the password is right; else AuthError(LOGIN_FAILED). 5 failures in a row lock the
+    account 15 minutes. The password is verified on every path, so the time taken tells nothing either."""
     at = _now(now)
     username = (username or "").strip()
     with WRITE_LOCK:
@@ -212,15 +221,15 @@ def authenticate(con: duckdb.DuckDBPyConnection, username: str, password: str, *
             _verify(_DUMMY_HASH, password)
             shown = username[:40] or "（空）"  # whatever was typed, kept short
             audit.record(con, shown, "login_failure", shown, "用户名不存在", now=at)
-            raise AuthError("用户名或密码错误")
+            raise AuthError(LOGIN_FAILED)
+        password_ok = _verify(row[0], password)
         if user.disabled:
             audit.record(con, username, "login_failure", username, "账户已停用", now=at)
-            raise AuthError("该账户已停用，请联系管理员")
+            raise AuthError(LOGIN_FAILED)
         if user.locked_until and user.locked_until > at:
-            minutes = max(1, int((user.locked_until - at).total_seconds() // 60) + 1)
             audit.record(con, username, "login_failure", username, "账户锁定中", now=at)
-            raise AuthError(f"密码连续输错{MAX_FAILED_ATTEMPTS}次，账户已锁定，请约{minutes}分钟后再试或联系管理员")
-        if not _verify(row[0], password):
+            raise AuthError(LOGIN_FAILED)
+        if not password_ok:
             failed = user.failed_attempts + 1
             locked_until = at + LOCKOUT if failed >= MAX_FAILED_ATTEMPTS else None
             con.execute(
@@ -230,9 +239,7 @@ def authenticate(con: duckdb.DuckDBPyConnection, username: str, password: str, *
             audit.record(con, username, "login_failure", username, f"密码错误（第{failed}次）", now=at)
             if locked_until:
                 audit.record(con, username, "account_locked", username, f"连续{failed}次密码错误，锁定{LOCKOUT.seconds // 60}分钟", now=at)
-                raise AuthError(f"密码连续输错{MAX_FAILED_ATTEMPTS}次，账户已锁定{LOCKOUT.seconds // 60}分钟")
-            left = MAX_FAILED_ATTEMPTS - failed
-            raise AuthError(f"用户名或密码错误（再错{left}次账户将被锁定{LOCKOUT.seconds // 60}分钟）")
+            raise AuthError(LOGIN_FAILED)
         if _hasher.check_needs_rehash(row[0]):
             con.execute("UPDATE users SET password_hash = ? WHERE username = ?", [_hasher.hash(password), username])
         con.execute("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE username = ?", [username])
@@ -260,14 +267,41 @@ def _other_enabled_admins(con: duckdb.DuckDBPyConnection, username: str) -> int:
 
 
 def disable(con: duckdb.DuckDBPyConnection, username: str, *, by=None, now: dt.datetime | None = None) -> None:
-    """Disable an account (its sessions end at their next run). The last administrator stays enabled."""
+    """Disable an account and end its sessions for good (enabling it again does not bring them back).
+    The last administrator stays enabled."""
     _require_manager(by)
+    at = _now(now)
     with WRITE_LOCK:
         user = _existing(con, username)
         if user.role == "admin" and not _other_enabled_admins(con, username):
             raise AuthError("不能停用唯一的管理员，请先添加另一位管理员")
-        con.execute("UPDATE users SET disabled = TRUE WHERE username = ?", [username])
-        audit.record(con, _by_name(by), "user_disable", username, "", now=_now(now))
+        con.execute("UPDATE users SET disabled = TRUE, sessions_valid_after = ? WHERE username = ?", [at, username])
+        audit.record(con, _by_name(by), "user_disable", username, "", now=at)
+
+
+def change_role(
+    con: duckdb.DuckDBPyConnection, username: str, role: str, townships=None, *, by=None, now: dt.datetime | None = None
+) -> User:
+    """Give a user another role and/or 镇办 scope; their open sessions end (they log in again under the
+    new rights). The last administrator keeps the administrator role."""
+    _require_manager(by)
+    if role not in ROLES:
+        raise AuthError(f"角色应为 {'、'.join(f'{r}（{ROLE_LABELS[r]}）' for r in ROLES)} 之一，收到：{role}")
+    codes = _check_townships(con, townships)
+    if role == "admin" and codes:
+        raise AuthError("管理员的范围是全区，不能限定镇办")
+    at = _now(now)
+    with WRITE_LOCK:
+        user = _existing(con, username)
+        if user.role == "admin" and role != "admin" and not user.disabled and not _other_enabled_admins(con, username):
+            raise AuthError("不能取消唯一的管理员的管理员角色，请先添加另一位管理员")
+        con.execute(
+            "UPDATE users SET role = ?, townships = ?, sessions_valid_after = ? WHERE username = ?",
+            [role, ",".join(codes or ()), at, username],
+        )
+        scope = audit.scope_label(con, codes)
+        audit.record(con, _by_name(by), "user_change_role", username, f"角色：{ROLE_LABELS[role]}；范围：{scope}", now=at)
+    return get_user(con, username)
 
 
 def enable(con: duckdb.DuckDBPyConnection, username: str, *, by=None, now: dt.datetime | None = None) -> None:
@@ -299,13 +333,14 @@ def issue_session(con: duckdb.DuckDBPyConnection, user: User, *, now: dt.datetim
 
 def resume_session(con: duckdb.DuckDBPyConnection, token: str, *, now: dt.datetime | None = None) -> User:
     """The user a session token was signed for, if the token is genuine, unexpired and still valid
-    for that user (not disabled, no logout or password reset since it was signed)."""
+    for that user: not disabled, and no logout, password reset, disabling or role/scope change since
+    the login it comes from (users.sessions_valid_after, read from the database on every run)."""
     claims = session_tokens.verify(con, token, now=now)
     user = get_user(con, claims.username)
     if user is None or user.disabled:
-        raise AuthError("该账户不存在或已停用，请重新登录")
+        raise AuthError("登录已失效，请重新登录")
     if claims.issued_at < user.sessions_valid_after:
-        raise AuthError("登录已失效（已退出登录或密码已重置），请重新登录")
+        raise AuthError("登录已失效（已退出登录、密码已重置或权限已变更），请重新登录")
     return user
 
 

@@ -9,10 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from fupin_core import access, backup, db, schema, session_tokens, user_cli
 from fupin_core.ingest import cli_commands as ingest_cli
+from fupin_core.ingest import read
 from fupin_core.metrics import Scope, indicators
 
 APP_PATH = Path(__file__).resolve().parent.parent / "app.py"
@@ -37,8 +39,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     con = db.connect(args.db)
     try:
         applied = schema.migrate(con)
-        # The login-token signing secret, made here once rather than by whichever replica starts first.
-        session_tokens.server_secret(con)
+        _prepare_signing_key(con)
         if args.sample:
             has_rows = con.execute("SELECT count(*) FROM batches").fetchone()[0]
             if has_rows:
@@ -49,6 +50,16 @@ def cmd_init(args: argparse.Namespace) -> int:
     finally:
         con.close()
     return 0
+
+
+def _prepare_signing_key(con) -> None:
+    """The session signing key (a key file beside a DuckDB file, or FUPIN_SECRET_KEY), made once here;
+    the secret older versions kept in the database is deleted (backups must not carry one)."""
+    session_tokens.forget_legacy_secret(con)
+    try:
+        session_tokens.signing_key(con)
+    except session_tokens.KeyUnavailable as exc:
+        print(f"提示：{exc}", file=sys.stderr)
 
 
 def sample_load(con, scale: int) -> dict[str, int]:
@@ -65,6 +76,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         sys.executable, "-m", "streamlit", "run", str(APP_PATH),
         "--server.port", str(args.port), "--server.address", args.address,
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--server.maxUploadSize", str(read.max_upload_mb()),
     ]  # fmt: skip
     print(f"应用地址：http://{args.address}:{args.port}")
     return subprocess.call(command, env=env, cwd=APP_PATH.parent)
@@ -74,14 +86,37 @@ def _open_existing(url: str | None, *, read_only: bool = True):
     if not db.exists(url):
         raise CliError(f"数据库 {db.resolve_url(url).display} 不存在，请先运行 fupin init --sample 或 fupin init")
     con = db.connect(url, read_only=read_only)
+    if not _is_fupin_store(con):
+        con.close()
+        raise CliError(f"{db.resolve_url(url).display} 不是 fupin 数据库（没有本程序的表），请检查 --db，或先运行 fupin init")
     if not read_only:
         schema.migrate(con)  # as the app does on start: a database from an older version gets its tables
     return con
 
 
+def _is_fupin_store(con) -> bool:
+    sql = (
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND table_name IN ('schema_migrations', 'townships')"
+    )
+    return con.execute(sql).fetchone()[0] == 2
+
+
+def _check_place(con, township: str | None, village: str | None = None) -> None:
+    """An unknown 镇办 or 村 code is an error, not a report of zeros."""
+    if township is not None and not con.execute("SELECT count(*) FROM townships WHERE township_code = ?", [township]).fetchone()[0]:
+        raise CliError(f"镇办代码 {township} 不存在，请核对（应为9位数字，如 611002111）")
+    if village is not None:
+        row = con.execute("SELECT township_code FROM villages WHERE village_code = ?", [village]).fetchone()
+        if row is None:
+            raise CliError(f"村代码 {village} 不存在，请核对（应为12位数字，如 611002111201）")
+        if township is not None and row[0] != township:
+            raise CliError(f"村代码 {village} 不属于镇办 {township}")
+
+
 def cmd_kpi(args: argparse.Namespace) -> int:
     con = _open_existing(args.db)
     try:
+        _check_place(con, args.township, args.village)
         kpis = indicators.values(con, Scope.of(args.year, args.township, args.village))
     finally:
         con.close()
@@ -120,6 +155,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     con = _open_existing(args.db, read_only=False)  # the export is written to the audit log
     try:
+        _check_place(con, args.township)
         scope = Scope.of(args.year, args.township)
         path = summary.export_to_file(con, scope, args.format, args.out)
         access.record_export(con, access.local_admin(), path.name, scope)
@@ -212,12 +248,22 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if hasattr(args, "db"):
+            db.check_store_url(args.db)  # a CSV or :memory: given as --db: refused before anything is written
         return args.func(args)
-    except db.DatabaseBusy as exc:
+    except (db.DatabaseBusy, session_tokens.KeyUnavailable, backup.BackupError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except (CliError, ValueError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except duckdb.Error as exc:
+        # A damaged database file, or one from another program: one Chinese line, no traceback.
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"错误：数据库无法读取（文件可能已损坏，或不是本程序的数据库）：{first}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"错误：无法读写文件 {exc.filename or ''}：{exc.strerror or exc}", file=sys.stderr)
         return 2
 
 

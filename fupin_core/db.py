@@ -61,6 +61,43 @@ def _mask_passwords(text: str) -> str:
     return re.sub(r"(://[^:/@\s]+:)[^@\s]*@", r"\1***@", text)
 
 
+DUCKDB_MAGIC = b"DUCK"  # bytes 8–11 of every DuckDB database file
+
+
+class NotADatabase(ValueError):
+    """The storage address names something that is not a DuckDB file or a PostgreSQL URL (Chinese)."""
+
+
+def is_duckdb_file(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(12)[8:12] == DUCKDB_MAGIC
+
+
+def check_store_url(url: str | None = None) -> StorageURL:
+    """The storage address of a command, refused (NotADatabase) unless it is a PostgreSQL URL or a
+    DuckDB file, existing or to be created: never an in-memory database (whatever a command wrote
+    there would be lost on exit) and never another kind of file (a CSV given by mistake)."""
+    storage = resolve_url(url)
+    if storage.backend == "postgres":
+        return storage
+    if storage.path is None:
+        raise NotADatabase(
+            "数据库地址不能是内存数据库（:memory:）：命令写入的内容在退出后会丢失；请给出 .duckdb 文件路径或 postgresql:// 地址"
+        )
+    if storage.path.is_dir():
+        raise NotADatabase(f"{storage.target} 是一个目录，不是数据库文件；请给出 .duckdb 文件路径或 postgresql:// 地址")
+    if storage.path.exists():
+        try:
+            ok = is_duckdb_file(storage.path)
+        except OSError as exc:
+            raise NotADatabase(f"无法读取数据库文件 {storage.target}：{exc.strerror or exc}") from None
+        if not ok:
+            raise NotADatabase(
+                f"{storage.target} 不是 DuckDB 数据库文件（可能是 CSV、Excel 或其他文件）；请用 --db 给出 fupin 的 .duckdb 文件或 postgresql:// 地址"
+            )
+    return storage
+
+
 def resolve_url(url: str | None = None) -> StorageURL:
     raw = url or os.environ.get(ENV_VAR) or DEFAULT_URL
     if raw.startswith(POSTGRES_SCHEMES):
@@ -150,8 +187,11 @@ def connect(url: str | None = None, *, read_only: bool = False) -> duckdb.DuckDB
     storage = resolve_url(url)
     if storage.backend == "postgres":
         return connect_postgres(storage, read_only=read_only)  # type: ignore[return-value]
-    if storage.path is not None and not read_only:
-        storage.path.parent.mkdir(parents=True, exist_ok=True)
+    if storage.path is not None:
+        private_files()
+        if not read_only:
+            storage.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _make_private(storage.target)
     try:
         if storage.path is not None:
             _repair_if_unclean(storage.target)
@@ -166,6 +206,27 @@ def connect(url: str | None = None, *, read_only: bool = False) -> duckdb.DuckDB
                 f"数据库文件 {storage.target} 正被另一个程序（通常是正在运行的应用）占用，请先关闭应用或在应用页面中操作。"
             ) from exc
         raise
+
+
+PRIVATE_SUFFIXES = ("", ".wal", ".key")
+
+
+def private_files() -> None:
+    """Files this process creates from now on (the database, its write-ahead log, backups, exports)
+    are readable by the service user only: they hold names and ID numbers. Process-wide on purpose:
+    DuckDB creates the .wal file itself, later, with the process's umask."""
+    os.umask(0o077)
+
+
+def _make_private(target: str) -> None:
+    """A database file (and its WAL and key file) created world-readable by an older version: 0600."""
+    for suffix in PRIVATE_SUFFIXES:
+        path = Path(target + suffix)
+        try:
+            if path.exists() and path.stat().st_mode & 0o077:
+                os.chmod(path, 0o600)
+        except PermissionError:
+            logger.warning("无法把 %s 的权限改为 600（不是该文件的所有者），请管理员手工修改", path)
 
 
 # The connections this process has open, per file: a WAL beside a file this process holds is its own

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def number(value: float | int | None, digits: int = 0) -> str:
     """12345.6 -> '12,346' (digits=0) or '12,345.6' (digits=1); None -> '—'."""
@@ -39,3 +41,17 @@ def money_yuan(value_yuan: float | None) -> str:
     if abs(value_yuan) >= 10_000:
         return money_wan(value_yuan / 10_000)
     return f"{smart_number(value_yuan, 2)}元"
+
+
+# Every ASCII punctuation character CommonMark lets a backslash escape (links, images, emphasis,
+# headings, lists, tables, code, HTML, Streamlit's :color[…] directives and $…$ maths all start with one).
+_MARKDOWN_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+
+
+def markdown_literal(text) -> str:
+    """User-supplied text (a name, a file name, a message quoting a cell) made safe for a Streamlit
+    element that renders Markdown (title, subheader, caption, st.error …): shown exactly as typed,
+    never as a link, an image, HTML or formatting. Line breaks become spaces (no block structure)."""
+    if text is None:
+        return ""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", re.sub(r"\s+", " ", str(text)))

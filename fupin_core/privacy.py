@@ -55,3 +55,15 @@ def _masked(text: pl.Expr) -> pl.Expr:
         .then(pl.concat_str(text.str.slice(0, 6), middle, text.str.slice(-4)))
         .otherwise(text.str.replace_all(".", MASK, literal=False))
     )
+
+
+# Columns of free text that may quote an ID number (file names such as 611002198001010037_测试.csv).
+FILE_NAME_COLUMNS: frozenset[str] = frozenset({"文件", "文件名", "file_name"})
+
+
+def mask_text_columns(frame: pl.DataFrame, columns: frozenset[str] | set[str] = FILE_NAME_COLUMNS) -> pl.DataFrame:
+    """`frame` with every ID number inside the text of `columns` masked (mask_text per cell)."""
+    present = [c for c in frame.columns if c in columns and frame.schema[c] == pl.String]
+    if not present:
+        return frame
+    return frame.with_columns(pl.col(c).map_elements(mask_text, return_dtype=pl.String).alias(c) for c in present)

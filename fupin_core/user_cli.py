@@ -1,4 +1,4 @@
-"""`fupin user add|list|disable|enable|reset-password`: account management from the server's shell.
+"""`fupin user add|list|disable|enable|set-role|reset-password`: account management from the server's shell.
 
 The password is never an argument (it would land in the shell history and the process list): it is
 read twice from the terminal, or as two lines from stdin when stdin is not a terminal.
@@ -94,6 +94,18 @@ def cmd_reset_password(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_set_role(args: argparse.Namespace) -> int:
+    con = _open(args.db)
+    try:
+        user = auth.change_role(con, args.name, args.role, args.township, by=access.local_admin())
+        names = dict(con.execute("SELECT township_code, township_name FROM townships").fetchall())
+    finally:
+        con.close()
+    scope = "全区" if user.townships is None else "、".join(names.get(c, c) for c in user.townships)
+    print(f"已将用户 {user.username} 改为{user.role_label}（范围：{scope}），其原有登录已失效")
+    return 0
+
+
 def add_parser(sub, add_db) -> None:
     """Register `fupin user …` on the main parser's subparsers (`add_db` adds --db)."""
     p = sub.add_parser("user", help="管理用户（新增、列出、停用、启用、重置密码）")
@@ -117,6 +129,13 @@ def add_parser(sub, add_db) -> None:
         p.add_argument("name", help="用户名")
         add_db(p)
         p.set_defaults(func=func)
+
+    p = user_sub.add_parser("set-role", help="变更角色和镇办范围（其原有登录随即失效）")
+    p.add_argument("name", help="用户名")
+    p.add_argument("--role", required=True, choices=auth.ROLES, help="admin 管理员 | editor 录入员 | viewer 浏览者")
+    p.add_argument("--township", action="append", metavar="CODE", help="镇办代码（9位），可重复；不填为全区")
+    add_db(p)
+    p.set_defaults(func=cmd_set_role)
 
     p = user_sub.add_parser("reset-password", help="重置密码；新密码从终端输入两次（或从标准输入读两行）")
     p.add_argument("name", help="用户名")

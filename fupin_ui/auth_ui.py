@@ -1,40 +1,65 @@
 """The login gate: first-start 创建管理员 form, login form, logout button and the acting user.
 
-A login is kept as a signed session token (fupin_core.session_tokens) in st.session_state and in
-the URL query parameter `t`, so a page refresh keeps the session; the token is checked on the
-server on every run (an HMAC, microseconds) against the user's current state, so a disabled
-account or a logout elsewhere ends the session at once. No password is kept anywhere.
+A login is kept as a signed session token (fupin_core.session_tokens) in st.session_state and in a
+same-site cookie of this site (never in the page address, so a copied link logs nobody in), so a
+page refresh keeps the session. The token is checked on the server on every run against the user's
+current state in the database, so a logout, password reset, disabling or role change ends every
+session of that user at once, on every replica. The token is never renewed: a session ends 12 hours
+after the password login at the latest. No password is kept anywhere.
 """
 
 from __future__ import annotations
 
-import time
+import json
 from collections.abc import Callable
 
 import streamlit as st
 
 from fupin_core import access, auth, session_tokens
 from fupin_core.access import Actor
+from fupin_core.formatting import markdown_literal
 from fupin_core.metrics import Scope
-from fupin_ui import data, nav
+from fupin_ui import data, downloads, nav
 
-USER, TOKEN, TOKEN_AT, ACTOR, NOTICE = "auth_user", "auth_token", "auth_token_at", "auth_actor", "auth_notice"
-QUERY = "t"
-REFRESH_SECONDS = 3600  # re-sign the token hourly so an open session does not expire mid-work
+USER, TOKEN, ACTOR, NOTICE = "auth_user", "auth_token", "auth_actor", "auth_notice"
+SET_COOKIE, SET_COOKIE_CLEAR = "auth_set_cookie", "auth_clear_cookie"
+LOGGED_OUT, FRESH_LOGIN, LANDING = "auth_logged_out", "auth_fresh_login", nav.LANDING
+COOKIE = "fupin_session"
+LEGACY_QUERY = "t"  # where versions before issue 16 put the token: removed from any address it is in
 
 
 def gate() -> Actor:
     """The logged-in actor; otherwise show the first-start or login form and stop this run."""
     with data.cursor() as cur:
+        try:
+            session_tokens.signing_key(cur)
+        except session_tokens.KeyUnavailable as exc:  # PostgreSQL without FUPIN_SECRET_KEY: say what to set
+            st.error(f"应用尚未配置完成，暂时不能登录：{markdown_literal(exc)}")
+            st.stop()
         if not auth.has_admin(cur):
             _show(_first_start_page, "创建管理员", "setup")
         actor = _session_actor(cur)
     if actor is None:
         _show(_login_page, "登录", "login")
     st.session_state[ACTOR] = actor
-    if st.query_params.get(QUERY) != st.session_state[TOKEN]:
-        st.query_params[QUERY] = st.session_state[TOKEN]
+    # The run right after a password login: a forbidden page in the address (left by the previous
+    # user, e.g. 用户管理) sends this user to their first page instead (fupin_ui.nav).
+    st.session_state[LANDING] = st.session_state.pop(FRESH_LOGIN, False)
+    if st.session_state.get(SET_COOKIE):
+        _cookie_script(st.session_state.pop(SET_COOKIE), session_tokens.LIFETIME.total_seconds())
     return actor
+
+
+def _cookie_script(value: str, max_age: float) -> None:
+    """Set (or with max_age 0 delete) the session cookie in the browser. Same-site only, Secure over
+    HTTPS; the value is a signed token (base64url and hex, nothing to escape)."""
+    script = (
+        "<script>(function(){var secure = window.location.protocol === 'https:' ? '; Secure' : '';"
+        f"document.cookie = {json.dumps(COOKIE)} + '=' + {json.dumps(value)} + '; Path=/; SameSite=Strict; Max-Age={int(max_age)}' + secure;"
+        "})();</script>"
+    )
+    with st.sidebar:
+        st.html(script, unsafe_allow_javascript=True)
 
 
 def _leave_pages_directory_mode() -> None:
@@ -72,9 +97,22 @@ def require(action: str) -> Actor:
     return current
 
 
+def session_bound(make: Callable[[], bytes]) -> Callable[[], bytes]:
+    """Deferred download data (st.download_button(data=..., on_click="ignore")) built only when
+    clicked and only while the session that offered it is still valid (not logged out or revoked);
+    the served file expires after fupin_ui.downloads.LIFETIME_SECONDS, or at logout."""
+    token = st.session_state.get(TOKEN)
+
+    def _download() -> bytes:
+        with data.cursor() as cur:
+            auth.resume_session(cur, token or "")  # raises when this session has ended: no file
+        return make()
+
+    return downloads.expiring(_download)
+
+
 def audited(make: Callable[[], bytes], file_name: str, scope: Scope | None = None) -> Callable[[], bytes]:
-    """Deferred download data that checks the export right and writes the audit entry only when the
-    user actually downloads (st.download_button(data=audited(...), on_click="ignore"))."""
+    """Like session_bound, and checks the export right and writes the audit entry when clicked."""
     current = actor()
 
     def _download() -> bytes:
@@ -82,36 +120,51 @@ def audited(make: Callable[[], bytes], file_name: str, scope: Scope | None = Non
             access.record_export(cur, current, file_name, scope)
         return make()
 
-    return _download
+    return session_bound(_download)
+
+
+def _browser_cookie() -> str | None:
+    """The session cookie the browser sent when this session connected (not after a logout here)."""
+    if st.session_state.get(LOGGED_OUT):
+        return None
+    try:
+        value = st.context.cookies.get(COOKIE)
+    except Exception:  # no browser behind this session (AppTest, bare mode)
+        return None
+    return value if isinstance(value, str) else None
 
 
 def _session_actor(cur) -> Actor | None:
-    token = st.session_state.get(TOKEN) or st.query_params.get(QUERY)
+    if LEGACY_QUERY in st.query_params:
+        del st.query_params[LEGACY_QUERY]  # an old link's token is ignored and leaves the address
+    token = st.session_state.get(TOKEN) or _browser_cookie()
     if not token:
         return None
     try:
         user = auth.resume_session(cur, token)
     except (auth.AuthError, session_tokens.TokenError) as exc:
         _forget()
+        st.session_state[LOGGED_OUT] = True  # the cookie is spent: do not try it again this session
+        st.session_state[SET_COOKIE_CLEAR] = True
         st.session_state[NOTICE] = str(exc)
         return None
-    if st.session_state.get(TOKEN) != token or time.time() - st.session_state.get(TOKEN_AT, 0) > REFRESH_SECONDS:
-        _remember(cur, user)  # first run of this browser session (or hourly): a freshly signed token
+    st.session_state[USER] = user.username
+    st.session_state[TOKEN] = token
     return Actor.of(user)
 
 
 def _remember(cur, user: auth.User) -> None:
+    """After a password login: a new token for this session and the browser's cookie."""
     st.session_state[USER] = user.username
     st.session_state[TOKEN] = auth.issue_session(cur, user)
-    st.session_state[TOKEN_AT] = time.time()
-    st.query_params[QUERY] = st.session_state[TOKEN]
+    st.session_state[SET_COOKIE] = st.session_state[TOKEN]
+    st.session_state[FRESH_LOGIN] = True
+    st.session_state.pop(LOGGED_OUT, None)
 
 
 def _forget() -> None:
-    for key in (USER, TOKEN, TOKEN_AT, ACTOR):
+    for key in (USER, TOKEN, ACTOR):
         st.session_state.pop(key, None)
-    if QUERY in st.query_params:
-        del st.query_params[QUERY]
 
 
 def _show(page_fn, title: str, url_path: str) -> None:
@@ -131,6 +184,8 @@ def _centered():
 
 
 def _login_page() -> None:
+    if st.session_state.pop(SET_COOKIE_CLEAR, False):
+        _cookie_script("", 0)  # the browser forgets the ended session's token
     with _centered():
         st.title("产业扶贫追踪")
         st.subheader("登录")
@@ -145,7 +200,7 @@ def _login_page() -> None:
                 try:
                     user = auth.authenticate(cur, username, password)
                 except auth.AuthError as exc:
-                    st.error(str(exc))
+                    st.error(markdown_literal(exc))
                     return
                 _remember(cur, user)
             st.rerun()
@@ -171,7 +226,7 @@ def _first_start_page() -> None:
                 try:
                     user = auth.create_first_admin(cur, username, password, display_name)
                 except auth.AuthError as exc:
-                    st.error(str(exc))
+                    st.error(markdown_literal(exc))
                     return
                 _remember(cur, user)
             st.rerun()
@@ -179,10 +234,13 @@ def _first_start_page() -> None:
 
 def _logout(username: str) -> None:
     with data.cursor() as cur:
-        auth.logout(cur, username)
+        auth.logout(cur, username)  # server-side: every session of this user ends, on every replica
+    downloads.drop_session_files()  # files this session downloaded stop being served at once
     _forget()
     # Nothing of this user (filters, an upload preview …) stays for whoever logs in next here.
     st.session_state.clear()
+    st.session_state[LOGGED_OUT] = True
+    st.session_state[SET_COOKIE_CLEAR] = True
 
 
 def sidebar_user(current: Actor, township_names: dict[str, str]) -> None:
@@ -190,5 +248,7 @@ def sidebar_user(current: Actor, township_names: dict[str, str]) -> None:
     scope = "全区" if current.townships is None else "、".join(township_names.get(c, c) for c in current.townships)
     with st.sidebar:
         st.divider()
-        st.caption(f"当前用户：{current.display_name or current.username}（{current.role_label}，{scope}）")
+        st.caption(
+            f"当前用户：{markdown_literal(current.display_name or current.username)}（{current.role_label}，{markdown_literal(scope)}）"
+        )
         st.button("退出登录", key="logout_button", on_click=_logout, args=(current.username,))

@@ -9,13 +9,14 @@ from typing import Any
 
 import streamlit as st
 
-from fupin_core import db, schema, store
+from fupin_core import db, schema, session_tokens, store
 
 
 @st.cache_resource(show_spinner=False)
 def _connection(url: str):
     con = db.connect(url)
     schema.migrate(con)
+    session_tokens.forget_legacy_secret(con)
     return con
 
 

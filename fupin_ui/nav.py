@@ -69,8 +69,16 @@ def hidden_navigation(pages: list):
     return st.navigation(pages, position="hidden")
 
 
-def _refusal(spec: PageSpec):
+LANDING = "auth_landing"  # set by auth_ui.gate on the first run after a password login
+
+
+def _refusal(spec: PageSpec, role: str):
     def refuse() -> None:
+        if st.session_state.get(LANDING):
+            # The address is the previous user's page (e.g. 用户管理 after an administrator logged
+            # out): the user who has just logged in starts on their own first page.
+            st.session_state[LANDING] = False
+            st.switch_page(pages_for(role)[0].path)
         st.error(f"您没有权限打开“{spec.title}”页面，如有需要请联系管理员。")
 
     refuse.__name__ = f"refuse_{spec.url_path}"  # Streamlit tells pages apart by their callables' names
@@ -91,6 +99,6 @@ def navigation(role: str):
         if spec in allowed:
             page = st.Page(spec.path, title=spec.title, url_path=spec.url_path, default=spec.default)
         else:
-            page = st.Page(_refusal(spec), title=spec.title, url_path=spec.url_path, visibility="hidden")
+            page = st.Page(_refusal(spec, role), title=spec.title, url_path=spec.url_path, visibility="hidden")
         sections.setdefault(spec.section, []).append(page)
     return st.navigation(sections, expanded=True)  # all pages, no English "View more"

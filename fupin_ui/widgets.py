@@ -5,10 +5,11 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from fupin_core import access
+from fupin_core import access, privacy
 from fupin_core.metrics import Scope, indicators
 from fupin_core.metrics import provenance as provenance_metrics
 from fupin_core.reports.csv import csv_bytes
+from fupin_core.reports.list_xlsx import list_xlsx_bytes
 from fupin_ui import auth_ui, data
 
 
@@ -174,30 +175,56 @@ def csv_payload(frame: pl.DataFrame, actor=None) -> bytes:
     return csv_bytes(access.present(actor or auth_ui.actor(), frame))
 
 
-def csv_download(frame: pl.DataFrame, label: str, file_name: str, key: str, scope: Scope | None = None) -> None:
-    """CSV in UTF-8 with BOM so that Chinese Excel/WPS open it correctly, formula-like cells neutralised;
-    ID numbers masked unless the role may see them; each download is checked and written to the audit log."""
-    # Built only when clicked: a province's 未覆盖户 list is a million rows, too many for every rerun.
+def xlsx_payload(frame: pl.DataFrame, actor=None) -> bytes:
+    """The same list as an .xlsx (Excel/WPS), ID numbers masked as in the CSV, formulas neutralised."""
+    return list_xlsx_bytes(access.present(actor or auth_ui.actor(), frame))
+
+
+def _xlsx_label(label: str) -> str:
+    return label.replace("CSV", "Excel") if "CSV" in label else f"{label}（Excel）"
+
+
+def _list_downloads(rows, label: str, file_name: str, key: str, scope: Scope | None) -> None:
+    """The CSV and the Excel button of one list; `rows()` gives the frame, only when clicked."""
     current = auth_ui.actor()
-    download = auth_ui.audited(lambda: csv_payload(frame, current), file_name, scope)
-    st.download_button(label, download, file_name=file_name, mime="text/csv", key=key, on_click="ignore")
+    xlsx_name = file_name.rsplit(".", 1)[0] + ".xlsx"
+    csv_column, xlsx_column = st.columns(2)
+    csv_column.download_button(
+        label, auth_ui.audited(lambda: csv_payload(rows(), current), file_name, scope),
+        file_name=file_name, mime="text/csv", key=key, on_click="ignore",
+    )  # fmt: skip
+    xlsx_column.download_button(
+        _xlsx_label(label), auth_ui.audited(lambda: xlsx_payload(rows(), current), xlsx_name, scope),
+        file_name=xlsx_name, mime=XLSX_MIME, key=f"{key}_xlsx", on_click="ignore",
+    )  # fmt: skip
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def csv_download(frame: pl.DataFrame, label: str, file_name: str, key: str, scope: Scope | None = None) -> None:
+    """The list as CSV (UTF-8 with BOM so that Chinese Excel/WPS open it correctly) and as .xlsx,
+    formula-like cells neutralised; ID numbers masked unless the role may see them; each download is
+    checked and written to the audit log."""
+    # Built only when clicked: a province's 未覆盖户 list is a million rows, too many for every rerun.
+    _list_downloads(lambda: frame, label, file_name, key, scope)
 
 
 def csv_download_of(fn, args: tuple, label: str, file_name: str, key: str, scope: Scope | None = None) -> None:
     """Like csv_download, for a list too long to compute on every run: `fn(cursor, *args)` runs only
-    when the button is clicked (e.g. a province's million 未覆盖户)."""
-    current = auth_ui.actor()
+    when a button is clicked (e.g. a province's million 未覆盖户)."""
 
-    def rows() -> bytes:
+    def rows() -> pl.DataFrame:
         with data.cursor() as cur:
-            return csv_payload(fn(cur, *args), current)
+            return fn(cur, *args)
 
-    st.download_button(label, auth_ui.audited(rows, file_name, scope), file_name=file_name, mime="text/csv", key=key, on_click="ignore")
+    _list_downloads(rows, label, file_name, key, scope)
 
 
 def provenance(dataset_keys: tuple[str, ...], scope: Scope, *, key: str) -> None:
     """来源: the batches and uploaded files behind a table's rows, folded away under the table."""
-    frame = data.call(provenance_metrics.sources, tuple(dataset_keys), scope)
+    # File names may quote an ID number (611002198001010037_测试.csv): masked like every ID.
+    frame = privacy.mask_text_columns(data.call(provenance_metrics.sources, tuple(dataset_keys), scope))
     with st.expander(f"来源（{frame.height}个批次）"):
         table(frame, key=key, empty="没有相关的上传批次")
         st.caption("原始文件可在“上传记录”页下载；回滚某一批次后，表中数据即恢复到该批次之前。")

@@ -4,6 +4,7 @@ farm on order for the processing enterprises."""
 import streamlit as st
 
 from fupin_core.charts import artichoke as charts
+from fupin_core.formatting import markdown_literal
 from fupin_core.metrics import artichoke
 from fupin_core.metrics.indicators import display_unit, overview_kpis
 from fupin_ui import data, filters, widgets
@@ -13,7 +14,7 @@ place = filters.place_name()
 whole = scope.townships is None and scope.village is None
 summary = data.call(artichoke.artichoke_summary, scope)
 
-st.title(f"{place}{scope.year}年菊芋产业")
+st.title(f"{markdown_literal(place)}{scope.year}年菊芋产业")
 st.caption("面积、产量和收购金额为所选年度的报送数；“全镇”指以镇办为单位组织的订单种植。")
 
 kpis = data.call(overview_kpis, scope)

@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from fupin_core.formatting import money_yuan
+from fupin_core.formatting import markdown_literal, money_yuan
 from fupin_core.metrics import drilldown
 from fupin_ui import data, filters, widgets
 
 scope = filters.scope()
 place = filters.place_name()
-st.title(f"{place}{scope.year}年镇村明细")
+st.title(f"{markdown_literal(place)}{scope.year}年镇村明细")
 if scope.townships is None or len(scope.townships) > 1:
     st.info("在左侧选择一个镇办，即可只看该镇办的村和项目。")
 
@@ -42,7 +42,7 @@ if villages.is_empty():
 names = dict(zip(villages["村代码"].to_list(), (villages["镇办"] + "·" + villages["村"]).to_list(), strict=True))
 village = st.selectbox("选择村", list(names), format_func=names.get, key=f"drill_village_{'_'.join(scope.townships or ['all'])}")
 projects = data.call(drilldown.village_projects, scope, village)
-st.subheader(f"{names[village]}的项目（{projects.height}个）")
+st.subheader(f"{markdown_literal(names[village])}的项目（{projects.height}个）")
 st.caption("本村建设的项目，以及带动本村贫困户增收的其他项目（如镇办级订单种植）。")
 if projects.is_empty():
     st.info("该村本年度没有项目，也没有带动本村贫困户增收的项目。")
@@ -59,7 +59,7 @@ titles = dict(zip(projects["项目编号"].to_list(), projects["项目名称"].t
 project = st.selectbox("选择项目", list(titles), format_func=lambda p: f"{titles[p]}（{p}）", key=f"drill_project_{village}")
 households = data.call(drilldown.project_households, scope, project)
 summary = data.call(drilldown.project_summary, scope, project)
-st.subheader(f"{titles[project]}联结的贫困户")
+st.subheader(f"{markdown_literal(titles[project])}联结的贫困户")
 st.caption(
     f"{scope.year}年共{summary['linkages']:,}项利益联结，其中{summary['linked_households']:,}户有收益，"
     f"收益合计{money_yuan(summary['income_yuan'])}。"

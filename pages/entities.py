@@ -6,6 +6,7 @@ import streamlit as st
 
 from fupin_core.catalog import ENTITY_TYPES
 from fupin_core.charts import entities as charts
+from fupin_core.formatting import markdown_literal
 from fupin_core.metrics import entities as metrics
 from fupin_core.metrics.indicators import overview_kpis
 from fupin_ui import data, filters, widgets
@@ -22,7 +23,7 @@ def _shown(frame: pl.DataFrame) -> pl.DataFrame:
 scope = filters.scope()
 place = filters.place_name()
 
-st.title(f"{place}{scope.year}年经营主体与投资")
+st.title(f"{markdown_literal(place)}{scope.year}年经营主体与投资")
 st.caption("合作社、龙头企业等经营主体实施的项目，财政和帮扶资金入股，以及对贫困户的分红兑现。")
 
 kpis = data.call(overview_kpis, scope)

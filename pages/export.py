@@ -4,6 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
+from fupin_core.formatting import markdown_literal
 from fupin_core.reports import names, narrative, summary, tables
 from fupin_core.reports.csv import csv_bytes
 from fupin_ui import auth_ui, data, filters, widgets
@@ -13,7 +14,7 @@ today = dt.date.today()
 full = data.call(summary.collect, scope, None, today)
 
 st.title("导出")
-st.caption(f"年度和镇办在左侧选择。当前：{scope.year}年，{full.place}。导出的表格和报告只含所选范围的数据。")
+st.caption(f"年度和镇办在左侧选择。当前：{scope.year}年，{markdown_literal(full.place)}。导出的表格和报告只含所选范围的数据。")
 
 chosen = st.multiselect(
     "汇总表（Excel）包含",
@@ -68,16 +69,16 @@ if not sheet_names:
 st.subheader("预览")
 with st.expander("进度报告正文", expanded=False):
     for _key, heading, paragraphs in narrative.outline(full):
-        st.markdown(f"**{heading}**")
+        st.markdown(f"**{markdown_literal(heading)}**")
         for text in paragraphs:
-            st.write(text)
+            st.markdown(markdown_literal(text))
 
 shown = [(name, filled) for name, filled in full.sheets if name in sheet_names]
 for tab, (name, filled_tables) in zip(st.tabs([name for name, _ in shown]) if shown else [], shown, strict=True):
     with tab:
         for i, filled in enumerate(filled_tables):
             frame = tables.with_total(filled)
-            st.markdown(f"**{filled.title}**（{filled.frame.height:,}行）")
+            st.markdown(f"**{markdown_literal(filled.title)}**（{filled.frame.height:,}行）")
             st.dataframe(
                 frame,
                 hide_index=True,

@@ -6,6 +6,7 @@ import streamlit as st
 
 from fupin_core.catalog import FUND_CATEGORIES, INTEGRATED_FUNDS, SPECIAL_POVERTY_FUNDS
 from fupin_core.charts import funds as charts
+from fupin_core.formatting import markdown_literal
 from fupin_core.metrics import funds as metrics
 from fupin_core.metrics.indicators import display_unit, overview_kpis
 from fupin_ui import data, filters, widgets
@@ -30,7 +31,7 @@ by_source = data.call(metrics.funds_by_source, scope)
 by_category = data.call(metrics.funds_by_category, scope)
 low_label = f"{metrics.LOW_SPENDING:.0%}"  # the threshold as people say it: 90%
 
-st.title(f"{place}{scope.year}年项目资金")
+st.title(f"{markdown_literal(place)}{scope.year}年项目资金")
 st.caption(
     f"资金来源为资金的级次或渠道，资金类别说明财政资金是否纳入统筹整合：每笔资金只计一次，合计不重复。企业自筹是主体自有投入，"
     f"不计入下达和支出率。支出率 = 支出 ÷ 下达，低于{low_label}的项目需要关注。"

@@ -4,6 +4,7 @@ the households the projects reach by 联结方式."""
 import streamlit as st
 
 from fupin_core.charts import fungus as charts
+from fupin_core.formatting import markdown_literal
 from fupin_core.metrics import fungus
 from fupin_core.metrics.indicators import display_unit, overview_kpis
 from fupin_ui import data, filters, widgets
@@ -13,7 +14,7 @@ place = filters.place_name()
 whole = scope.townships is None and scope.village is None
 summary = data.call(fungus.fungus_summary, scope)
 
-st.title(f"{place}{scope.year}年食用菌产业")
+st.title(f"{markdown_literal(place)}{scope.year}年食用菌产业")
 st.caption("菌袋、产量和销售为所选年度各报告期之和（同一项目同一年既报年度又报季度时只计年度数）。")
 
 kpis = data.call(overview_kpis, scope)

@@ -4,6 +4,7 @@ import polars as pl
 import streamlit as st
 
 from fupin_core import access, store
+from fupin_core.formatting import markdown_literal
 from fupin_core.ingest import history
 from fupin_ui import auth_ui, data, widgets
 
@@ -16,7 +17,7 @@ if st.session_state.get("history_message"):
 uploaded_by = None if actor.can("rollback_any") else actor.username
 batches = data.call(history.batch_table, uploaded_by)
 if uploaded_by is not None:
-    st.caption(f"这里列出您（{actor.username}）上传的批次；其他人的批次请联系管理员查看。")
+    st.caption(f"这里列出您（{markdown_literal(actor.username)}）上传的批次；其他人的批次请联系管理员查看。")
 if batches.is_empty():
     st.info("还没有任何上传批次。")
     st.stop()
@@ -39,7 +40,10 @@ def _original() -> bytes:
 
 
 if batch["sha256"]:
-    left.download_button("下载原始文件", _original, file_name=batch["文件"] or f"批次{chosen}", key="download_original", on_click="ignore")
+    left.download_button(
+        "下载原始文件", auth_ui.session_bound(_original), file_name=batch["文件"] or f"批次{chosen}",
+        key="download_original", on_click="ignore",
+    )  # fmt: skip
 else:
     left.caption("该批次没有保存原始文件（例如示例数据）。")
 
@@ -49,17 +53,18 @@ if batch["状态"] == history.STATUS_LABELS["committed"]:
             f"**回滚批次 {chosen}**：撤销该批次写入的{batch['新增']}行新增和{batch['更新']}行更新，之前的数据重新成为当前数据，所有指标恢复到导入前。"
         )
         sure = st.checkbox(
-            f"我确认要回滚批次 {chosen}（{batch['数据集']}，{batch['文件'] or '无文件名'}）", key=f"confirm_rollback_{chosen}"
+            f"我确认要回滚批次 {chosen}（{batch['数据集']}，{markdown_literal(batch['文件'] or '无文件名')}）",
+            key=f"confirm_rollback_{chosen}",
         )
         if st.button("回滚", type="primary", disabled=not sure, key="rollback_button"):
             try:
                 with data.cursor() as cur:
                     access.rollback_batch(cur, actor, chosen)  # own/any rule, locked periods, audit entry
             except (PermissionError, store.StoreError) as exc:
-                st.error(str(exc))
+                st.error(markdown_literal(exc))
             else:
                 data.invalidate()
                 st.session_state["history_message"] = f"已回滚批次 {chosen}（{batch['数据集']}），之前的数据已恢复"
                 st.rerun()
 else:
-    right.caption(f"批次 {chosen} 已于 {batch['回滚时间']} 由 {batch['回滚人']} 回滚。")
+    right.caption(f"批次 {chosen} 已于 {batch['回滚时间']} 由 {markdown_literal(batch['回滚人'])} 回滚。")

@@ -5,6 +5,7 @@ import streamlit as st
 
 from fupin_core.charts import linkage as charts
 from fupin_core.charts.overview import township_bar_chart
+from fupin_core.formatting import markdown_literal
 from fupin_core.metrics import linkage as m
 from fupin_core.metrics.indicators import overview_kpis
 from fupin_core.metrics.overview import coverage_gap
@@ -16,7 +17,7 @@ place = filters.place_name()
 kpis = data.call(overview_kpis, scope)
 line = kpis["poverty_line_yuan"]
 
-st.title(f"{place}{scope.year}年利益联结")
+st.title(f"{markdown_literal(place)}{scope.year}年利益联结")
 for column, key in zip(
     st.columns(5),
     ("coverage_rate", "linked_households", "linked_people", "linked_income_wan", "linked_income_per_household_yuan"),
@@ -95,7 +96,7 @@ query = st.text_input("户编号、户主姓名或身份证号", key="lookup_que
 if query.strip():
     found = data.call(m.household_lookup, query.strip(), scope)
     if not found.matches:
-        st.info(f"没有找到与“{query.strip()}”相符的贫困户（只查找您有权查看的镇办），请检查户编号、姓名或身份证号。")
+        st.info(f"没有找到与“{markdown_literal(query.strip())}”相符的贫困户（只查找您有权查看的镇办），请检查户编号、姓名或身份证号。")
     else:
         if found.matches > found.households.height:
             st.caption(f"共{found.matches:,}户相符，显示前{found.households.height}户，请输入更完整的信息。")

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from fupin_core import locks
+from fupin_core.formatting import markdown_literal
 from fupin_core.metrics.overview import available_years, townships
 from fupin_ui import auth_ui, data, widgets
 
@@ -28,7 +29,7 @@ with data.cursor() as cur:
             try:
                 action(cur, actor, year, township)
             except (ValueError, PermissionError) as exc:
-                st.error(str(exc))
+                st.error(markdown_literal(exc))
             else:
                 st.session_state["locks_message"] = f"已{verb}{year}年{place}"
                 st.rerun()

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from fupin_core.charts import overview as charts
+from fupin_core.formatting import markdown_literal
 from fupin_core.metrics.alerts import alerts
 from fupin_core.metrics.indicators import applies, kpi_frame, overview_kpis, programme_progress
 from fupin_core.metrics.overview import coverage_gap, township_breakdown
@@ -12,7 +13,7 @@ scope = filters.scope()
 place = filters.place_name()
 kpis = data.call(overview_kpis, scope)
 
-st.title(f"{place}{scope.year}年产业扶贫总览")
+st.title(f"{markdown_literal(place)}{scope.year}年产业扶贫总览")
 
 # Each card is one indicator of the registry (name, number style, 口径 as help); a target's completion
 # shows only where the place has a target (the district, or a 镇办 with its 任务分解).
@@ -36,7 +37,7 @@ for column, alert in zip(st.columns(4), alerts(kpis).iter_rows(named=True), stri
     icon = ":material/warning:" if alert["数量"] else ":material/check_circle:"
     count = widgets.indicator_text(alert["key"], alert["数量"])
     column.page_link(nav.path_of(alert["page"]), label=f"{alert['提醒']}：{count}", icon=icon, help=alert["说明"])
-    column.caption(alert["说明"])
+    column.caption(markdown_literal(alert["说明"]))
 
 left, right = st.columns(2)
 with left:

@@ -5,6 +5,7 @@ import polars as pl
 import streamlit as st
 
 from fupin_core.charts import pilots as charts
+from fupin_core.formatting import markdown_literal
 from fupin_core.metrics.indicators import display_unit, overview_kpis
 from fupin_core.metrics.pilots import linked_income_by_pilot, pilot_dividends_by_year, pilot_totals, pilot_villages
 from fupin_ui import data, filters, widgets
@@ -13,7 +14,7 @@ scope = filters.scope()
 place = filters.place_name()
 totals = data.call(pilot_totals, scope)
 
-st.title(f"{place}{scope.year}年三变改革试点")
+st.title(f"{markdown_literal(place)}{scope.year}年三变改革试点")
 st.caption("资源变资产、资金变股金、农民变股东：试点村的区级财政投入、折股量化资产、入股土地、股东和分红。")
 
 kpis = data.call(overview_kpis, scope)

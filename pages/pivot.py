@@ -2,13 +2,14 @@
 
 import streamlit as st
 
+from fupin_core.formatting import markdown_literal
 from fupin_core.metrics.pivot import DIMENSIONS, MEASURES, pivot
 from fupin_ui import data, filters, widgets
 
 NO_COLUMNS = "（不分列）"
 scope = filters.scope()
 place = filters.place_name()
-st.title(f"{place}{scope.year}年透视分析")
+st.title(f"{markdown_literal(place)}{scope.year}年透视分析")
 st.caption(
     "数据为本年度收益金额大于0的利益联结（贫困户按所在镇办、村统计）；选“年度”作为行或列时包括本年度及以前各年。"
     "户数、人数在每个格子中每户只计一次，所以合计不一定等于各格之和。"
@@ -25,7 +26,7 @@ measure = right.selectbox("统计指标", list(MEASURES), index=list(MEASURES).i
 try:
     table = data.call(pivot, scope, rows, None if columns == NO_COLUMNS else columns, measure)
 except ValueError as exc:
-    st.warning(str(exc))
+    st.warning(markdown_literal(exc))
     st.stop()
 
 st.subheader(f"{measure}：{rows}" + ("" if columns == NO_COLUMNS else f" × {columns}"))

@@ -4,6 +4,7 @@ and stations producing too little for their size."""
 import streamlit as st
 
 from fupin_core.charts import pv as charts
+from fupin_core.formatting import markdown_literal
 from fupin_core.metrics import pv
 from fupin_core.metrics.indicators import display_unit, overview_kpis
 from fupin_ui import data, filters, widgets
@@ -13,7 +14,7 @@ place = filters.place_name()
 whole = scope.townships is None and scope.village is None
 summary = data.call(pv.pv_summary, scope)
 
-st.title(f"{place}{scope.year}年光伏扶贫")
+st.title(f"{markdown_literal(place)}{scope.year}年光伏扶贫")
 st.caption("装机容量只计已建成、运营中的电站（建设年度不晚于所选年度）；发电与收益为所选年度各报告期之和。")
 
 kpis = data.call(overview_kpis, scope)

@@ -4,8 +4,10 @@ import streamlit as st
 
 from fupin_core import access
 from fupin_core.catalog import BY_KEY, DATASETS
+from fupin_core.formatting import markdown_literal
 from fupin_core.ingest import display, fixlist, guard, history, mapping, pipeline, templates
-from fupin_core.ingest.read import UnreadableFile, column_letter, sheet_names
+from fupin_core.ingest.read import UnreadableFile, column_letter, max_upload_mb, sheet_names
+from fupin_core.privacy import mask_text
 from fupin_ui import auth_ui, data, nav, widgets
 
 actor = auth_ui.require("upload")
@@ -15,10 +17,10 @@ st.title("数据上报")
 # After 确认导入: the batch's result and "上传下一个文件", not the same file checked again.
 result = st.session_state.get("upload_result")
 if result:
-    st.success(result["message"])
+    st.success(markdown_literal(result["message"]))
     for col, (label, value) in zip(st.columns(4), result["counts"], strict=True):
         col.metric(label, value)
-    st.caption(f"数据集：{result['dataset']}；文件：{result['file']}。可在“上传记录”页查看该批次、下载原始文件或回滚。")
+    st.caption(f"数据集：{result['dataset']}；文件：{markdown_literal(mask_text(result['file']))}。可在“上传记录”页查看该批次、下载原始文件或回滚。")
     left, right = st.columns(2)
     if left.button("上传下一个文件", type="primary", key="upload_next"):
         del st.session_state["upload_result"]
@@ -45,9 +47,10 @@ right.download_button(
 
 upload_round = st.session_state.get("upload_round", 0)
 upload = st.file_uploader(
-    "上传文件（Excel .xlsx/.xls 或 CSV）",
+    f"上传文件（Excel .xlsx/.xls 或 CSV，不超过 {max_upload_mb()} MB）",
     type=["xlsx", "xls", "csv", "txt"],
     key="upload_file" if not upload_round else f"upload_file_{upload_round}",
+    max_upload_size=max_upload_mb(),
 )
 if upload is None:
     st.info("请选择要上报的文件。文件可以有标题行、说明行和合计行，编码可以是 UTF-8 或 GBK。")
@@ -56,7 +59,7 @@ content = upload.getvalue()
 try:
     sheets = sheet_names(content, upload.name)
 except UnreadableFile as exc:
-    st.error(f"无法读取“{upload.name}”：{exc}")
+    st.error(f"无法读取“{markdown_literal(mask_text(upload.name))}”：{markdown_literal(exc)}")
     st.stop()
 sheet = (
     st.selectbox("工作表", [None, *sheets], format_func=lambda n: n or "自动（第一个含表头的工作表）", key="upload_sheet")
@@ -87,7 +90,7 @@ if st.session_state.get("upload_signature") != signature:
                     st.session_state["upload_audited"] = signature[:2]
         except UnreadableFile as exc:
             status.update(label="无法读取文件", state="error")
-            st.error(f"无法读取“{upload.name}”：{exc}")
+            st.error(f"无法读取“{markdown_literal(mask_text(upload.name))}”：{markdown_literal(exc)}")
             st.stop()
         status.update(label="读取和校验完成", state="complete", expanded=False)
     st.session_state["upload_preview"], st.session_state["upload_signature"] = preview, signature
@@ -118,9 +121,9 @@ with st.expander("列对应（文件中的列 → 模板中的列）", expanded=
             with data.cursor() as cur:
                 try:
                     mapping.save_mapping(cur, name, ds, manual, user=actor.username)
-                    st.success(f"已保存“{name}”的列对应，下次可在“列对应方案”中选用")
+                    st.success(f"已保存“{markdown_literal(name)}”的列对应，下次可在“列对应方案”中选用")
                 except ValueError as exc:
-                    st.error(str(exc))
+                    st.error(markdown_literal(exc))
 
 for col, (label, value) in zip(st.columns(4), display.count_cards(preview), strict=True):
     col.metric(label, value)
@@ -132,7 +135,8 @@ for title, table in (("错误", errors), ("提醒", warnings)):
         widgets.table(table.head(1000), height=min(400, 40 + 35 * table.height), key=f"{title}_table")
 if errors.height or warnings.height:
     st.download_button(
-        "下载问题清单（Excel）", lambda: fixlist.fix_list_xlsx(preview), file_name=f"问题清单_{upload.name.rsplit('.', 1)[0]}.xlsx",
+        "下载问题清单（Excel）", auth_ui.session_bound(lambda: fixlist.fix_list_xlsx(preview)),
+        file_name=f"问题清单_{mask_text(upload.name.rsplit('.', 1)[0])}.xlsx",
         key="fix_list", on_click="ignore",
     )  # fmt: skip
 st.subheader("预览（前200行）")

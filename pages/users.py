@@ -3,6 +3,7 @@
 import streamlit as st
 
 from fupin_core import auth
+from fupin_core.formatting import markdown_literal
 from fupin_core.metrics.overview import townships
 from fupin_ui import auth_ui, data, widgets
 
@@ -67,9 +68,9 @@ with add, st.form("add_user_form", clear_on_submit=True, enter_to_submit=False):
                 try:
                     auth.create_user(cur, username, password, role, scope, display_name, by=actor)
                 except (auth.AuthError, PermissionError) as exc:
-                    st.error(str(exc))
+                    st.error(markdown_literal(exc))
                 else:
-                    _done(f"已新增用户「{username.strip()}」（{auth.ROLE_LABELS[role]}）")
+                    _done(f"已新增用户「{markdown_literal(username.strip())}」（{auth.ROLE_LABELS[role]}）")
 
 with change:
     chosen = st.selectbox("用户", users["用户名"].to_list(), key="change_user")
@@ -79,12 +80,12 @@ with change:
             try:
                 auth.disable(cur, chosen, by=actor)
             except (auth.AuthError, PermissionError) as exc:
-                st.error(str(exc))
+                st.error(markdown_literal(exc))
             else:
-                _done(f"已停用「{chosen}」，其登录立即失效")
+                _done(f"已停用「{markdown_literal(chosen)}」，其登录立即失效")
         if right.button("启用 / 解除锁定", key="enable_user"):
             auth.enable(cur, chosen, by=actor)
-            _done(f"已启用「{chosen}」并清除输错密码的锁定")
+            _done(f"已启用「{markdown_literal(chosen)}」并清除输错密码的锁定")
     with st.form("reset_password_form", clear_on_submit=True, enter_to_submit=False):
         new_password = st.text_input("新密码", type="password", key="reset_password")
         new_again = st.text_input("再次输入新密码", type="password", key="reset_password_again")
@@ -96,6 +97,19 @@ with change:
                     try:
                         auth.reset_password(cur, chosen, new_password, by=actor)
                     except (auth.AuthError, PermissionError) as exc:
-                        st.error(str(exc))
+                        st.error(markdown_literal(exc))
                     else:
-                        _done(f"已重置「{chosen}」的密码，其原有登录已失效")
+                        _done(f"已重置「{markdown_literal(chosen)}」的密码，其原有登录已失效")
+    with st.form("change_role_form"):
+        # A new role or scope ends the user's open sessions (they log in again under the new rights).
+        left, right = st.columns(2)
+        new_role = left.selectbox("新角色", auth.ROLES, format_func=auth.ROLE_LABELS.get, key="change_role")
+        new_scope = right.multiselect("新镇办范围（不选为全区）", list(names), format_func=names.get, key="change_townships")
+        if st.form_submit_button("变更角色和范围"):
+            with data.cursor() as cur:
+                try:
+                    changed = auth.change_role(cur, chosen, new_role, new_scope, by=actor)
+                except (auth.AuthError, PermissionError) as exc:
+                    st.error(markdown_literal(exc))
+                else:
+                    _done(f"已将「{markdown_literal(chosen)}」改为{changed.role_label}，其原有登录已失效")

@@ -17,6 +17,17 @@ from tests import tiny_data
 YEARS = (2016, 2017, 2018)
 
 
+@pytest.fixture(autouse=True)
+def _shared_key(monkeypatch):
+    """Backups are signed and checked with the servers' shared key (FUPIN_SECRET_KEY), as replicas run;
+    the key file beside a DuckDB database is covered by tests/test_cli_hardening.py."""
+    monkeypatch.setenv("FUPIN_SECRET_KEY", "backup-test-key-" + "0" * 32)
+
+
+def _resign(manifest: dict) -> None:
+    manifest[backup.SIGNATURE] = backup.manifest_signature(backup.environment_keys()[0], manifest)
+
+
 @pytest.fixture
 def empty_url(backend, request, tmp_path):
     """Factory of URLs of new, empty stores on `backend`."""
@@ -157,6 +168,7 @@ def test_a_backup_from_a_newer_program_is_refused(tiny_con, fresh_con, tmp_path)
     backup.backup(tiny_con, folder)
     manifest = json.loads((folder / backup.MANIFEST).read_text(encoding="utf-8"))
     manifest["schema_version"] += 1
+    _resign(manifest)  # as a genuine newer program with the same key would have signed it
     (folder / backup.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(backup.BackupError, match="请先升级程序"):
         backup.restore(fresh_con, folder)
@@ -198,6 +210,7 @@ def test_restore_of_a_backup_without_the_audit_counter_keeps_audit_ids_unique(ti
     counters = pl.read_parquet(folder / entry["file"]).filter(pl.col("name") == "batch_id")
     counters.write_parquet(folder / entry["file"])
     entry["rows"], entry["sha256"] = counters.height, backup._sha256(folder / entry["file"])
+    _resign(manifest)  # as an older program with the same key would have signed it
     (folder / backup.MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
 
     backup.restore(fresh_con, folder)

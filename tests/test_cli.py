@@ -1,11 +1,14 @@
 """`fupin init --sample` then `fupin kpi --json` gives exactly the seed article's figures."""
 
 import json
+import stat
 import subprocess
 import sys
 
 import duckdb
 import pytest
+
+from fupin_core import session_tokens
 
 SEED_JSON = {
     "households_registered": 28530, "people_registered": 93185, "households_exited_cum": 8541,
@@ -105,18 +108,16 @@ def test_database_held_by_app_is_reported(db):
         holder.close()
 
 
-def test_init_creates_the_login_signing_secret_once(tmp_path):
+def test_init_creates_the_login_signing_key_once_beside_the_database(tmp_path):
     path = tmp_path / "empty.duckdb"
     fupin("init", "--db", str(path))
-
-    def secret():
-        con = duckdb.connect(str(path), read_only=True)
-        try:
-            return con.execute("SELECT value FROM settings WHERE key = 'session_secret'").fetchone()[0]
-        finally:
-            con.close()
-
-    first = secret()
-    assert len(first) == 64
+    key_file = session_tokens.key_file_for(path)
+    first = key_file.read_text()
+    assert len(first.strip()) == 64 and stat.S_IMODE(key_file.stat().st_mode) == 0o600
     fupin("init", "--db", str(path))  # a second init (an upgrade) keeps it: logins stay valid
-    assert secret() == first
+    assert key_file.read_text() == first
+    con = duckdb.connect(str(path), read_only=True)
+    try:  # nothing of it in the database (where versions before issue 16 kept it)
+        assert con.execute("SELECT count(*) FROM settings WHERE key = 'session_secret'").fetchone()[0] == 0
+    finally:
+        con.close()

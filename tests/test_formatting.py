@@ -20,3 +20,15 @@ def test_format_kpi():
     assert f.format_kpi("pilot_funds_wan", 690) == "690万元"
     assert f.format_kpi("dividend_payout_rate", None) == "—"
     assert set(f.KPI_UNITS) <= set(f.KPI_LABELS)
+
+
+def test_markdown_literal_escapes_every_markdown_and_html_trigger():
+    from fupin_core.formatting import markdown_literal
+
+    text = "[点我](http://e.x) ![图](http://e.x/a.png) <b>粗</b> **粗** _斜_ `码` # 标题 :red[红] $x$\n\n- 列表"
+    escaped = markdown_literal(text)
+    assert "\n" not in escaped
+    for trigger in ("[", "]", "(", ")", "!", "<", ">", "*", "_", "`", "#", ":", "$", "-"):
+        assert all(escaped[i - 1] == "\\" for i, ch in enumerate(escaped) if ch == trigger), trigger
+    assert escaped.replace("\\", "") == " ".join(text.split())  # the same characters, shown as typed
+    assert markdown_literal("牧护关镇") == "牧护关镇" and markdown_literal(None) == ""

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from fupin_core import access, db, schema, store
 from fupin_core.catalog import BY_KEY
-from fupin_core.ingest import guard, pipeline
+from fupin_core.ingest import guard, pipeline, read
 from fupin_core.ingest.mapping import load_mapping
 from fupin_core.ingest.read import UnreadableFile
 
@@ -65,6 +65,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         return _fail(f"找不到文件：{path}")
+    try:
+        read.check_size(path.stat().st_size)  # before reading it into memory
+    except UnreadableFile as exc:
+        return _fail(f"{path.name}：{exc}")
     data = path.read_bytes()
     try:
         con = connect_waiting(args.db)

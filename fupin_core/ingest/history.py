@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from fupin_core import store
+from fupin_core import privacy, store
 from fupin_core.catalog import BY_KEY
 
 STATUS_LABELS = {"committed": "已导入", "rolled_back": "已回滚"}
@@ -21,7 +21,7 @@ def batch_table(con: duckdb.DuckDBPyConnection, uploaded_by: str | None = None) 
     if uploaded_by is not None:
         frame = frame.filter(pl.col("user_name") == uploaded_by)
     titles = {k: ds.title for k, ds in BY_KEY.items()}
-    return frame.select(
+    table = frame.select(
         pl.col("batch_id").alias("批次"),
         pl.col("created_at").dt.strftime("%Y-%m-%d %H:%M:%S").alias("时间"),
         pl.col("user_name").alias("用户"),
@@ -38,6 +38,8 @@ def batch_table(con: duckdb.DuckDBPyConnection, uploaded_by: str | None = None) 
         pl.col("rolled_back_by").alias("回滚人"),
         pl.col("sha256"),
     ).with_columns(pl.col("文件", "回滚时间", "回滚人").fill_null(""))
+    # A file name may quote an ID number (611002198001010037_测试.csv): shown masked, like every ID.
+    return privacy.mask_text_columns(table)
 
 
 def stored_file(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[str, bytes] | None:

@@ -2,14 +2,23 @@
 
 The grid keeps every row of the sheet (title, note, blank and totals rows too), so that row i of the
 grid is row i+1 as the user sees it in Excel; `header` finds the header row in it.
+
+Memory is bounded before anything is parsed: a file over the upload limit (FUPIN_MAX_UPLOAD_MB,
+default 50) is refused, and a workbook (a zip archive) is refused when its parts would expand past
+10 × that limit, expand more than 100-fold, or hold more than the archive's directory declares (a
+"zip bomb": a few MB that decompress to many GB). The sheet XML is only ever streamed by this module,
+never held whole beside the grid calamine builds.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
@@ -26,6 +35,101 @@ DELIMITERS = (",", "\t", ";", "|")
 
 class UnreadableFile(Exception):
     """The file cannot be read at all (empty, not a table, corrupt, unknown encoding); message in Chinese."""
+
+
+class FileTooLarge(UnreadableFile):
+    """Over the upload limit, or a workbook that would expand too far (message in Chinese)."""
+
+
+# --- Limits ------------------------------------------------------------------------------------
+
+MAX_UPLOAD_ENV = "FUPIN_MAX_UPLOAD_MB"
+DEFAULT_MAX_UPLOAD_MB = 50
+EXPANDED_PER_UPLOAD = 10  # a workbook's parts may expand to 10 × the upload limit in all
+MAX_COMPRESSION_RATIO = 100  # real sheets compress 5–30-fold; a bomb 1000-fold and more
+RATIO_CHECKED_FROM = 1 << 20  # small parts (styles, an empty sheet) may compress very well
+MAX_ARCHIVE_MEMBERS = 10_000
+_STREAM_CHUNK = 1 << 20
+
+
+def max_upload_mb() -> int:
+    """The upload limit in MB: FUPIN_MAX_UPLOAD_MB when set to a positive whole number, else 50."""
+    raw = os.environ.get(MAX_UPLOAD_ENV, "").strip()
+    try:
+        value = int(raw) if raw else DEFAULT_MAX_UPLOAD_MB
+    except ValueError:
+        value = DEFAULT_MAX_UPLOAD_MB
+    return value if value > 0 else DEFAULT_MAX_UPLOAD_MB
+
+
+def max_upload_bytes() -> int:
+    return max_upload_mb() * 1024 * 1024
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}"
+
+
+def check_size(size: int) -> None:
+    """Refuse a file over the upload limit (before it is read into memory, where the caller can)."""
+    limit = max_upload_bytes()
+    if size > limit:
+        raise FileTooLarge(
+            f"文件有 {_mb(size)} MB，超过上传上限 {max_upload_mb()} MB；请把文件按镇办或年度拆成几个较小的文件分别上传"
+            f"（管理员可用环境变量 {MAX_UPLOAD_ENV} 调整上限）"
+        )
+
+
+_BOMB = "这个 Excel 文件解压后过大（{detail}），可能是恶意构造的压缩文件，已拒绝读取；请用 Excel 或 WPS 打开后另存为 .xlsx，或拆分后再上传"
+
+
+def check_archive(zf: zipfile.ZipFile, data: bytes) -> None:
+    """Refuse a workbook whose parts would expand too far — from the archive's directory first, then
+    by decompressing each part as a stream (bounded memory) to make sure none holds more than its
+    directory entry declares, since calamine believes the stream, not the directory."""
+    infos = zf.infolist()
+    if len(infos) > MAX_ARCHIVE_MEMBERS:
+        raise FileTooLarge(_BOMB.format(detail=f"含 {len(infos)} 个部件"))
+    limit = max_upload_bytes() * EXPANDED_PER_UPLOAD
+    total = sum(info.file_size for info in infos)
+    if total > limit:
+        raise FileTooLarge(_BOMB.format(detail=f"解压后 {_mb(total)} MB，上限 {_mb(limit)} MB"))
+    for info in infos:
+        if info.file_size >= RATIO_CHECKED_FROM and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise FileTooLarge(_BOMB.format(detail=f"部件 {info.filename[:60]} 压缩比 {ratio}:1"))
+    view = memoryview(data)
+    for info in infos:
+        _check_member_stream(view, info)
+
+
+def _check_member_stream(view: memoryview, info: zipfile.ZipInfo) -> None:
+    header = bytes(view[info.header_offset : info.header_offset + 30])
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise UnreadableFile("Excel 文件已损坏或不完整（可能没有下载或复制完整），无法打开，请重新保存后再上传")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    start = info.header_offset + 30 + name_length + extra_length
+    raw = view[start : start + info.compress_size]
+    if info.compress_type == zipfile.ZIP_STORED:
+        if info.compress_size != info.file_size:
+            raise UnreadableFile("Excel 文件已损坏（部件大小不一致），无法打开，请重新保存后再上传")
+        return
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise UnreadableFile("Excel 文件使用了不支持的压缩方式；请用 Excel 或 WPS 打开后另存为 .xlsx 再上传")
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    produced = 0
+    try:
+        for offset in range(0, len(raw), _STREAM_CHUNK):
+            pending = raw[offset : offset + _STREAM_CHUNK]
+            while pending:
+                produced += len(inflater.decompress(pending, _STREAM_CHUNK))
+                if produced > info.file_size:
+                    raise FileTooLarge(_BOMB.format(detail=f"部件 {info.filename[:60]} 比文件目录中声明的大"))
+                pending = inflater.unconsumed_tail
+            if inflater.eof:
+                break
+    except zlib.error:
+        raise UnreadableFile("Excel 文件已损坏或不完整（可能没有下载或复制完整），无法打开，请重新保存后再上传") from None
 
 
 @dataclass(frozen=True)
@@ -52,11 +156,15 @@ class Grid:
 
 def file_kind(data: bytes, file_name: str = "") -> str:
     """'xlsx' | 'xls' | 'ods' | 'csv', decided by content (then by name); raises UnreadableFile."""
+    check_size(len(data))
     if not data or not data.strip():
         raise UnreadableFile("文件是空的，没有任何内容")
     if data[:4] == b"PK\x03\x04":
         try:
-            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = set(zf.namelist())
+                if {"xl/workbook.xml", "content.xml"} & names:
+                    check_archive(zf, data)  # before calamine sees a single byte of it
         except zipfile.BadZipFile:
             raise UnreadableFile("Excel 文件已损坏或不完整（可能没有下载或复制完整），无法打开，请重新保存后再上传") from None
         if "xl/workbook.xml" in names:
@@ -153,16 +261,37 @@ def _hidden_sheets(data: bytes) -> set[str]:
         return set()
 
 
-def _sheet_xml(data: bytes, sheet: str) -> bytes:
+_SCAN_OVERLAP = 1024  # longer than any tag the scans below look for
+
+
+def _scan_sheet(data: bytes, sheet: str, pattern: re.Pattern[bytes]):
+    """Every match of `pattern` in the sheet's XML, read as a stream of 1 MB chunks (the whole XML
+    of a large sheet is never held in memory). Matches are shorter than _SCAN_OVERLAP bytes."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             path = _sheet_paths(zf).get(sheet, ("", False))[0]
-            return zf.read(path) if path in zf.namelist() else b""
-    except (zipfile.BadZipFile, KeyError):
-        return b""
+            if path not in zf.namelist():
+                return
+            with zf.open(path) as stream:
+                tail = b""
+                while True:
+                    chunk = stream.read(_STREAM_CHUNK)
+                    buffer = tail + chunk
+                    # Matches starting in the last _SCAN_OVERLAP bytes may be cut: seen with the next chunk.
+                    limit = len(buffer) if not chunk else max(len(buffer) - _SCAN_OVERLAP, 0)
+                    for match in pattern.finditer(buffer):
+                        if match.start() >= limit:
+                            break
+                        yield match
+                    if not chunk:
+                        return
+                    tail = buffer[limit:]
+    except (zipfile.BadZipFile, KeyError, zlib.error):
+        return
 
 
 _CELL_REF = re.compile(rb"([A-Z]+)(\d+)")
+_MERGE_CELL = re.compile(rb'<mergeCell ref="([A-Z]+\d+):([A-Z]+\d+)"')
 
 
 def _column_index(letters: bytes) -> int:
@@ -174,12 +303,9 @@ def _column_index(letters: bytes) -> int:
 
 def _merged_ranges(data: bytes, sheet: str) -> list[tuple[int, int, int, int]]:
     """(first_row, first_col, last_row, last_col), 0-based, of every merged range of the sheet."""
-    xml = _sheet_xml(data, sheet)
-    if b"<mergeCell " not in xml:
-        return []
     out = []
-    for ref in re.findall(rb'<mergeCell ref="([A-Z]+\d+):([A-Z]+\d+)"', xml):
-        (c0, r0), (c1, r1) = (_CELL_REF.fullmatch(part).groups() for part in ref)
+    for match in _scan_sheet(data, sheet, _MERGE_CELL):
+        (c0, r0), (c1, r1) = (_CELL_REF.fullmatch(part).groups() for part in match.groups())
         out.append((int(r0) - 1, _column_index(c0), int(r1) - 1, _column_index(c1)))
     return out
 
@@ -210,11 +336,11 @@ def numeric_cell_rows(data: bytes, sheet: str | None, column: int) -> set[int]:
     calamine returns cannot show that, the cell type in the sheet XML can."""
     if sheet is None:
         return set()
-    xml = _sheet_xml(data, sheet)
     letters = _column_letters(column).encode()
     rows = set()
     # A cell without a t="…" attribute holds a number (or is empty, then it has no <v>).
-    for match in re.finditer(rb'<c r="' + letters + rb'(\d+)"([^>]*?)(/?)>', xml):
+    cell = re.compile(rb'<c r="' + letters + rb'(\d+)"([^>]{0,512}?)(/?)>')
+    for match in _scan_sheet(data, sheet, cell):
         attrs, empty = match.group(2), match.group(3)
         if empty or b' t="' in attrs:
             continue

@@ -12,7 +12,7 @@ import difflib
 import duckdb
 import polars as pl
 
-from fupin_core import idcodes
+from fupin_core import idcodes, privacy
 from fupin_core.catalog import LEGACY_FUND_SOURCES, MAX_YEAR, Column, Dataset
 from fupin_core.ingest import references, rules
 from fupin_core.ingest.header import ROW
@@ -225,6 +225,59 @@ def _duplicate_problems(frame: pl.DataFrame, ds: Dataset) -> pl.DataFrame:
                           suggestion="每个" + label + "只保留一行")  # fmt: skip
 
 
+def _id_number_problems(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, ds: Dataset, col: Column) -> pl.DataFrame:
+    """A 身份证号 belongs to one household: the same number under another 户编号, in this file or
+    already in the database, is a row error naming where the other one is (镇办/村, number masked)."""
+    key = ds.natural_key[0]
+    usable = frame.filter(pl.col(col.name).is_not_null() & ~pl.col(BAD + col.name) & pl.col(key).is_not_null())
+    if usable.is_empty():
+        return empty_problems()
+    masked = pl.col(col.name).map_elements(privacy.mask_id_number, return_dtype=pl.String)
+    # In this file: the same number on rows of different 户编号.
+    owners = pl.col(key).n_unique().over(col.name)
+    rows = pl.col(ROW).cast(pl.String).implode().over(col.name).list.join("、")
+    in_file = usable.filter(owners > 1).with_columns(rows.alias("__rows"), masked.alias("__masked"))
+    found = [
+        problems_where(
+            in_file, pl.lit(True), col.name,
+            pl.format("{} {} 在本文件第{}行登记给了不同的{}：一个身份证号只能登记一户", pl.lit(col.header), pl.col("__masked"), pl.col("__rows"), pl.lit(ds.header_of(key))),
+            suggestion="核对身份证号，同一人只能是一户的户主",
+        )
+    ]  # fmt: skip
+    # In the database: the number already registered to another household (not one this file changes).
+    pairs = usable.select(pl.col(key).alias("k"), pl.col(col.name).alias("id")).unique()
+    has_village = "village_code" in ds.column_names
+    place = "coalesce(t.township_name, '') || coalesce(v.village_name, '')" if has_village else "''"
+    joins = (
+        "LEFT JOIN villages AS v ON v.village_code = h.village_code LEFT JOIN townships AS t ON t.township_code = v.township_code"
+        if has_village
+        else ""
+    )
+    con.register("ingest_id_pairs", pairs.to_arrow())
+    try:
+        taken = con.execute(
+            f'SELECT p.k, p.id, min({place}) FROM ingest_id_pairs AS p JOIN "{ds.table}" AS h ON h."{col.name}" = p.id '
+            f'{joins} WHERE h."{key}" <> p.k AND h."{key}" NOT IN (SELECT k FROM ingest_id_pairs) GROUP BY p.k, p.id'
+        ).fetchall()
+    finally:
+        con.unregister("ingest_id_pairs")
+    if taken:
+        where = pl.DataFrame(
+            {key: [r[0] for r in taken], col.name: [r[1] for r in taken], "__place": [r[2] or "另一个村" for r in taken]},
+            schema={key: frame.schema[key], col.name: frame.schema[col.name], "__place": pl.String},
+        )
+        hit = usable.join(where, on=[key, col.name], how="inner").with_columns(masked.alias("__masked"))
+        found.append(
+            problems_where(
+                hit, pl.lit(True), col.name,
+                pl.format("{} {} 已登记为{}的另一户的户主：一个身份证号只能登记一户", pl.lit(col.header), pl.col("__masked"), pl.col("__place")),
+                suggestion="核对身份证号；如确属迁移，请先更正原来那一户",
+            )
+        )  # fmt: skip
+    found = [f for f in found if not f.is_empty()]
+    return pl.concat(found) if found else empty_problems()
+
+
 def _rule_problems(frame: pl.DataFrame, ds: Dataset) -> list[pl.DataFrame]:
     out = []
     for rule in rules.rules_of(ds).values():
@@ -270,6 +323,9 @@ def validate(con: duckdb.DuckDBPyConnection, ds: Dataset, frame: pl.DataFrame, p
             if col.references:
                 parts.append(_reference_problems(con, frame, col))
     parts.append(_duplicate_problems(frame, ds))
+    for col in ds.columns:
+        if "id_card" in col.checks and col.name in present and len(ds.natural_key) == 1:
+            parts.append(_id_number_problems(con, frame, ds, col))
     parts.extend(_rule_problems(frame, ds))
     parts.extend(_outlier_problems(con, frame, ds))
     parts = [p for p in parts if not p.is_empty()]

@@ -9,14 +9,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from fupin_core import auth, schema
+from fupin_ui import auth_ui
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TEST_PASSWORD = "测试密码-2017"
 
 
 def session_token(db_path, username: str = "admin", role: str = "admin", townships=None) -> str:
-    """Create `username` (if missing) in the database file and return a signed session token for it;
-    the app accepts it as the URL query parameter `t`, exactly like a refreshed browser tab."""
+    """Create `username` (if missing) in the database file and return a signed session token for it,
+    as a password login in the app would (the app keeps it in the session and a browser cookie)."""
     con = duckdb.connect(str(db_path))
     try:
         schema.migrate(con)
@@ -30,7 +31,7 @@ def logged_in_app(db_path, username: str = "admin", role: str = "admin", townshi
     """The app logged in as `username`; the administrator `admin` always exists (else: first start)."""
     session_token(db_path)
     at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["t"] = session_token(db_path, username, role, townships)
+    at.session_state[auth_ui.TOKEN] = session_token(db_path, username, role, townships)
     at.run()
     assert not at.exception, at.exception
     return at

@@ -53,6 +53,30 @@ def test_users_page_refuses_a_short_password(app, app_db):
     assert at.dataframe[0].value["用户名"].tolist() == ["admin"]
 
 
+def test_users_page_changes_role_and_scope_and_ends_sessions(app, app_db):
+    con = _db(app_db)
+    try:
+        user = auth.create_user(con, "muhu", TEST_PASSWORD, "editor", ["611002111"])
+        token = auth.issue_session(con, user)
+    finally:
+        con.close()
+    at = _open(app, "pages/users.py")
+    at.selectbox(key="change_user").set_value("muhu")
+    at.selectbox(key="change_role").set_value("viewer")
+    at.multiselect(key="change_townships").set_value([])
+    _button(at, "变更角色和范围").click().run()
+    assert not at.exception, at.exception
+    assert at.success[0].value == "已将「muhu」改为浏览者，其原有登录已失效"
+    table = at.dataframe[0].value
+    assert table.loc[table["用户名"] == "muhu", ["角色", "范围"]].values.tolist() == [["浏览者", "全区"]]
+    con = _db(app_db)
+    try:
+        with pytest.raises(auth.AuthError, match="权限已变更"):
+            auth.resume_session(con, token)
+    finally:
+        con.close()
+
+
 def test_locks_page_locks_and_unlocks_a_township_year(app, app_db):
     at = _open(app, "pages/locks.py")
     assert at.title[0].value == "审核锁定"

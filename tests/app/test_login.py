@@ -1,4 +1,5 @@
-"""Login under AppTest: first start, login form, refresh by token, logout, and the page list per role."""
+"""Login under AppTest: first start, login form, the session token (session and cookie, never the
+address), logout, the landing page after logout, and the page list per role."""
 
 import duckdb
 import pytest
@@ -51,7 +52,7 @@ def test_first_start_asks_for_an_administrator_then_logs_in(app_db):
     _button(at, "创建管理员并登录").click().run()
     assert not at.exception, at.exception
     assert _on_overview(at)
-    assert at.query_params["t"] == at.session_state[auth_ui.TOKEN]
+    assert at.session_state[auth_ui.TOKEN] and not dict(at.query_params)  # the token is not in the address
     con = duckdb.connect(str(app_db))
     try:
         assert auth.has_admin(con)
@@ -66,53 +67,58 @@ def test_login_form_refuses_a_wrong_password_and_accepts_the_right_one(app_db):
     at = _fresh(app_db)
     assert [s.value for s in at.subheader] == ["登录"]
     _login(at, "muhu", "wrong-password")
-    assert at.error[0].value.startswith("用户名或密码错误")
+    assert at.error[0].value == auth.LOGIN_FAILED
     assert not _on_overview(at)
     _login(at, "muhu", TEST_PASSWORD)
     assert _on_overview(at)
     assert at.title[0].value.startswith("牧护关镇2017年")
-    assert session_tokens.verify(duckdb.connect(str(app_db)), at.query_params["t"]).username == "muhu"
+    token = at.session_state[auth_ui.TOKEN]
+    assert session_tokens.verify(duckdb.connect(str(app_db)), token).username == "muhu"
+    assert not dict(at.query_params)
 
 
-def test_a_refresh_keeps_the_session_through_the_token_in_the_url(app_db):
+def test_a_copied_address_logs_nobody_in(app_db):
+    """Issue 16, finding 3: the token is not in the page address, and a token put there (an old
+    link from before the fix) is ignored and removed."""
     first = logged_in_app(app_db)
-    token = first.query_params["t"]
-    refreshed = AppTest.from_file(APP, default_timeout=60)  # a new browser session, same URL
-    refreshed.query_params["t"] = token
-    refreshed.run()
-    assert not refreshed.exception
-    assert _on_overview(refreshed)
-    assert refreshed.session_state[auth_ui.USER] == "admin"
+    token = first.session_state[auth_ui.TOKEN]
+    assert token not in str(dict(first.query_params))
+    elsewhere = AppTest.from_file(APP, default_timeout=60)  # another browser, the address pasted
+    for name, value in first.query_params.items():
+        elsewhere.query_params[name] = value
+    elsewhere.query_params[auth_ui.LEGACY_QUERY] = token
+    elsewhere.run()
+    assert not elsewhere.exception
+    assert [s.value for s in elsewhere.subheader] == ["登录"]
+    assert auth_ui.LEGACY_QUERY not in elsewhere.query_params
 
 
 @pytest.mark.parametrize("token", ["garbage", "eyJ4Ijo.0000"])
 def test_a_bad_token_leads_to_the_login_form(app_db, token):
     session_token(app_db)
     at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["t"] = token
+    at.session_state[auth_ui.TOKEN] = token
     at.run()
     assert not at.exception
     assert [s.value for s in at.subheader] == ["登录"]
     assert at.info[0].value == "登录凭据无效，请重新登录"
-    assert "t" not in at.query_params
 
 
 def test_logout_ends_the_session_and_the_token(app_db):
     at = logged_in_app(app_db)
-    token = at.query_params["t"]
+    token = at.session_state[auth_ui.TOKEN]
     assert at.session_state["filter_year"] == 2017
     _button(at.sidebar, "退出登录").click().run()
     # (AppTest reruns the page file without app.py, so look at the state rather than the screen.)
     assert auth_ui.USER not in at.session_state and auth_ui.TOKEN not in at.session_state
     assert "filter_year" not in at.session_state  # nothing of this user stays in the browser session
     assert at.warning[0].value.startswith("请先登录")
-    assert "t" not in at.query_params
-    again = AppTest.from_file(APP, default_timeout=60)  # the old URL, e.g. from the browser history
-    again.query_params["t"] = token
+    again = AppTest.from_file(APP, default_timeout=60)  # the token replayed, e.g. from a saved cookie
+    again.session_state[auth_ui.TOKEN] = token
     again.run()
     assert not again.exception
     assert [s.value for s in again.subheader] == ["登录"]
-    assert again.info[0].value == "登录已失效（已退出登录或密码已重置），请重新登录"
+    assert again.info[0].value == "登录已失效（已退出登录、密码已重置或权限已变更），请重新登录"
 
 
 @pytest.mark.parametrize("role", ["admin", "editor", "viewer"])

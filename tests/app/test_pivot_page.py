@@ -27,7 +27,7 @@ def test_default_table_is_households_by_township_and_mechanism(app, sample_con, 
     expected = pivot(sample_con, Scope.of(2017, township), "镇办", "联结方式", "户数")
     _assert_shows(at, expected)
     assert at.subheader[0].value == "户数：镇办 × 联结方式"
-    assert [b.label for b in at.get("download_button")] == ["下载透视表（CSV）"]
+    assert [b.label for b in at.get("download_button")] == ["下载透视表（CSV）", "下载透视表（Excel）"]
 
 
 def test_choosing_rows_columns_and_measure(app, sample_con):

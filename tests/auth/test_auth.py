@@ -26,23 +26,41 @@ def test_argon2_hash_never_equals_password_and_verifies(tiny_con):
         auth.authenticate(tiny_con, "muhu", PASSWORD + "x")
 
 
-def test_unknown_user_gets_the_same_message_as_a_wrong_password(tiny_con):
-    with pytest.raises(auth.AuthError) as unknown:
-        auth.authenticate(tiny_con, "nobody", PASSWORD)
-    assert str(unknown.value) == "用户名或密码错误"
+def _failure(con, username, password, now=None) -> str:
+    with pytest.raises(auth.AuthError) as failed:
+        auth.authenticate(con, username, password, now=now)
+    return str(failed.value)
+
+
+def test_every_failed_login_gets_one_message(tiny_con):
+    """Issue 16, finding 9: wrong password, unknown name, disabled and locked accounts all read the
+    same, so the message confirms no user name (the audit log keeps the real reason)."""
+    auth.create_user(tiny_con, "admin", PASSWORD, "admin", now=T0)
+    auth.create_user(tiny_con, "muhu", PASSWORD, "editor", now=T0)
+    auth.create_user(tiny_con, "gone", PASSWORD, "viewer", now=T0)
+    auth.disable(tiny_con, "gone", now=T0)
+    messages = {
+        "wrong password": _failure(tiny_con, "muhu", "wrong-password", T0),
+        "unknown user": _failure(tiny_con, "nobody", PASSWORD, T0),
+        "disabled, right password": _failure(tiny_con, "gone", PASSWORD, T0),
+    }
+    for _ in range(auth.MAX_FAILED_ATTEMPTS):
+        _failure(tiny_con, "muhu", "wrong-password", T0)
+    messages["locked, right password"] = _failure(tiny_con, "muhu", PASSWORD, T0)
+    assert set(messages.values()) == {auth.LOGIN_FAILED}, messages
+    reasons = [r[0] for r in tiny_con.execute("SELECT detail FROM audit_log WHERE action = 'login_failure' ORDER BY entry_id").fetchall()]
+    assert {"用户名不存在", "账户已停用", "账户锁定中"} <= set(reasons)
 
 
 def test_five_failures_lock_the_account_for_fifteen_minutes(tiny_con):
     auth.create_user(tiny_con, "muhu", PASSWORD, "editor", now=T0)
     for attempt in range(1, auth.MAX_FAILED_ATTEMPTS):
-        with pytest.raises(auth.AuthError, match=f"再错{auth.MAX_FAILED_ATTEMPTS - attempt}次"):
-            auth.authenticate(tiny_con, "muhu", "wrong-password", now=T0)
-    with pytest.raises(auth.AuthError, match="已锁定15分钟"):
-        auth.authenticate(tiny_con, "muhu", "wrong-password", now=T0)
+        _failure(tiny_con, "muhu", "wrong-password", T0)
+        assert auth.get_user(tiny_con, "muhu").failed_attempts == attempt
+    _failure(tiny_con, "muhu", "wrong-password", T0)
     assert auth.get_user(tiny_con, "muhu").locked_until == T0 + dt.timedelta(minutes=15)
     # Even the right password is refused while locked …
-    with pytest.raises(auth.AuthError, match="账户已锁定"):
-        auth.authenticate(tiny_con, "muhu", PASSWORD, now=T0 + dt.timedelta(minutes=14))
+    assert _failure(tiny_con, "muhu", PASSWORD, T0 + dt.timedelta(minutes=14)) == auth.LOGIN_FAILED
     # … and accepted once the 15 minutes are over; the counter starts again from zero.
     user = auth.authenticate(tiny_con, "muhu", PASSWORD, now=T0 + dt.timedelta(minutes=15))
     assert user.failed_attempts == 0 and user.locked_until is None
@@ -54,8 +72,8 @@ def test_a_success_resets_the_failure_count(tiny_con):
         with pytest.raises(auth.AuthError):
             auth.authenticate(tiny_con, "muhu", "wrong-password")
     auth.authenticate(tiny_con, "muhu", PASSWORD)
-    with pytest.raises(auth.AuthError, match=f"再错{auth.MAX_FAILED_ATTEMPTS - 1}次"):
-        auth.authenticate(tiny_con, "muhu", "wrong-password")
+    _failure(tiny_con, "muhu", "wrong-password")
+    assert auth.get_user(tiny_con, "muhu").failed_attempts == 1
 
 
 def test_first_start_creates_one_administrator_only(fresh_con):
@@ -103,8 +121,8 @@ def test_disable_enable_and_the_last_administrator(tiny_con):
     with pytest.raises(auth.AuthError, match="唯一的管理员"):
         auth.disable(tiny_con, "admin")
     auth.disable(tiny_con, "muhu")
-    with pytest.raises(auth.AuthError, match="已停用"):
-        auth.authenticate(tiny_con, "muhu", PASSWORD)
+    assert _failure(tiny_con, "muhu", PASSWORD) == auth.LOGIN_FAILED
+    assert auth.get_user(tiny_con, "muhu").disabled
     auth.enable(tiny_con, "muhu")
     assert auth.authenticate(tiny_con, "muhu", PASSWORD).username == "muhu"
 

@@ -5,6 +5,7 @@ import csv
 import io
 from pathlib import Path
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 
@@ -78,7 +79,7 @@ def test_uncovered_households_csv_download(journey, sample_figures):
     expect(page.get_by_role("heading", name=f"产业未覆盖户（{uncovered:,}户）")).to_be_visible()
 
     with page.expect_download() as download_info:
-        page.get_by_test_id("stDownloadButton").filter(has_text="未覆盖户").get_by_role("button").click()
+        page.get_by_test_id("stDownloadButton").filter(has_text="未覆盖户名单（CSV）").get_by_role("button").click()
     download = download_info.value
     raw = Path(download.path()).read_bytes()
     journey.step("csv-downloaded")
@@ -91,3 +92,11 @@ def test_uncovered_households_csv_download(journey, sample_figures):
     assert header == coverage_gap(sample_figures.con, Scope.of(2017)).columns
     assert len(body) == uncovered
     assert len({row[2] for row in body}) == uncovered  # one row per household
+
+    # The same list as Excel (issue 17): what staff open in Excel/WPS, same header and rows.
+    with page.expect_download() as xlsx_info:
+        page.get_by_test_id("stDownloadButton").filter(has_text="未覆盖户名单（Excel）").get_by_role("button").click()
+    assert xlsx_info.value.suggested_filename == "商州区2017年产业未覆盖户.xlsx"
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(xlsx_info.value.path()).read_bytes()), read_only=True).active
+    cells = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert cells[0] == header and len(cells) - 1 == uncovered

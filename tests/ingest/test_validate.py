@@ -6,8 +6,8 @@ import polars as pl
 
 from fupin_core.catalog import dataset
 from fupin_core.ingest import pipeline
-from tests.ingest.make_corpus import BAD_CREDIT, HH_HEAD, ID_A, LINK_HEAD, csv, hh_row
-from tests.tiny_data import E1, T2, V1
+from tests.ingest.make_corpus import BAD_CREDIT, HH_HEAD, ID_A, ID_B, LINK_HEAD, csv, hh_row
+from tests.tiny_data import E1, T2, V1, V2, V3
 
 
 def _problems(con, key, rows, name="f.csv"):
@@ -61,3 +61,28 @@ def test_a_large_file_is_validated_as_a_whole(tiny_con):
     assert preview.counts["rejected"] == 1 and preview.counts["new"] == 130
     assert preview.errors.select("row", "column").rows() == [(132, "household_id")]
     assert dataset("linkages").natural_key == ("household_id", "project_id", "mechanism", "year")
+
+
+def test_an_id_number_belongs_to_one_household_only(tiny_con):
+    """Issue 16, finding 10: the same 身份证号 for a second household — in the same file, or already
+    registered (even in another 镇办) — is a row error naming the other household's 镇办/村, masked."""
+    first = pipeline.prepare(tiny_con, "households", csv([HH_HEAD, hh_row("H6", idn=ID_A, village=V1)]), "a.csv")
+    assert first.errors.is_empty(), first.errors
+    assert pipeline.commit(tiny_con, first, user="测试").batch_id is not None
+    masked = ID_A[:6] + "********" + ID_A[-4:]
+
+    again = _problems(tiny_con, "households", [HH_HEAD, hh_row("H7", idn=ID_A, village=V3)])
+    errors = again.filter((pl.col("severity") == "error") & (pl.col("column") == "head_id_number"))
+    assert errors.select("row", "message").rows() == [
+        (2, f"户主身份证号 {masked} 已登记为城关街道甲村的另一户的户主：一个身份证号只能登记一户")
+    ]
+    assert ID_A not in errors["message"][0]
+
+    in_file = _problems(tiny_con, "households", [HH_HEAD, hh_row("H8", idn=ID_B, village=V1), hh_row("H9", idn=ID_B, village=V2)])
+    messages = in_file.filter(pl.col("column") == "head_id_number")["message"].to_list()
+    assert messages == [f"户主身份证号 {ID_B[:6]}********{ID_B[-4:]} 在本文件第2、3行登记给了不同的户编号：一个身份证号只能登记一户"] * 2
+
+    # The same household uploaded again with its own number is no conflict, nor is a swap inside one file.
+    assert _problems(tiny_con, "households", [HH_HEAD, hh_row("H6", idn=ID_A, village=V1)]).filter(pl.col("severity") == "error").is_empty()
+    swap = _problems(tiny_con, "households", [HH_HEAD, hh_row("H6", idn=ID_B, village=V1), hh_row("H7", idn=ID_A, village=V3)])
+    assert swap.filter(pl.col("column") == "head_id_number").is_empty()
