@@ -8,6 +8,7 @@ import io
 import openpyxl
 import polars as pl
 
+from fupin_core.formatting import markdown_literal
 from fupin_core.ingest import templates
 from tests.ingest.make_corpus import xlsx
 
@@ -168,7 +169,7 @@ def test_after_commit_the_batch_result_and_upload_next(app, sample_con):
     assert _metrics(at) == {"新增": "2行", "更新": "0行", "未变": "0行", "有误未导入": "0行"}
     assert not [b for b in at.button if b.key == "upload_commit"]
     assert not at.get("file_uploader")
-    assert any("利益联结.xlsx" in c.value for c in at.caption)
+    assert any(markdown_literal("利益联结.xlsx") in c.value for c in at.caption)  # the file name shown as text
 
     at.button(key="upload_next").click().run()
     assert not at.exception, at.exception
