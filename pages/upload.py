@@ -20,7 +20,9 @@ if result:
     st.success(markdown_literal(result["message"]))
     for col, (label, value) in zip(st.columns(4), result["counts"], strict=True):
         col.metric(label, value)
-    st.caption(f"数据集：{result['dataset']}；文件：{markdown_literal(mask_text(result['file']))}。可在“上传记录”页查看该批次、下载原始文件或回滚。")
+    st.caption(
+        f"数据集：{result['dataset']}；文件：{markdown_literal(mask_text(result['file']))}。可在“上传记录”页查看该批次、下载原始文件或回滚。"
+    )
     left, right = st.columns(2)
     if left.button("上传下一个文件", type="primary", key="upload_next"):
         del st.session_state["upload_result"]

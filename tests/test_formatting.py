@@ -13,15 +13,6 @@ def test_numbers_and_units():
     assert f.money_yuan(60000) == "6万元"
 
 
-def test_format_kpi():
-    assert f.format_kpi("households_registered", 28530) == "28,530户"
-    assert f.format_kpi("pv_capacity_mw", 27.423) == "27.423兆瓦"
-    assert f.format_kpi("integrated_funds_spend_rate", 0.901) == "90.1%"
-    assert f.format_kpi("pilot_funds_wan", 690) == "690万元"
-    assert f.format_kpi("dividend_payout_rate", None) == "—"
-    assert set(f.KPI_UNITS) <= set(f.KPI_LABELS)
-
-
 def test_markdown_literal_escapes_every_markdown_and_html_trigger():
     from fupin_core.formatting import markdown_literal
 

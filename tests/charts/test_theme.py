@@ -40,11 +40,11 @@ def test_value_axis_ticks_follow_the_width():
 
 
 def test_red_means_attention_only():
-    """企业自筹 (a fund source) is not red; below 90 % is; the targets and lines are dark grey."""
+    """A fund source is never red; below 90 % is; the targets and lines are dark grey."""
     by_year = pl.DataFrame(
         {
             "年度": [2017] * 4,
-            "资金来源": ["中央财政专项", "统筹整合涉农资金", "苏陕协作资金", "企业自筹"],
+            "资金来源": ["中央财政", "区级财政", "苏陕协作资金", "社会帮扶资金"],
             "下达金额(万元)": [1.0, 2.0, 3.0, 4.0],
         }
     )

@@ -159,7 +159,8 @@ CASES: tuple[Case, ...] = (
     Case("dash_means_empty", "households", "h.csv", csv([HH_HEAD, hh_row(cause="—", exit_year="—")]), 0,
          stored=(("SELECT main_cause, exit_year FROM households WHERE household_id = 'H6'", [(None, None)]),)),
     Case("synonym_headers", "households", "h.csv",
-         csv([["户编码", "户主", "身份证号码", "村代码", "家庭人口数", "贫困户类型", "致贫原因", "识别年份", "脱贫年份"], hh_row()]), 0, counts={"new": 1}),
+         csv([["户编码", "户主", "身份证号码", "村代码", "家庭人口数", "贫困户类型", "致贫原因", "识别年份", "脱贫年份", "有无劳动能力"], hh_row()]), 0,
+         counts={"new": 1}),
     Case("unknown_column_ignored", "linkages", "a.csv", csv([[*LINK_HEAD, "联系电话"], [*_GOOD_LINK, "13800000000"]]), 0,
          warnings=((1, None, "已忽略"),), counts={"new": 1}),
     # --- ID numbers and credit codes ------------------------------------------------------------
