@@ -27,8 +27,8 @@ def _messy_csv(sample_figures, status: str) -> bytes:
     lines = [
         "牧护关镇2017年新增光伏项目统计表",
         ",".join(f'"{c.header}"' for c in PROJECTS.columns),
-        ",".join(f'"{values[c.name]}"' for c in PROJECTS.columns),
-        "合计" + "," * 9 + f'"{NEW_KW:,.0f}",,"1,200"',
+        ",".join(f'"{values.get(c.name, "")}"' for c in PROJECTS.columns),  # optional columns left empty
+        "合计" + "," * 9 + f'"{NEW_KW:,.0f}",,"1,200"' + "," * (len(PROJECTS.columns) - 12),
         "填表人：王某某,审核人：李某某",
     ]
     return "\r\n".join(lines).encode("gbk")
