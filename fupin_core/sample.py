@@ -600,6 +600,7 @@ def _build_pilots(d: _District, villages: list[dict], poor: list[int], index: di
                 "shareholder_households": shareholders,
                 "poor_shareholder_households": int(shareholders * rng.uniform(0.3, 0.5)),
                 "annual_dividend_wan": float(rng.integers(30, 200)) / 10,
+                "dividend_year": 2017,
             },
         )
         p = {

@@ -30,7 +30,11 @@ cols[1].metric(
     f"{totals['poor_shareholder_households']:,}户",
     help=f"占股东户数的{display_unit(totals['poor_shareholder_share'], '%')}",
 )
-cols[2].metric("试点村年度分红", display_unit(totals["annual_dividend_wan"], "万元"), help="各试点村报送的年度分红合计（全体股东）")
+cols[2].metric(
+    "试点村年度分红",
+    display_unit(totals["annual_dividend_wan"], "万元"),
+    help=f"分红年度为{scope.year}年的试点村报送的年度分红合计（全体股东）；其他年度的分红不沿用",
+)
 cols[3].metric(
     "本年分红到户（贫困户）",
     display_unit(totals["dividend_yuan"] / 10_000, "万元"),

@@ -99,9 +99,9 @@ ROWS: dict[str, list[dict]] = {
     ],
     "pilots": [
         {"village_code": V2, "pilot_year": 2017, "district_funds_wan": 30.0, "collective_org": "乙村股份经济合作社", "quantified_assets_wan": 100.0,
-         "land_shares_mu": 50.0, "shareholder_households": 100, "poor_shareholder_households": 40, "annual_dividend_wan": 5.0},
+         "land_shares_mu": 50.0, "shareholder_households": 100, "poor_shareholder_households": 40, "annual_dividend_wan": 5.0, "dividend_year": 2017},
         {"village_code": V1, "pilot_year": 2018, "district_funds_wan": 30.0, "collective_org": "甲村股份经济合作社", "quantified_assets_wan": 80.0,
-         "land_shares_mu": 30.0, "shareholder_households": 80, "poor_shareholder_households": 20, "annual_dividend_wan": 3.0},
+         "land_shares_mu": 30.0, "shareholder_households": 80, "poor_shareholder_households": 20, "annual_dividend_wan": 3.0, "dividend_year": 2018},
     ],
     # The target in force for 2017 is the 2017 one (20 MW); from 2018 on, the 2020 one (100 MW).
     "targets": [

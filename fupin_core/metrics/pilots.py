@@ -27,7 +27,8 @@ _HOUSEHOLD_DIVIDENDS = """
 
 
 def pilot_villages(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """One row per pilot village (试点年度 ≤ Y), by 镇办 and village code, with the year's 分红到户."""
+    """One row per pilot village (试点年度 ≤ Y), by 镇办 and village code, with its 年度分红 where it is
+    reported for Y (分红年度 = Y; otherwise empty, never the last year's repeated) and the year's 分红到户."""
     cond, params = scope.where("v.township_code", "p.village_code")
     return con.execute(
         f"""
@@ -41,7 +42,7 @@ def pilot_villages(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame
                p.poor_shareholder_households AS "贫困户股东户数(户)",
                CASE WHEN p.shareholder_households > 0
                     THEN round(p.poor_shareholder_households / p.shareholder_households, 4) END AS 贫困户股东占比,
-               CAST(p.annual_dividend_wan AS DOUBLE) AS "年度分红(万元)",
+               CAST(CASE WHEN p.dividend_year = ? THEN p.annual_dividend_wan END AS DOUBLE) AS "年度分红(万元)",
                coalesce(d.households, 0) AS "分红到户户数(户)",
                CAST(coalesce(d.yuan, 0) AS DOUBLE) AS "分红到户金额(元)"
         FROM pilots AS p
@@ -51,7 +52,7 @@ def pilot_villages(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame
         WHERE p.pilot_year <= ? {cond}
         ORDER BY v.township_code, p.village_code
         """,
-        [PILOT_INDUSTRY, DIVIDEND, scope.year, scope.year, *params],
+        [PILOT_INDUSTRY, DIVIDEND, scope.year, scope.year, scope.year, *params],
     ).pl()
 
 
@@ -67,7 +68,8 @@ def pilot_totals(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
         "shareholder_households": shareholders,
         "poor_shareholder_households": poor,
         "poor_shareholder_share": round(poor / shareholders, 4) if shareholders else None,
-        "annual_dividend_wan": round(float(frame["年度分红(万元)"].sum()), 2),
+        # A village's 年度分红 counts only in its 分红年度; none reported for Y is 未上报, not 0.
+        "annual_dividend_wan": round(float(frame["年度分红(万元)"].sum()), 2) if frame["年度分红(万元)"].is_not_null().any() else None,
         "dividend_households": int(frame["分红到户户数(户)"].sum()),
         "dividend_yuan": round(float(frame["分红到户金额(元)"].sum()), 2),
     }

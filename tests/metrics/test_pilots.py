@@ -70,10 +70,12 @@ def test_pilot_totals(tiny_con):
         "shareholder_households": 180,
         "poor_shareholder_households": 60,
         "poor_shareholder_share": 0.3333,
-        "annual_dividend_wan": 8,
+        "annual_dividend_wan": 3,  # 甲村's 2018 dividend; 乙村 reported 2017's only, not repeated
         "dividend_households": 0,
         "dividend_yuan": 0,
     }
+    assert pilots.pilot_totals(tiny_con, Scope.of(2017))["annual_dividend_wan"] == 5
+    assert pilots.pilot_totals(tiny_con, Scope.of(2019))["annual_dividend_wan"] is None  # 未上报, not 2018's again
     empty = pilots.pilot_totals(tiny_con, Scope.of(2017, T1))
     assert (empty["pilot_villages"], empty["shareholder_households"], empty["poor_shareholder_share"]) == (0, 0, None)
 
