@@ -131,6 +131,15 @@ def _col(name: str, header: str, type: ColumnType = "text", **kw) -> Column:
 _YEAR = dict(checks=("year",))
 _MONEY = dict(checks=("non_negative",))
 
+# A target, for the district (targets) and for a 镇办 (township_targets, its 任务分解).
+_TARGET_COLUMNS = (
+    _col("industry", "产业类别", enum=INDUSTRIES),
+    _col("indicator", "指标", enum=TARGET_INDICATORS),
+    _col("target_value", "目标值", "decimal", **_MONEY),
+    _col("unit", "单位"),
+    _col("target_year", "目标年度", "int", unit="年", **_YEAR),
+)
+
 DATASETS: tuple[Dataset, ...] = (
     Dataset(
         key="townships",
@@ -415,27 +424,14 @@ DATASETS: tuple[Dataset, ...] = (
         title="目标",
         description="百千万等产业目标。",
         natural_key=("industry", "indicator", "target_year"),
-        columns=(
-            _col("industry", "产业类别", enum=INDUSTRIES),
-            _col("indicator", "指标", enum=TARGET_INDICATORS),
-            _col("target_value", "目标值", "decimal", **_MONEY),
-            _col("unit", "单位"),
-            _col("target_year", "目标年度", "int", unit="年", **_YEAR),
-        ),
+        columns=_TARGET_COLUMNS,
     ),
     Dataset(
         key="township_targets",
         title="任务分解",
         description="区级目标分解到镇办的任务；没有任务分解的镇办不显示完成目标的百分比。",
         natural_key=("township_code", "industry", "indicator", "target_year"),
-        columns=(
-            _col("township_code", "镇办代码", references=("townships", "township_code")),
-            _col("industry", "产业类别", enum=INDUSTRIES),
-            _col("indicator", "指标", enum=TARGET_INDICATORS),
-            _col("target_value", "目标值", "decimal", **_MONEY),
-            _col("unit", "单位"),
-            _col("target_year", "目标年度", "int", unit="年", **_YEAR),
-        ),
+        columns=(_col("township_code", "镇办代码", references=("townships", "township_code")), *_TARGET_COLUMNS),
     ),
     Dataset(
         key="household_income",

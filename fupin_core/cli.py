@@ -165,24 +165,23 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write_or_print(text: str, out: str | None) -> int:
+    """A generated document: to the file `out`, or to standard output."""
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+    else:
+        print(text)
+    return 0
+
+
 def cmd_datadict(args: argparse.Namespace) -> int:
     from fupin_core import datadict
 
-    text = datadict.render()
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
-    else:
-        print(text)
-    return 0
+    return _write_or_print(datadict.render(), args.out)
 
 
 def cmd_indicators(args: argparse.Namespace) -> int:
-    text = indicators.render_markdown()
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
-    else:
-        print(text)
-    return 0
+    return _write_or_print(indicators.render_markdown(), args.out)
 
 
 def build_parser() -> argparse.ArgumentParser:

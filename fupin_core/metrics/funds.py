@@ -44,41 +44,33 @@ def _source_filter(category: str | None) -> tuple[str, list]:
     return _ALLOCATED_ONLY + " AND f.fund_category = ?", [*SELF_FUNDED_SOURCES, category]
 
 
-def funds_by_source(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """Year Y per 资金来源 (catalog order; sources without funds left out)."""
+def _funds_by(con: duckdb.DuckDBPyConnection, scope: Scope, column: str, label: str, values: tuple[str, ...]) -> pl.DataFrame:
+    """Year Y per value of `column` (a 资金来源 or 资金类别, catalog order; values without funds left out)."""
     cond, params = scope.where("p.township_code", "p.village_code")
-    order_sql, order = _source_order("f.fund_source")
+    order_sql, order = _order(values, f"f.{column}")
     return con.execute(
         f"""
-        SELECT f.fund_source AS 资金来源, count(DISTINCT f.project_id) AS "项目数(个)",
+        SELECT f.{column} AS {label}, count(DISTINCT f.project_id) AS "项目数(个)",
                CAST(sum(f.allocated_wan) AS DOUBLE) AS "下达金额(万元)", CAST(sum(f.spent_wan) AS DOUBLE) AS "支出金额(万元)",
                {_RATE} AS 支出率
         FROM funds AS f JOIN projects AS p ON p.project_id = f.project_id
         WHERE f.year = ? {_ALLOCATED_ONLY} {cond}
-        GROUP BY f.fund_source
+        GROUP BY f.{column}
         ORDER BY min({order_sql})
         """,
         [scope.year, *SELF_FUNDED_SOURCES, *params, *order],
     ).pl()
+
+
+def funds_by_source(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Year Y per 资金来源 (catalog order; sources without funds left out)."""
+    return _funds_by(con, scope, "fund_source", "资金来源", FUND_SOURCES)
 
 
 def funds_by_category(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Year Y per 资金类别 (统筹整合涉农资金, 财政专项扶贫资金, 其他资金; those without funds left out).
     Each 万元 is in exactly one category, so the rows add up to the year's total."""
-    cond, params = scope.where("p.township_code", "p.village_code")
-    order_sql, order = _order(FUND_CATEGORIES, "f.fund_category")
-    return con.execute(
-        f"""
-        SELECT f.fund_category AS 资金类别, count(DISTINCT f.project_id) AS "项目数(个)",
-               CAST(sum(f.allocated_wan) AS DOUBLE) AS "下达金额(万元)", CAST(sum(f.spent_wan) AS DOUBLE) AS "支出金额(万元)",
-               {_RATE} AS 支出率
-        FROM funds AS f JOIN projects AS p ON p.project_id = f.project_id
-        WHERE f.year = ? {_ALLOCATED_ONLY} {cond}
-        GROUP BY f.fund_category
-        ORDER BY min({order_sql})
-        """,
-        [scope.year, *SELF_FUNDED_SOURCES, *params, *order],
-    ).pl()
+    return _funds_by(con, scope, "fund_category", "资金类别", FUND_CATEGORIES)
 
 
 def funds_by_year(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
