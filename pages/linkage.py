@@ -18,12 +18,13 @@ kpis = data.call(overview_kpis, scope)
 line = kpis["poverty_line_yuan"]
 
 st.title(f"{markdown_literal(place)}{scope.year}年利益联结")
-for column, key in zip(
-    st.columns(5),
-    ("coverage_rate", "linked_households", "linked_people", "linked_income_wan", "linked_income_per_household_yuan"),
-    strict=True,
+# Coverage (帮扶措施到户) and 带动增收 are two indicators: each row shows one of them.
+for row in (
+    ("coverage_rate", "covered_households", "uncovered_households", "coverage_base_households"),
+    ("linked_households", "linked_people", "linked_income_wan", "linked_income_per_household_yuan"),
 ):
-    widgets.kpi_card(column, kpis, key)
+    for column, key in zip(st.columns(4), row, strict=True):
+        widgets.kpi_card(column, kpis, key)
 
 st.subheader("按联结方式和产业")
 st.caption("带动增收户：本年度有收益金额大于0的利益联结的贫困户。一户可有多种联结方式、多个产业，各项户数之和可大于带动增收户数。")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from fupin_core.charts.theme import ACTUAL, ATTENTION, FONT, PRIMARY, TARGET, apply_theme
+from fupin_core.charts.theme import ACTUAL, FONT, PRIMARY, REFERENCE, TARGET, apply_theme
 
 
 def households_chart(frame: pl.DataFrame, category: str, title: str) -> alt.Chart:
@@ -49,7 +49,7 @@ def income_vs_line_chart(frame: pl.DataFrame) -> alt.Chart:
                 alt.Tooltip("镇办:N"),
                 alt.Tooltip("人均联结收益(元):Q", format=",.0f"),
                 alt.Tooltip("带动户数:Q", format=",.0f"),
-                alt.Tooltip("低于贫困线户数:Q", format=",.0f"),
+                alt.Tooltip("低于贫困线户数:Q", format=",.0f", title="人均纯收入低于贫困线户数"),
             ],
         )
     )
@@ -61,10 +61,16 @@ def income_vs_line_chart(frame: pl.DataFrame) -> alt.Chart:
     return apply_theme((bars + labels + rule + rule_label).properties(height=height, title="各镇办人均联结收益与贫困线"))
 
 
+# Linked income is only the part of a household's income that comes from the projects: below the
+# line is a comparison (light blue), not a problem (red is for problems, and a household's poverty is
+# judged by its total income: metrics.linkage.below_poverty_line).
+BELOW, ABOVE = "联结收益不及贫困线", "联结收益达到贫困线"
+
+
 def income_band_chart(bands: pl.DataFrame) -> alt.Chart:
-    """Linked households by linked income per person (income_bands), bands below the line in amber."""
+    """Linked households by linked income per person (income_bands), the bands under the line lighter."""
     order = bands["人均联结收益"].to_list()
-    data = bands.with_columns(pl.when(pl.col("低于贫困线")).then(pl.lit("低于贫困线")).otherwise(pl.lit("达到贫困线")).alias("类别"))
+    data = bands.with_columns(pl.when(pl.col("低于贫困线")).then(pl.lit(BELOW)).otherwise(pl.lit(ABOVE)).alias("类别"))
     bars = (
         alt.Chart(data)
         .mark_bar()
@@ -73,8 +79,8 @@ def income_band_chart(bands: pl.DataFrame) -> alt.Chart:
             y=alt.Y("人均联结收益:N", sort=order, title=None),
             color=alt.Color(
                 "类别:N",
-                sort=["低于贫困线", "达到贫困线"],
-                scale=alt.Scale(domain=["低于贫困线", "达到贫困线"], range=[ATTENTION, ACTUAL]),
+                sort=[BELOW, ABOVE],
+                scale=alt.Scale(domain=[BELOW, ABOVE], range=[REFERENCE, ACTUAL]),
                 title=None,
             ),
             tooltip=[alt.Tooltip("人均联结收益:N"), alt.Tooltip("户数:Q", format=",.0f"), alt.Tooltip("人数:Q", format=",.0f")],

@@ -43,9 +43,9 @@ def test_income_band_chart_orders_bands_from_low_to_high(sample_con):
     spec = charts.income_band_chart(bands).to_dict()
     bars = spec["layer"][0]
     assert bars["encoding"]["y"]["sort"] == bands["人均联结收益"].to_list()
-    assert bars["encoding"]["color"]["scale"]["domain"] == ["低于贫困线", "达到贫困线"]
+    assert bars["encoding"]["color"]["scale"]["domain"] == ["联结收益不及贫困线", "联结收益达到贫困线"]
     rows = _rows(spec)
-    assert sum(r["户数"] for r in rows if r["类别"] == "低于贫困线") == bands.filter(bands["低于贫困线"])["户数"].sum()
+    assert sum(r["户数"] for r in rows if r["类别"] == "联结收益不及贫困线") == bands.filter(bands["低于贫困线"])["户数"].sum()
 
 
 def test_charts_ship_few_rows(sample_con):

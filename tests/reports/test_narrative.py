@@ -21,8 +21,8 @@ def test_known_sentences(tiny_con):
     )
     assert "全区光伏扶贫装机容量达0.20兆瓦，完成目标（20.00兆瓦）的1.0%；已建成光伏扶贫电站1座（其中村级电站1座）。" in narrative.pv(s)
     assert "2017年发电5.00万千瓦时，发电收益4.25万元。" in narrative.pv(s)
-    assert "生产食用菌菌袋30.00万袋，完成目标（1000.00万袋）的3.0%" in narrative.fungus(s)  # 公文: no thousands separators
-    assert "种植菊芋120.50亩（尚未设定目标）" in narrative.artichoke(s)
+    assert "生产食用菌菌袋30.0万袋，完成目标（1000.0万袋）的3.0%" in narrative.fungus(s)  # 公文: no thousands separators
+    assert "种植菊芋120.5亩（尚未设定目标）" in narrative.artichoke(s)
     text = narrative.linkage(s)
     assert "有劳动能力的建档立卡户4户中，3户落实了产业帮扶措施，产业覆盖率75.0%，尚有1户未覆盖。" in text
     assert "通过产业带动建档立卡贫困户2户7人增收，联结收益0.06万元，户均300元。" in text
