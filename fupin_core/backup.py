@@ -30,6 +30,7 @@ MANIFEST = "manifest.json"
 # Filled by schema.migrate on a new store: restore keeps the target's migration record and replaces
 # the counters (then moves them past every restored batch id).
 MIGRATION_TABLE = "schema_migrations"
+FUND_CATEGORY_MIGRATION = 7  # schema._m007_fund_categories
 _TABLE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 _FILE_NAME = re.compile(r"^[a-z_][a-z0-9_]*\.parquet$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -259,6 +260,9 @@ def restore(con: duckdb.DuckDBPyConnection, directory: str | Path, manifest: dic
             cols = ", ".join(f'"{c}"' for c in file_columns)
             con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM read_parquet(?)', [str(folder / entry["file"])])
             restored[table] = entry["rows"]
+        if manifest["schema_version"] < FUND_CATEGORY_MIGRATION:
+            # A backup from before 资金类别: its rows get the split an upgraded database got (migration 7).
+            schema.split_legacy_fund_sources(con)
         # The same rules as imports and user management: an edited backup is refused as a whole.
         found = restore_checks.problems(con)
         if found:

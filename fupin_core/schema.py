@@ -11,7 +11,16 @@ from dataclasses import dataclass
 
 import duckdb
 
-from fupin_core.catalog import DATASETS, LEGACY_FUND_SOURCES, OTHER_FUNDS, Dataset
+from fupin_core.catalog import (
+    DATASETS,
+    FISCAL_SOURCES,
+    INTEGRATED_FUNDS,
+    INTEGRATION_FIRST_YEAR,
+    LEGACY_FUND_SOURCES,
+    OTHER_FUNDS,
+    SPECIAL_POVERTY_FUNDS,
+    Dataset,
+)
 
 
 @dataclass(frozen=True)
@@ -161,19 +170,42 @@ def _m006_audit_counter(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("INSERT INTO id_counters SELECT 'audit_entry', coalesce(max(entry_id), 0) FROM audit_log")
 
 
-def _m007_fund_categories(con: duckdb.DuckDBPyConnection) -> None:
-    """资金来源 split into 资金来源 (level) and 资金类别 (统筹整合 or not): earlier databases wrote
-    统筹整合涉农资金 and 中央财政专项 as sources. Integrated funds are pooled by the district, so they are
-    listed under 区级财政 until the 镇办 report their levels again (README, 数据上报)."""
-    sync_dataset_tables(con)
+# The year a legacy fund row belongs to, per table (investments have a date, not a year).
+_FUND_YEAR = {
+    "funds": "year",
+    "funds_history": "year",
+    "investments": "EXTRACT(YEAR FROM invest_date)",
+    "investments_history": "EXTRACT(YEAR FROM invest_date)",
+}
+
+
+def split_legacy_fund_sources(con: duckdb.DuckDBPyConnection) -> None:
+    """Rows written before 资金类别 existed (an older database, or a backup of one): 统筹整合涉农资金 and
+    中央财政专项 were sources of their own. Each gets a level and a category: integrated money from 2016
+    on stays 统筹整合涉农资金 (listed under 区级财政, which pools it), earlier "integrated" rows and every
+    other fiscal row are 财政专项扶贫资金 (all of this money went to poverty projects), the rest 其他资金."""
+    fiscal_legacy = (*LEGACY_FUND_SOURCES, *FISCAL_SOURCES)
+    marks = ", ".join("?" for _ in fiscal_legacy)
     legacy = list(LEGACY_FUND_SOURCES.items())
-    category_case = "CASE fund_source " + " ".join("WHEN ? THEN ?" for _ in legacy) + " ELSE ? END"
-    category_params = [v for name, (_, category) in legacy for v in (name, category)] + [OTHER_FUNDS]
     source_case = "CASE fund_source " + " ".join("WHEN ? THEN ?" for _ in legacy) + " ELSE fund_source END"
     source_params = [v for name, (source, _) in legacy for v in (name, source)]
-    for table in ("funds", "funds_history", "investments", "investments_history"):
-        con.execute(f'UPDATE "{table}" SET fund_category = {category_case} WHERE fund_category IS NULL', category_params)
+    for table, year in _FUND_YEAR.items():
+        con.execute(
+            f"""UPDATE "{table}" SET fund_category = CASE
+                    WHEN fund_source = ? AND {year} >= ? THEN ?
+                    WHEN fund_source IN ({marks}) THEN ?
+                    ELSE ? END
+                WHERE fund_category IS NULL""",
+            [INTEGRATED_FUNDS, INTEGRATION_FIRST_YEAR, INTEGRATED_FUNDS, *fiscal_legacy, SPECIAL_POVERTY_FUNDS, OTHER_FUNDS],
+        )
         con.execute(f'UPDATE "{table}" SET fund_source = {source_case}', source_params)
+
+
+def _m007_fund_categories(con: duckdb.DuckDBPyConnection) -> None:
+    """资金来源 split into 资金来源 (level) and 资金类别 (statistics: split_legacy_fund_sources); the new
+    datasets and columns of issue 12 arrive empty (未上报)."""
+    sync_dataset_tables(con)
+    split_legacy_fund_sources(con)
 
 
 COUNTER_TABLE = "id_counters"

@@ -4,6 +4,7 @@ import streamlit as st
 
 from fupin_core.formatting import markdown_literal, money_yuan
 from fupin_core.metrics import drilldown
+from fupin_core.metrics.indicators import indicator
 from fupin_ui import data, filters, widgets
 
 scope = filters.scope()
@@ -15,7 +16,11 @@ if scope.townships is None or len(scope.townships) > 1:
 villages = data.call(drilldown.villages, scope)
 st.subheader(f"各村情况（{villages.height:,}个村）")
 st.caption(
-    "建档立卡户：识别年度不晚于本年；带动增收户：本年度有产业收益；未覆盖户：年初尚未脱贫且本年度没有产业收益；产业覆盖率：带动增收的未脱贫户 ÷ 年初尚未脱贫的户；项目数：本村本年度及以前建设的项目。"
+    "；".join(
+        f"{indicator(key).name}：{indicator(key).definition.rstrip('。')}"
+        for key in ("households_registered", "linked_households", "uncovered_households", "coverage_rate")
+    )
+    + "；项目数：本村本年度及以前建设的项目。空白为未上报。"
 )
 widgets.table(
     villages,

@@ -218,3 +218,26 @@ def test_restore_of_a_backup_without_the_audit_counter_keeps_audit_ids_unique(ti
     ids = [row[0] for row in fresh_con.execute("SELECT entry_id FROM audit_log ORDER BY entry_id").fetchall()]
     assert len(ids) == len(set(ids)) == 4
     assert fresh_con.execute("SELECT target FROM audit_log WHERE entry_id = ?", [max(ids)]).fetchone()[0] == "新.xlsx"
+
+
+def test_a_backup_from_before_fund_categories_restores_with_them(tiny_con, fresh_con, tmp_path):
+    """A backup made at migration level 6 has 统筹整合涉农资金 as a 资金来源 and no 资金类别: restoring it
+    splits them as migration 7 does for a database, instead of refusing every fund row."""
+    for table in ("funds", "funds_history", "investments", "investments_history"):
+        tiny_con.execute(f'ALTER TABLE "{table}" DROP COLUMN fund_category')
+    tiny_con.execute("UPDATE funds SET fund_source = '统筹整合涉农资金' WHERE fund_source IN ('区级财政', '中央财政')")
+    tiny_con.execute("UPDATE funds_history SET fund_source = '统筹整合涉农资金' WHERE fund_source IN ('区级财政', '中央财政')")
+    tiny_con.execute("UPDATE investments SET fund_source = '统筹整合涉农资金'")
+    tiny_con.execute("UPDATE investments_history SET fund_source = '统筹整合涉农资金'")
+    tiny_con.execute("DELETE FROM schema_migrations WHERE version >= 7")
+    manifest = backup.backup(tiny_con, tmp_path / "b")
+    assert manifest["schema_version"] == 6
+    backup.restore(fresh_con, tmp_path / "b")
+    got = fresh_con.execute("SELECT fund_source, fund_category, year, allocated_wan FROM funds ORDER BY year, allocated_wan").fetchall()
+    assert [(s, c, y) for s, c, y, _ in got] == [
+        ("区级财政", "统筹整合涉农资金", 2016),
+        ("苏陕协作资金", "其他资金", 2017),
+        ("区级财政", "统筹整合涉农资金", 2017),
+        ("区级财政", "统筹整合涉农资金", 2017),
+    ]
+    assert fresh_con.execute("SELECT fund_source, fund_category FROM investments").fetchall() == [("区级财政", "统筹整合涉农资金")]

@@ -39,7 +39,13 @@ def test_migration_7_splits_legacy_fund_sources_into_source_and_category(fresh_c
     for table in ("funds", "funds_history"):
         con.execute(f'ALTER TABLE "{table}" DROP COLUMN fund_category')
     con.execute("DELETE FROM schema_migrations WHERE version = 7")
-    rows = [("P1", "统筹整合涉农资金", 2017, 100, 90), ("P1", "中央财政专项", 2017, 40, 20), ("P2", "苏陕协作资金", 2017, 30, 30)]
+    rows = [
+        ("P1", "统筹整合涉农资金", 2017, 100, 90),
+        ("P1", "中央财政专项", 2017, 40, 20),
+        ("P2", "苏陕协作资金", 2017, 30, 30),
+        ("P2", "省级财政", 2017, 25, 25),
+        ("P3", "统筹整合涉农资金", 2015, 10, 10),  # "integrated" before 2016: not possible, so 专项
+    ]
     for row in rows:
         con.execute("INSERT INTO funds VALUES (?, ?, ?, ?, ?, 1)", list(row))
         con.execute("INSERT INTO funds_history VALUES (?, ?, ?, ?, ?, 1, 2)", list(row))
@@ -50,6 +56,8 @@ def test_migration_7_splits_legacy_fund_sources_into_source_and_category(fresh_c
             ("P1", "区级财政", "统筹整合涉农资金"),
             ("P1", "中央财政", "财政专项扶贫资金"),
             ("P2", "苏陕协作资金", "其他资金"),
+            ("P2", "省级财政", "财政专项扶贫资金"),
+            ("P3", "区级财政", "财政专项扶贫资金"),
         ]
     # New columns of other datasets arrive empty (未上报), new datasets get their tables.
     assert con.execute("SELECT count(*) FROM household_income").fetchone() == (0,)

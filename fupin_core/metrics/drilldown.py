@@ -11,6 +11,7 @@ import duckdb
 import polars as pl
 
 from fupin_core.catalog import WORKING_CAPACITIES
+from fupin_core.metrics.overview import REPORTED_TOWNSHIPS_SQL
 from fupin_core.metrics.pivot import DIMENSIONS
 from fupin_core.metrics.scope import Scope
 
@@ -33,11 +34,13 @@ def villages(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
             FROM households AS h LEFT JOIN lk ON lk.household_id = h.household_id
             GROUP BY h.village_code
         ),
-        pr AS (SELECT village_code, count(*) AS projects FROM projects WHERE build_year <= ? GROUP BY village_code)
+        pr AS (SELECT village_code, count(*) AS projects FROM projects WHERE build_year <= ? GROUP BY village_code),
+        reported AS ({REPORTED_TOWNSHIPS_SQL})
         SELECT v.village_code AS 村代码, t.township_name AS 镇办, v.village_name AS 村, v.is_poverty_village AS 贫困村,
                coalesce(hh.registered, 0) AS 建档立卡户数, coalesce(hh.linked, 0) AS 带动增收户数,
-               coalesce(hh.working - hh.covered, 0) AS 未覆盖户数,
-               CASE WHEN hh.working > 0 THEN round(100.0 * hh.covered / hh.working, 1) END AS "产业覆盖率(%)",
+               CASE WHEN v.township_code IN (SELECT township_code FROM reported) THEN coalesce(hh.working - hh.covered, 0) END AS 未覆盖户数,
+               CASE WHEN v.township_code IN (SELECT township_code FROM reported) AND hh.working > 0
+                    THEN round(100.0 * hh.covered / hh.working, 1) END AS "产业覆盖率(%)",
                coalesce(pr.projects, 0) AS 项目数
         FROM villages AS v
         JOIN townships AS t ON t.township_code = v.township_code
@@ -46,7 +49,7 @@ def villages(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
         WHERE TRUE {cond}
         ORDER BY v.village_code
         """,
-        [y, y, y, *WORKING_CAPACITIES, y, *WORKING_CAPACITIES, y, *params],
+        [y, y, y, *WORKING_CAPACITIES, y, *WORKING_CAPACITIES, y, y, *params],
     ).pl()
 
 

@@ -12,6 +12,12 @@ from fupin_core.catalog import INTEGRATED_FUNDS, SELF_FUNDED_SOURCES, SPECIAL_PO
 from fupin_core.metrics.scope import Scope
 
 BUILT = ("已建成", "运营中")
+# 镇办 that reported any linkage for the year (bound: the year). Coverage is counted only where the
+# 镇办 reported: a 镇办 without linkages of Y is 未上报, not "every household uncovered".
+REPORTED_TOWNSHIPS_SQL = """SELECT DISTINCT rv.township_code FROM linkages AS rk
+    JOIN households AS rh ON rh.household_id = rk.household_id
+    JOIN villages AS rv ON rv.village_code = rh.village_code
+    WHERE rk.year = ?"""
 # A project counts as 扶贫 unless marked otherwise (是否扶贫项目 = 否: a commercial, 招商引资 one).
 POVERTY_PROJECT = "p.poverty_project IS DISTINCT FROM '否'"
 
@@ -36,7 +42,8 @@ def household_kpis(con: duckdb.DuckDBPyConnection, scope: Scope, line_yuan: floa
     total income against the poverty line `line_yuan`, in one pass over the households in scope.
 
     Coverage counts registered households (识别年度 ≤ Y) with labour capacity (有/弱劳动能力), exited ones
-    included (脱贫不脱政策), that have any linkage of Y (income or not yet). 带动增收: a linkage of Y
+    included (脱贫不脱政策), that have any linkage of Y (income or not yet), in the 镇办 that reported
+    linkages for Y (REPORTED_TOWNSHIPS_SQL). 带动增收: a linkage of Y
     with 收益金额 > 0. Income: 家庭人均纯收入 = the four incomes of Y ÷ 家庭人口, where reported."""
     cond, params = scope.where("v.township_code", "h.village_code")
     y = scope.year
@@ -54,9 +61,11 @@ def household_kpis(con: duckdb.DuckDBPyConnection, scope: Scope, line_yuan: floa
                    + coalesce(property_income_yuan, 0) + coalesce(transfer_income_yuan, 0) AS total_income
             FROM household_income WHERE year = ?
         ),
+        reported AS ({REPORTED_TOWNSHIPS_SQL}),
         hh AS (
             SELECT h.family_size, h.exit_year, h.identified_year <= ? AS registered,
-                   h.labour_capacity IN ({working}) AS working, h.labour_capacity IS NULL AS labour_unknown,
+                   h.labour_capacity IN ({working}) AND v.township_code IN (SELECT township_code FROM reported) AS working,
+                   h.labour_capacity IS NULL AS labour_unknown,
                    lk.household_id IS NOT NULL AS supported, coalesce(lk.earned, FALSE) AS earned, lk.income,
                    inc.household_id IS NOT NULL AS income_reported, inc.labourers, inc.employed_labourers,
                    CASE WHEN h.family_size > 0 THEN inc.total_income / h.family_size END AS income_per_person
@@ -89,7 +98,7 @@ def household_kpis(con: duckdb.DuckDBPyConnection, scope: Scope, line_yuan: floa
             count(*) FILTER (WHERE supported) AS households_with_linkages
         FROM hh
         """,
-        [y, y, y, *WORKING_CAPACITIES, *params, y, y, y, y, y, y, line_yuan, y, line_yuan],
+        [y, y, y, y, *WORKING_CAPACITIES, *params, y, y, y, y, y, y, line_yuan, y, line_yuan],
     )
     out = {k: (None if v is None else int(v)) for k, v in row.items() if k != "linked_income_yuan"}
     out["linked_income_yuan"] = round(float(row["linked_income_yuan"]), 2)
@@ -238,37 +247,44 @@ def artichoke_mu(con: duckdb.DuckDBPyConnection, scope: Scope) -> float | None:
 
 
 def fund_kpis(con: duckdb.DuckDBPyConnection, scope: Scope, category: str = INTEGRATED_FUNDS) -> dict:
-    """Allocated and spent (万元) of one 资金类别 in year Y, and the spending rate."""
+    """Allocated and spent (万元) of one 资金类别 in year Y (企业自筹 is never 下达), and the spending rate;
+    None for all three when no such fund is reported for Y in scope (未上报, not 0)."""
     cond, params = scope.where("p.township_code", "p.village_code")
+    self_funded = ", ".join("?" for _ in SELF_FUNDED_SOURCES)
     row = con.execute(
-        f"""SELECT coalesce(sum(f.allocated_wan), 0), coalesce(sum(f.spent_wan), 0)
+        f"""SELECT count(*), coalesce(sum(f.allocated_wan), 0), coalesce(sum(f.spent_wan), 0)
             FROM funds AS f JOIN projects AS p ON p.project_id = f.project_id
-            WHERE f.fund_category = ? AND f.year = ? {cond}""",
-        [category, scope.year, *params],
+            WHERE f.fund_category = ? AND f.year = ? AND f.fund_source NOT IN ({self_funded}) {cond}""",
+        [category, scope.year, *SELF_FUNDED_SOURCES, *params],
     ).fetchone()
-    allocated, spent = _num(row[0], 2), _num(row[1], 2)
+    if not row[0]:
+        return {"allocated_wan": None, "spent_wan": None, "spend_rate": None}
+    allocated, spent = _num(row[1], 2), _num(row[2], 2)
     return {"allocated_wan": allocated, "spent_wan": spent, "spend_rate": _rate(spent, allocated)}
 
 
 def fund_totals(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """Year Y: money allocated to projects from every source, each row once (no category is a
-    source of its own), and 企业自筹 apart: it is the operator's own investment, not 下达."""
+    source of its own), and 企业自筹 apart: it is the operator's own investment, not 下达. None where
+    nothing is reported for Y in scope."""
     cond, params = scope.where("p.township_code", "p.village_code")
     self_funded = ", ".join("?" for _ in SELF_FUNDED_SOURCES)
     row = con.execute(
-        f"""SELECT coalesce(sum(f.allocated_wan) FILTER (WHERE f.fund_source NOT IN ({self_funded})), 0),
+        f"""SELECT count(*) FILTER (WHERE f.fund_source NOT IN ({self_funded})),
+                   coalesce(sum(f.allocated_wan) FILTER (WHERE f.fund_source NOT IN ({self_funded})), 0),
                    coalesce(sum(f.spent_wan) FILTER (WHERE f.fund_source NOT IN ({self_funded})), 0),
+                   count(*) FILTER (WHERE f.fund_source IN ({self_funded})),
                    coalesce(sum(f.allocated_wan) FILTER (WHERE f.fund_source IN ({self_funded})), 0)
             FROM funds AS f JOIN projects AS p ON p.project_id = f.project_id
             WHERE f.year = ? {cond}""",
-        [*SELF_FUNDED_SOURCES, *SELF_FUNDED_SOURCES, *SELF_FUNDED_SOURCES, scope.year, *params],
+        [*SELF_FUNDED_SOURCES * 4, scope.year, *params],
     ).fetchone()
-    allocated, spent = _num(row[0], 2), _num(row[1], 2)
+    allocated, spent = (_num(row[1], 2), _num(row[2], 2)) if row[0] else (None, None)
     return {
         "funds_allocated_wan": allocated,
         "funds_spent_wan": spent,
-        "funds_spend_rate": _rate(spent, allocated),
-        "self_funded_wan": _num(row[2], 2),
+        "funds_spend_rate": _rate(spent, allocated) if allocated is not None else None,
+        "self_funded_wan": _num(row[4], 2) if row[3] else None,
     }
 
 
@@ -305,9 +321,10 @@ def dividend_kpis(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
 
 
 def entity_kpis(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
-    """经营主体 existing in Y (成立年度 ≤ Y; an entity without one counts in every year) and the money
-    invested in them up to Y (万元)."""
+    """经营主体 existing in Y (成立年度 ≤ Y; an entity without one counts in every year) and the fiscal and
+    帮扶 money invested in them up to Y (万元; 企业自筹 is the entity's own)."""
     cond, params = scope.where("e.township_code", "e.village_code")
+    self_funded = ", ".join("?" for _ in SELF_FUNDED_SOURCES)
     y = scope.year
     row = _one(
         con,
@@ -315,9 +332,9 @@ def entity_kpis(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
                    count(*) FILTER (WHERE entity_type = '农民专业合作社') AS cooperatives,
                    count(*) FILTER (WHERE entity_type = '龙头企业') AS leading_enterprises,
                    (SELECT coalesce(sum(i.amount_wan), 0) FROM investments AS i JOIN entities AS e ON e.credit_code = i.entity_credit_code
-                    WHERE EXTRACT(YEAR FROM i.invest_date) <= ? {cond}) AS invested_wan
+                    WHERE EXTRACT(YEAR FROM i.invest_date) <= ? AND i.fund_source NOT IN ({self_funded}) {cond}) AS invested_wan
             FROM entities AS e WHERE (e.established_year IS NULL OR e.established_year <= ?) {cond}""",
-        [y, *params, y, *params],
+        [y, *SELF_FUNDED_SOURCES, *params, y, *params],
     )
     return {
         "entities": int(row["entities"]),
@@ -343,7 +360,7 @@ def township_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataF
         f"""
         WITH lk AS (SELECT household_id, bool_or(income_yuan > 0) AS earned FROM linkages WHERE year = ? GROUP BY household_id),
         hh AS (
-            SELECT v.township_code,
+            SELECT v.township_code, count(lk.household_id) AS with_links,
                    count(*) FILTER (WHERE h.identified_year <= ?) AS registered,
                    count(*) FILTER (WHERE lk.earned) AS linked,
                    count(*) FILTER (WHERE h.identified_year <= ? AND h.labour_capacity IN ({working})) AS working,
@@ -362,10 +379,11 @@ def township_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataF
         SELECT t.township_code AS 镇办代码, t.township_name AS 镇办,
                coalesce(hh.registered, 0) AS 建档立卡户数,
                coalesce(hh.linked, 0) AS 带动增收户数,
-               CASE WHEN hh.working > 0 OR hh.registered > hh.labour_unknown THEN hh.working END AS 有劳动能力户数,
-               CASE WHEN hh.working > 0 OR hh.registered > hh.labour_unknown THEN hh.covered END AS 产业覆盖户数,
-               CASE WHEN hh.working > 0 OR hh.registered > hh.labour_unknown THEN hh.working - hh.covered END AS 未覆盖户数,
-               CASE WHEN hh.working > 0 THEN round(hh.covered / hh.working, 4) END AS 产业覆盖率,
+               CASE WHEN hh.with_links > 0 AND (hh.working > 0 OR hh.registered > hh.labour_unknown) THEN hh.working END AS 有劳动能力户数,
+               CASE WHEN hh.with_links > 0 AND (hh.working > 0 OR hh.registered > hh.labour_unknown) THEN hh.covered END AS 产业覆盖户数,
+               CASE WHEN hh.with_links > 0 AND (hh.working > 0 OR hh.registered > hh.labour_unknown) THEN hh.working - hh.covered END
+                   AS 未覆盖户数,
+               CASE WHEN hh.with_links > 0 AND hh.working > 0 THEN round(hh.covered / hh.working, 4) END AS 产业覆盖率,
                round(coalesce(pv.pv_mw, 0), 4) AS 光伏装机兆瓦
         FROM townships AS t
         LEFT JOIN hh ON hh.township_code = t.township_code
@@ -388,10 +406,11 @@ def _gap_sql(scope: Scope) -> tuple[str, list]:
         JOIN villages AS v ON v.village_code = h.village_code
         JOIN townships AS t ON t.township_code = v.township_code
         WHERE h.identified_year <= ? AND h.labour_capacity IN ({working})
+          AND v.township_code IN ({REPORTED_TOWNSHIPS_SQL})
           AND NOT EXISTS (SELECT 1 FROM linkages AS k WHERE k.household_id = h.household_id AND k.year = ?)
           {cond}
     """
-    return sql, [y, *WORKING_CAPACITIES, y, *params]
+    return sql, [y, *WORKING_CAPACITIES, y, y, *params]
 
 
 def coverage_gap(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int | None = None) -> pl.DataFrame:

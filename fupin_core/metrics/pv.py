@@ -30,15 +30,16 @@ def _type_rank(station_type: str) -> int:
 
 
 def _capacity_groups(con: duckdb.DuckDBPyConnection, scope: Scope, group_col: str) -> list[tuple]:
-    """(group, built stations, built kW, pending kW) of 光伏 projects with 建设年度 ≤ Y, per group."""
-    cond, params = scope.where("township_code", "village_code")
+    """(group, built stations, built kW, pending kW) of 光伏扶贫 projects with 建设年度 ≤ Y, per group;
+    commercial stations (是否扶贫项目 = 否) are apart, as in the registry's capacity."""
+    cond, params = scope.where("p.township_code", "p.village_code")
     return con.execute(
         f"""
         SELECT {group_col},
                count(*) FILTER (WHERE build_status IN (?, ?)),
                coalesce(CAST(sum(scale) FILTER (WHERE build_status IN (?, ?)) AS DOUBLE), 0),
                coalesce(CAST(sum(scale) FILTER (WHERE build_status NOT IN (?, ?)) AS DOUBLE), 0)
-        FROM projects WHERE industry = ? AND build_year <= ? {cond}
+        FROM projects AS p WHERE industry = ? AND build_year <= ? AND {POVERTY_PROJECT} {cond}
         GROUP BY {group_col}
         """,
         [*BUILT, *BUILT, *BUILT, PV, scope.year, *params],

@@ -161,6 +161,8 @@ def entities(s: Summary) -> str:
 
 def funds(s: Summary) -> str:
     y, k = s.scope.year, s.kpis
+    if k["funds_allocated_wan"] is None:
+        return f"{y}年，{s.area}项目资金未上报。"
     text = f"{y}年，{s.area}"
     if k["integrated_funds_allocated_wan"]:
         text += (
