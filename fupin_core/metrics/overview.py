@@ -277,14 +277,14 @@ def fund_totals(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
                    coalesce(sum(f.allocated_wan) FILTER (WHERE f.fund_source IN ({self_funded})), 0)
             FROM funds AS f JOIN projects AS p ON p.project_id = f.project_id
             WHERE f.year = ? {cond}""",
-        [*SELF_FUNDED_SOURCES * 4, scope.year, *params],
+        [*SELF_FUNDED_SOURCES * 5, scope.year, *params],
     ).fetchone()
     allocated, spent = (_num(row[1], 2), _num(row[2], 2)) if row[0] else (None, None)
     return {
         "funds_allocated_wan": allocated,
         "funds_spent_wan": spent,
         "funds_spend_rate": _rate(spent, allocated) if allocated is not None else None,
-        "self_funded_wan": _num(row[4], 2) if row[3] else None,
+        "self_funded_wan": _num(row[4], 2) if row[0] or row[3] else None,
     }
 
 

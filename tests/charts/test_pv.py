@@ -1,5 +1,7 @@
 """光伏 charts: our order and fields, level labels, and few rows shipped to the browser."""
 
+import polars as pl
+
 from fupin_core.charts import pv as charts
 from fupin_core.charts import theme
 from fupin_core.formatting import smart_number
@@ -55,6 +57,10 @@ def test_township_capacity_bars_are_built_only_with_pending_noted(sample_con):
     """A 镇办 with 1.83 MW built and a planned 20 MW plant: its bar and label say 1.83, the 20 MW is a
     separate note in the pending colour, and the scale follows the built capacity, not the plan."""
     frame = pv.capacity_by_township(sample_con, Y)
+    # A planned 20 MW plant in the first 镇办 (the sample's own is commercial, outside these tables).
+    frame = frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0).then(pl.lit(20.0)).otherwise(pl.col("在建及计划装机(兆瓦)")).alias("在建及计划装机(兆瓦)")
+    )
     spec = charts.township_capacity_chart(frame).to_dict()
     rows = spec["datasets"][spec["data"]["name"]]
     by_place = {r["镇办"]: r for r in rows}
