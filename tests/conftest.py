@@ -15,12 +15,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from fupin_core import db, sample, schema
+from fupin_core.ingest import sample
+from fupin_core.storage import db, schema
 from tests import pg_databases, tiny_data
 
 TESTS_DIR = Path(__file__).resolve().parent
 BACKENDS = ("duckdb", "postgres")
-BOTH_BACKENDS = ("metrics", "ingest", "reports", "auth")
+BOTH_BACKENDS = ("metrics", "ingest", "reports", "security", "storage", "cli")
 
 
 def backends_for(test_file: Path) -> tuple[str, ...]:

@@ -1,0 +1,5 @@
+import sys
+
+from fupin_core.cli.main import main
+
+sys.exit(main())

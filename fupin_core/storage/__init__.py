@@ -1,0 +1,1 @@
+"""Storage: connections (DuckDB or PostgreSQL), migrations, the versioned store, crash repair, backups."""
