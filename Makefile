@@ -25,6 +25,7 @@ browser-deps:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 test: $(STAMP) browser-deps lint
 	bash scripts/pg_test_server.sh run $(BIN)/pytest -q

@@ -21,7 +21,7 @@ from tests import pg_databases, tiny_data
 
 TESTS_DIR = Path(__file__).resolve().parent
 BACKENDS = ("duckdb", "postgres")
-BOTH_BACKENDS = ("metrics", "ingest", "reports", "security", "storage", "cli")
+BOTH_BACKENDS = ("metrics", "ingest", "reports", "security", "storage", "maintenance", "cli")
 
 
 def backends_for(test_file: Path) -> tuple[str, ...]:

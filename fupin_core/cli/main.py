@@ -15,9 +15,10 @@ import polars as pl
 from fupin_core.cli import ingest as ingest_cli
 from fupin_core.cli import users as user_cli
 from fupin_core.ingest import read
+from fupin_core.maintenance import backup
 from fupin_core.metrics import Scope, indicators
 from fupin_core.security import access, session_tokens
-from fupin_core.storage import backup, db, schema
+from fupin_core.storage import db, schema
 
 APP_PATH = Path(__file__).resolve().parents[2] / "app.py"
 

@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 
 from fupin_core.catalog import BY_KEY
-from fupin_core.metrics.scope import Scope
+from fupin_core.scope import Scope
 from fupin_core.security import row_places
 
 KIND_LABELS = {"sample": "示例数据", "upload": "上传文件", "import": "命令行导入"}

@@ -33,7 +33,7 @@ from fupin_core.metrics.alerts import alerts
 from fupin_core.metrics.indicators import NOT_REPORTED, UNIT_DECIMALS, programme_progress
 from fupin_core.metrics.overview import township_breakdown
 from fupin_core.reports import narrative
-from fupin_core.reports.summary import Summary
+from fupin_core.reports.contents import Summary
 from fupin_core.reports.tables import TOTAL_LABEL, Filled
 
 TITLE_FONT, BODY_FONT, HEADING_FONT, SUBHEADING_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"

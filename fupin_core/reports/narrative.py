@@ -13,7 +13,7 @@ import polars as pl
 from fupin_core.catalog import ENTITY_TYPES, LINK_MECHANISMS
 from fupin_core.metrics import indicators
 from fupin_core.metrics.indicators import NOT_REPORTED, UNIT_DECIMALS
-from fupin_core.reports.summary import Summary
+from fupin_core.reports.contents import Summary
 
 
 def _t(s: Summary, key: str) -> str:

@@ -20,8 +20,10 @@ from dataclasses import dataclass
 import polars as pl
 
 from fupin_core.catalog import BY_KEY
-from fupin_core.metrics.scope import Scope
-from fupin_core.security import audit, auth, privacy
+from fupin_core.scope import Scope
+from fupin_core.security import audit, auth, locks, privacy, row_places
+from fupin_core.security.auth import require
+from fupin_core.storage import store
 
 
 @dataclass(frozen=True)
@@ -52,13 +54,6 @@ class Actor:
 def local_admin() -> Actor:
     """Whoever runs the `fupin` command on the server: it can open the database file anyway."""
     return Actor(f"命令行:{getpass.getuser()}", "admin", None, "命令行")
-
-
-def require(actor: Actor, action: str) -> None:
-    if actor is None:
-        raise PermissionError("请先登录")
-    if not actor.can(action):
-        raise PermissionError(f"{actor.role_label}「{actor.username}」无权{auth.ACTION_LABELS[action]}，如有需要请联系管理员")
 
 
 def _names(names: Mapping[str, str] | None, codes) -> str:
@@ -126,8 +121,6 @@ def import_problems(con, actor: Actor, dataset_key: str, rows: pl.DataFrame, *, 
     """Everything that forbids `actor` to import `rows` (catalog column names), one Chinese message per
     row: a 镇办 outside their scope (of the row or of the stored version it would replace) and
     periods locked after review. Raises PermissionError when the role may not upload at all."""
-    from fupin_core.security import locks, row_places
-
     require(actor, "upload")
     dataset = BY_KEY[dataset_key]
     if dataset.admin_only and actor.role != "admin":
@@ -151,9 +144,6 @@ def import_problems(con, actor: Actor, dataset_key: str, rows: pl.DataFrame, *, 
 
 def rollback_batch(con, actor: Actor, batch_id: int) -> None:
     """Roll a batch back as `actor`: own/any rule, period locks, then store.rollback_batch and the audit entry."""
-    from fupin_core.security import locks
-    from fupin_core.storage import store
-
     row = con.execute("SELECT user_name, dataset FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
     if row is None:
         raise store.StoreError(f"没有编号为 {batch_id} 的批次")

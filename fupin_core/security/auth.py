@@ -32,6 +32,16 @@ ACTION_LABELS = {
     "view_audit": "查看审计日志",
     "view_full_id": "查看完整身份证号",
 }
+
+
+def require(actor, action: str) -> None:
+    """Refuse `actor` (an access.Actor, or None before login) an action its role does not allow."""
+    if actor is None:
+        raise PermissionError("请先登录")
+    if not actor.can(action):
+        raise PermissionError(f"{actor.role_label}「{actor.username}」无权{ACTION_LABELS[action]}，如有需要请联系管理员")
+
+
 ACTIONS = tuple(ACTION_LABELS)
 
 # The one table of who may do what. Scope (which 镇办) is separate: fupin_core.security.access.

@@ -12,7 +12,9 @@ from collections.abc import Iterable
 import duckdb
 import polars as pl
 
-from fupin_core.security import audit
+from fupin_core.catalog import BY_KEY
+from fupin_core.security import audit, row_places
+from fupin_core.security.auth import require
 from fupin_core.storage.store import WRITE_LOCK
 
 DISTRICT = None  # township_code of a whole-district lock
@@ -23,9 +25,7 @@ class PeriodLocked(PermissionError):
 
 
 def _require_lock_permission(actor) -> None:
-    from fupin_core.security import access  # access imports auth, which imports audit; keep this module light
-
-    access.require(actor, "lock")
+    require(actor, "lock")
 
 
 def _township_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -117,7 +117,6 @@ def blocking_lock(locked: set[tuple[int, str | None]], period, township: str | N
 def row_problems(con: duckdb.DuckDBPyConnection, dataset_key: str, rows: pl.DataFrame, *, row_numbers=None) -> list[tuple[int, str]]:
     """(row number, Chinese message) for each incoming row that would change a locked period, either
     by itself or by replacing a stored version that lies in a locked period."""
-    from fupin_core.security import row_places
 
     locked = active_locks(con)
     if not locked or rows.is_empty():
@@ -151,8 +150,6 @@ def row_problems(con: duckdb.DuckDBPyConnection, dataset_key: str, rows: pl.Data
 def check_batch_unlocked(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
     """Refuse to roll back a batch whose rows (or the versions that would become current again) lie
     in a locked period."""
-    from fupin_core.catalog import BY_KEY
-    from fupin_core.security import row_places
 
     locked = active_locks(con)
     if not locked:

@@ -16,8 +16,8 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
+from fupin_core.maintenance import backup
 from fupin_core.security import auth, session_tokens
-from fupin_core.storage import backup
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "备份测试-2017a"

@@ -13,8 +13,9 @@ import stat
 import duckdb
 import pytest
 
+from fupin_core.maintenance import backup
 from fupin_core.security import auth, session_tokens
-from fupin_core.storage import backup, db, schema
+from fupin_core.storage import db, schema
 
 T0 = dt.datetime(2026, 1, 5, 9, 0)
 PASSWORD = "牧护关-2017a"

@@ -12,7 +12,7 @@ import pytest
 
 from fupin_core.catalog import DATASETS
 from fupin_core.metrics.indicators import overview_kpis
-from fupin_core.metrics.scope import Scope
+from fupin_core.scope import Scope
 from fupin_core.storage import db, recovery, store
 from tests import tiny_data
 

@@ -13,7 +13,8 @@ import pytest
 
 from fupin_core import __version__, cli
 from fupin_core.ingest import sample
-from fupin_core.storage import backup, db, schema, store
+from fupin_core.maintenance import backup
+from fupin_core.storage import db, schema, store
 from tests import tiny_data
 
 YEARS = (2016, 2017, 2018)

@@ -23,8 +23,9 @@ import duckdb
 import pyarrow.parquet as pq
 
 from fupin_core import __version__
+from fupin_core.maintenance import restore_checks
 from fupin_core.security import session_tokens
-from fupin_core.storage import db, restore_checks, schema
+from fupin_core.storage import db, schema
 
 FORMAT = "fupin-backup"
 FORMAT_VERSION = 1
