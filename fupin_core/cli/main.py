@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from fupin_core.cli import backup as backup_cli
 from fupin_core.cli import ingest as ingest_cli
 from fupin_core.cli import users as user_cli
 from fupin_core.ingest import read
@@ -243,7 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_indicators)
 
     user_cli.add_parser(sub, _add_db)
-    backup.add_parsers(sub, _add_db)  # backup, restore
+    backup_cli.add_parsers(sub, _add_db)  # backup, restore
     return parser
 
 

@@ -281,83 +281,17 @@ def restore(con: duckdb.DuckDBPyConnection, directory: str | Path, manifest: dic
     return restored
 
 
-def add_parsers(sub, add_db) -> None:
-    """`fupin backup DIR` and `fupin restore DIR` (registered by fupin_core.cli)."""
-    p = sub.add_parser("backup", help="备份整个数据库到一个目录（每表一个 Parquet 文件和 manifest.json）")
-    add_db(p)
-    p.add_argument("directory", help="新的（或空的）备份目录")
-    p.set_defaults(func=cmd_backup)
-    p = sub.add_parser("restore", help="把备份目录恢复到一个空数据库（DuckDB 文件或 PostgreSQL 均可）")
-    add_db(p)
-    p.add_argument("directory", help="fupin backup 生成的目录")
-    p.add_argument("--key-file", help="签发备份清单的密钥文件（原数据库旁的 .key 文件；也可用环境变量 FUPIN_SECRET_KEY）")
-    p.add_argument("--allow-unsigned", action="store_true", help="有密钥时也接受没有签名的（旧版本生成的）备份")
-    p.set_defaults(func=cmd_restore)
-
-
-def _print_failure(exc: BackupError) -> int:
-    import sys
-
-    print(f"错误：{exc}", file=sys.stderr)
-    return 2
-
-
-def cmd_backup(args) -> int:
-    storage = db.resolve_url(args.db)
-    if not db.exists(args.db):
-        return _print_failure(BackupError(f"数据库 {storage.display} 不存在或尚未初始化"))
-    con = db.connect(args.db, read_only=True)
-    try:
-        manifest = backup(con, args.directory)
-    except BackupError as exc:
-        return _print_failure(exc)
-    finally:
-        con.close()
-    total = sum(t["rows"] for t in manifest["tables"].values())
-    print(
-        f"已备份 {storage.display} 到 {args.directory}：{len(manifest['tables'])} 张表，共 {total} 行（迁移级别 {manifest['schema_version']}）"
-    )
-    return 0
-
-
-def _manifest_keys(args) -> list[bytes]:
-    """Keys a signed manifest may be checked with: FUPIN_SECRET_KEY, --key-file, the target's key file."""
+def manifest_keys(db_url: str | None, key_file: str | None) -> list[bytes]:
+    """Keys a signed manifest may be checked with: FUPIN_SECRET_KEY, `key_file`, the target's key file."""
     keys = environment_keys()
-    storage = db.resolve_url(args.db)
-    candidates = [Path(args.key_file)] if args.key_file else []
+    storage = db.resolve_url(db_url)
+    candidates = [Path(key_file)] if key_file else []
     if storage.path is not None:
         candidates.append(session_tokens.key_file_for(storage.path))
     for file in candidates:
         try:
             keys.append(file.read_text(encoding="ascii").strip().encode("ascii"))
         except (OSError, UnicodeDecodeError):
-            if file == Path(args.key_file or ""):
+            if file == Path(key_file or ""):
                 raise BackupError(f"无法读取密钥文件 {file}") from None
     return keys
-
-
-def cmd_restore(args) -> int:
-    storage = db.resolve_url(args.db)
-    try:
-        # Before opening: a bad backup creates no database file.
-        keys = _manifest_keys(args)
-        manifest = read_manifest(args.directory, keys)
-        if SIGNATURE not in manifest and keys and not args.allow_unsigned:
-            raise BackupError(
-                "备份清单没有签名，但已提供密钥：签名可能被人去掉了。如确为旧版本或无密钥时生成的备份，请加 --allow-unsigned 再恢复"
-            )
-    except BackupError as exc:
-        return _print_failure(exc)
-    if SIGNATURE not in manifest:
-        import sys
-
-        print("提示：该备份没有签名（由旧版本或在没有密钥时生成），无法确认清单未被修改；数据仍会逐行校验。", file=sys.stderr)
-    con = db.connect(args.db)
-    try:
-        restored = restore(con, args.directory, manifest)
-    except BackupError as exc:
-        return _print_failure(exc)
-    finally:
-        con.close()
-    print(f"已从 {args.directory} 恢复到 {storage.display}：{len(restored)} 张表，共 {sum(restored.values())} 行")
-    return 0
