@@ -1,4 +1,4 @@
-"""One DuckDB connection per app process; a cursor per operation; metric calls cached by data version."""
+"""One Store per app process; a cursor per operation; metric calls cached by data version."""
 
 from __future__ import annotations
 
@@ -10,31 +10,30 @@ from typing import Any
 import streamlit as st
 
 from fupin_core.security import session_tokens
-from fupin_core.storage import db, schema, store
+from fupin_core.storage import db
+from fupin_core.storage.handle import Store
 
 
 @st.cache_resource(show_spinner=False)
-def _connection(url: str):
-    con = db.connect(url)
-    schema.migrate(con)
-    session_tokens.forget_legacy_secret(con)
-    return con
+def _store(url: str) -> Store:
+    opened = Store.open(url, existing=False)  # created and migrated on first start
+    session_tokens.forget_legacy_secret(opened.con)
+    return opened
 
 
-def connection():
-    """The process's one connection to the configured store (one writing process per DuckDB file)."""
-    return _connection(os.environ.get(db.ENV_VAR) or db.DEFAULT_URL)
+def store() -> Store:
+    """The process's one Store (one writing process per DuckDB file)."""
+    return _store(os.environ.get(db.ENV_VAR) or db.DEFAULT_URL)
 
 
 def cursor():
     """A cursor of the shared connection: one per operation, safe across Streamlit's threads."""
-    return connection().cursor()
+    return store().cursor()
 
 
 def data_version() -> tuple:
     """Changes whenever a batch is committed or rolled back (also by another process or replica)."""
-    with cursor() as cur:
-        return store.data_version(cur)
+    return store().data_version()
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

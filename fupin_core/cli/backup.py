@@ -6,6 +6,7 @@ import sys
 
 from fupin_core.maintenance import backup
 from fupin_core.storage import db
+from fupin_core.storage.handle import Store, StoreMissing
 
 
 def add_parsers(sub, add_db) -> None:
@@ -29,15 +30,16 @@ def _print_failure(exc: backup.BackupError) -> int:
 
 def cmd_backup(args) -> int:
     storage = db.resolve_url(args.db)
-    if not db.exists(args.db):
-        return _print_failure(backup.BackupError(f"数据库 {storage.display} 不存在或尚未初始化"))
-    con = db.connect(args.db, read_only=True)
     try:
-        manifest = backup.backup(con, args.directory)
+        opened = Store.open(args.db, read_only=True)
+    except StoreMissing:
+        return _print_failure(backup.BackupError(f"数据库 {storage.display} 不存在或尚未初始化"))
+    try:
+        manifest = backup.backup(opened.con, args.directory)
     except backup.BackupError as exc:
         return _print_failure(exc)
     finally:
-        con.close()
+        opened.close()
     total = sum(t["rows"] for t in manifest["tables"].values())
     print(
         f"已备份 {storage.display} 到 {args.directory}：{len(manifest['tables'])} 张表，共 {total} 行（迁移级别 {manifest['schema_version']}）"
@@ -59,12 +61,12 @@ def cmd_restore(args) -> int:
         return _print_failure(exc)
     if backup.SIGNATURE not in manifest:
         print("提示：该备份没有签名（由旧版本或在没有密钥时生成），无法确认清单未被修改；数据仍会逐行校验。", file=sys.stderr)
-    con = db.connect(args.db)
+    opened = Store.open(args.db, existing=False, migrate=False)  # restore migrates the new store itself
     try:
-        restored = backup.restore(con, args.directory, manifest)
+        restored = backup.restore(opened.con, args.directory, manifest)
     except backup.BackupError as exc:
         return _print_failure(exc)
     finally:
-        con.close()
+        opened.close()
     print(f"已从 {args.directory} 恢复到 {storage.display}：{len(restored)} 张表，共 {sum(restored.values())} 行")
     return 0

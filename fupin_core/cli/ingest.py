@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
 from fupin_core.catalog import BY_KEY
@@ -17,7 +16,8 @@ from fupin_core.ingest import guard, pipeline, read
 from fupin_core.ingest.mapping import load_mapping
 from fupin_core.ingest.read import UnreadableFile
 from fupin_core.security import access
-from fupin_core.storage import db, schema, store
+from fupin_core.storage import store
+from fupin_core.storage.handle import Store, StoreMissing
 
 BUSY_WAIT_SECONDS = 10.0
 MAX_LISTED = 50
@@ -26,20 +26,6 @@ MAX_LISTED = 50
 def _fail(message: str) -> int:
     print(f"错误：{message}", file=sys.stderr)
     return 2
-
-
-def connect_waiting(url: str | None, wait: float | None = None):
-    """Open the store for writing; while another process holds the file, retry for `wait` seconds."""
-    if not db.exists(url):
-        raise FileNotFoundError(f"数据库 {db.resolve_url(url).display} 不存在，请先运行 fupin init --sample 或 fupin init")
-    deadline = time.monotonic() + (BUSY_WAIT_SECONDS if wait is None else wait)
-    while True:
-        try:
-            return db.connect(url)
-        except db.DatabaseBusy as exc:
-            if time.monotonic() >= deadline:
-                raise db.DatabaseBusy(f"数据库正忙，请稍后重试（{exc}）") from None
-            time.sleep(0.2)
 
 
 def _print_text(preview: pipeline.Preview, outcome: pipeline.CommitOutcome | None, dry_run: bool) -> None:
@@ -72,11 +58,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         return _fail(f"{path.name}：{exc}")
     data = path.read_bytes()
     try:
-        con = connect_waiting(args.db)
-    except FileNotFoundError as exc:
+        opened = Store.open(args.db, wait_s=BUSY_WAIT_SECONDS)
+    except StoreMissing as exc:
         return _fail(str(exc))
+    con = opened.con
     try:
-        schema.migrate(con)
         manual = load_mapping(con, args.source, args.dataset) if args.source else None
         actor = access.local_admin()
         check = guard.import_check(actor)  # locked periods apply to the command line too
@@ -90,7 +76,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(json.dumps({"dataset": args.dataset, "file": path.name, "error": str(exc)}, ensure_ascii=False))
         return _fail(f"{path.name}：{exc}")
     finally:
-        con.close()
+        opened.close()
     if args.json:
         print(json.dumps(pipeline.report(preview, outcome), ensure_ascii=False))
     else:
@@ -100,16 +86,17 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_rollback(args: argparse.Namespace) -> int:
     try:
-        con = connect_waiting(args.db)
-    except FileNotFoundError as exc:
+        opened = Store.open(args.db, wait_s=BUSY_WAIT_SECONDS)
+    except StoreMissing as exc:
         return _fail(str(exc))
+    con = opened.con
     try:
         access.rollback_batch(con, access.local_admin(), args.batch_id)  # locked periods, audit entry
         row = con.execute("SELECT dataset, file_name FROM batches WHERE batch_id = ?", [args.batch_id]).fetchone()
     except (store.StoreError, PermissionError) as exc:
         return _fail(str(exc))
     finally:
-        con.close()
+        opened.close()
     title = BY_KEY[row[0]].title if row[0] in BY_KEY else row[0]
     print(f"已回滚批次 {args.batch_id}（{title}，{row[1] or '无文件名'}）：该批次之前的数据已恢复为当前数据")
     return 0

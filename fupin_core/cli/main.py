@@ -20,6 +20,7 @@ from fupin_core.maintenance import backup
 from fupin_core.metrics import Scope, indicators
 from fupin_core.security import access, session_tokens
 from fupin_core.storage import db, schema
+from fupin_core.storage.handle import Store
 
 APP_PATH = Path(__file__).resolve().parents[2] / "app.py"
 
@@ -40,9 +41,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     if args.force and storage.path is not None:
         for suffix in ("", ".wal", ".wal.checkpoint", ".wal.recovery", db.REPAIR_PENDING):
             Path(str(storage.path) + suffix).unlink(missing_ok=True)
-    con = db.connect(args.db)
+    opened = Store.open(args.db, existing=False, migrate=False)
+    con = opened.con
     try:
-        applied = schema.migrate(con)
+        applied = schema.migrate(con)  # counted for the message below
         _prepare_signing_key(con)
         if args.sample:
             has_rows = con.execute("SELECT count(*) FROM batches").fetchone()[0]
@@ -52,7 +54,7 @@ def cmd_init(args: argparse.Namespace) -> int:
             print(f"已载入示例数据（规模 {args.scale}）：" + "，".join(f"{k} {v}行" for k, v in counts.items()))
         print(f"数据库就绪：{storage.display}（本次执行迁移 {len(applied)} 项）")
     finally:
-        con.close()
+        opened.close()
     return 0
 
 
@@ -86,25 +88,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return subprocess.call(command, env=env, cwd=APP_PATH.parent)
 
 
-def _open_existing(url: str | None, *, read_only: bool = True):
-    if not db.exists(url):
-        raise CliError(f"数据库 {db.resolve_url(url).display} 不存在，请先运行 fupin init --sample 或 fupin init")
-    con = db.connect(url, read_only=read_only)
-    if not _is_fupin_store(con):
-        con.close()
-        raise CliError(f"{db.resolve_url(url).display} 不是 fupin 数据库（没有本程序的表），请检查 --db，或先运行 fupin init")
-    if not read_only:
-        schema.migrate(con)  # as the app does on start: a database from an older version gets its tables
-    return con
-
-
-def _is_fupin_store(con) -> bool:
-    sql = (
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND table_name IN ('schema_migrations', 'townships')"
-    )
-    return con.execute(sql).fetchone()[0] == 2
-
-
 def _check_place(con, township: str | None, village: str | None = None) -> None:
     """An unknown 镇办 or 村 code is an error, not a report of zeros."""
     if township is not None and not con.execute("SELECT count(*) FROM townships WHERE township_code = ?", [township]).fetchone()[0]:
@@ -118,12 +101,10 @@ def _check_place(con, township: str | None, village: str | None = None) -> None:
 
 
 def cmd_kpi(args: argparse.Namespace) -> int:
-    con = _open_existing(args.db)
-    try:
+    with Store.open(args.db, read_only=True) as opened:
+        con = opened.con
         _check_place(con, args.township, args.village)
         kpis = indicators.values(con, Scope.of(args.year, args.township, args.village))
-    finally:
-        con.close()
     if args.json:
         # The figures as reported (rates as fractions to 0.1 %), the same as the pages and exports show.
         print(
@@ -140,12 +121,10 @@ def cmd_kpi(args: argparse.Namespace) -> int:
 def cmd_batches(args: argparse.Namespace) -> int:
     from fupin_core.ingest.history import batch_records, batch_table
 
-    con = _open_existing(args.db)
-    try:
+    with Store.open(args.db, read_only=True) as opened:
+        con = opened.con
         records = batch_records(con) if args.json else None
         frame = None if args.json else batch_table(con).drop("sha256")
-    finally:
-        con.close()
     if args.json:
         print(json.dumps(records, ensure_ascii=False))
     else:
@@ -157,14 +136,12 @@ def cmd_batches(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from fupin_core.reports import summary
 
-    con = _open_existing(args.db, read_only=False)  # the export is written to the audit log
-    try:
+    with Store.open(args.db) as opened:  # the export is written to the audit log
+        con = opened.con
         _check_place(con, args.township)
         scope = Scope.of(args.year, args.township)
         path = summary.export_to_file(con, scope, args.format, args.out)
         access.record_export(con, access.local_admin(), path.name, scope)
-    finally:
-        con.close()
     print(f"已导出：{path}")
     return 0
 

@@ -12,7 +12,7 @@ import json
 import sys
 
 from fupin_core.security import access, auth
-from fupin_core.storage import db, schema
+from fupin_core.storage.handle import Store
 
 
 def read_password(stdin=None) -> str:
@@ -30,33 +30,21 @@ def read_password(stdin=None) -> str:
     return first
 
 
-def _open(url: str | None):
-    if not db.exists(url):
-        raise ValueError(f"数据库 {db.resolve_url(url).display} 不存在，请先运行 fupin init --sample 或 fupin init")
-    con = db.connect(url)
-    schema.migrate(con)  # a database from before the accounts migration gets its tables
-    return con
-
-
 def cmd_add(args: argparse.Namespace) -> int:
-    con = _open(args.db)
-    try:
+    with Store.open(args.db) as opened:
+        con = opened.con
         user = auth.create_user(con, args.name, read_password(), args.role, args.township, args.display_name, by=access.local_admin())
-        names = dict(con.execute("SELECT township_code, township_name FROM townships").fetchall())
-    finally:
-        con.close()
+        names = opened.township_names()
     scope = "全区" if user.townships is None else "、".join(names.get(c, c) for c in user.townships)
     print(f"已新增用户 {user.username}（{user.role_label}，范围：{scope}）")
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    con = _open(args.db)
-    try:
-        names = dict(con.execute("SELECT township_code, township_name FROM townships").fetchall())
+    with Store.open(args.db) as opened:
+        con = opened.con
+        names = opened.township_names()
         table = auth.users_table(con, names)
-    finally:
-        con.close()
     if args.json:
         print(json.dumps(table.to_dicts(), ensure_ascii=False))
     else:
@@ -66,42 +54,34 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_disable(args: argparse.Namespace) -> int:
-    con = _open(args.db)
-    try:
+    with Store.open(args.db) as opened:
+        con = opened.con
         auth.disable(con, args.name, by=access.local_admin())
-    finally:
-        con.close()
     print(f"已停用用户 {args.name}")
     return 0
 
 
 def cmd_enable(args: argparse.Namespace) -> int:
-    con = _open(args.db)
-    try:
+    with Store.open(args.db) as opened:
+        con = opened.con
         auth.enable(con, args.name, by=access.local_admin())
-    finally:
-        con.close()
     print(f"已启用用户 {args.name}（并清除输错密码的锁定）")
     return 0
 
 
 def cmd_reset_password(args: argparse.Namespace) -> int:
-    con = _open(args.db)
-    try:
+    with Store.open(args.db) as opened:
+        con = opened.con
         auth.reset_password(con, args.name, read_password(), by=access.local_admin())
-    finally:
-        con.close()
     print(f"已重置用户 {args.name} 的密码")
     return 0
 
 
 def cmd_set_role(args: argparse.Namespace) -> int:
-    con = _open(args.db)
-    try:
+    with Store.open(args.db) as opened:
+        con = opened.con
         user = auth.change_role(con, args.name, args.role, args.township, by=access.local_admin())
-        names = dict(con.execute("SELECT township_code, township_name FROM townships").fetchall())
-    finally:
-        con.close()
+        names = opened.township_names()
     scope = "全区" if user.townships is None else "、".join(names.get(c, c) for c in user.townships)
     print(f"已将用户 {user.username} 改为{user.role_label}（范围：{scope}），其原有登录已失效")
     return 0

@@ -14,7 +14,7 @@ from functools import lru_cache
 import duckdb
 
 from fupin_core.catalog import Dataset
-from fupin_core.storage.store import WRITE_LOCK
+from fupin_core.storage.writes import transaction
 
 # Headers that are never data: silently ignored (序号 columns, our own fix-list columns).
 IGNORED_HEADERS = frozenset({"序号", "编号序号", "行号", "原行号", "问题说明", "备注", "说明"})
@@ -117,19 +117,13 @@ def save_mapping(con: duckdb.DuckDBPyConnection, source: str, ds: Dataset, manua
     source = source.strip()
     if not source:
         raise ValueError("请填写来源名称（例如报送单位），以便下次选用")
-    with WRITE_LOCK:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute("DELETE FROM header_mappings WHERE source = ? AND dataset = ?", [source, ds.key])
-            for header, column in manual.items():
-                con.execute(
-                    "INSERT INTO header_mappings VALUES (?, ?, ?, ?, ?, current_timestamp)",
-                    [source, ds.key, clean_header(header), column, user],
-                )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+    with transaction(con):
+        con.execute("DELETE FROM header_mappings WHERE source = ? AND dataset = ?", [source, ds.key])
+        for header, column in manual.items():
+            con.execute(
+                "INSERT INTO header_mappings VALUES (?, ?, ?, ?, ?, current_timestamp)",
+                [source, ds.key, clean_header(header), column, user],
+            )
 
 
 def load_mapping(con: duckdb.DuckDBPyConnection, source: str, dataset_key: str) -> dict[str, str]:

@@ -10,7 +10,6 @@ is how a county moves its data to a shared server.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -25,7 +24,7 @@ import pyarrow.parquet as pq
 from fupin_core import __version__
 from fupin_core.maintenance import restore_checks
 from fupin_core.security import session_tokens
-from fupin_core.storage import db, schema
+from fupin_core.storage import db, schema, writes
 
 FORMAT = "fupin-backup"
 FORMAT_VERSION = 1
@@ -93,18 +92,13 @@ def backup(con: duckdb.DuckDBPyConnection, directory: str | Path) -> dict:
     out.mkdir(mode=0o700, parents=True, exist_ok=True)
     out.chmod(0o700)
     tables: dict[str, dict] = {}
-    con.execute("BEGIN TRANSACTION")  # one snapshot of every table
-    try:
+    with writes.snapshot(con):  # one consistent view of every table
         level = migration_level(con)
         for table in store_tables(con):
             path = out / f"{table}.parquet"
             rows = _export_table(con, table, path)
             path.chmod(0o600)
             tables[table] = {"file": path.name, "rows": rows, "sha256": _sha256(path)}
-        con.execute("COMMIT")
-    except Exception:
-        _rollback_quietly(con)
-        raise
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -221,11 +215,6 @@ def _check_empty(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
             raise BackupError(f"目标数据库不是空的（表 {table} 已有 {rows} 行）：只能恢复到新建的空数据库")
 
 
-def _rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
-    with contextlib.suppress(duckdb.Error):  # keep the original error
-        con.execute("ROLLBACK")
-
-
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [row[0] for row in con.execute(f'DESCRIBE "{table}"').fetchall()]
 
@@ -248,8 +237,7 @@ def restore(con: duckdb.DuckDBPyConnection, directory: str | Path, manifest: dic
         raise BackupError(f"备份中的表在本程序的数据库结构中不存在：{', '.join(unknown)}")
     _check_empty(con, present)
     restored: dict[str, int] = {}
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with writes.transaction(con):
         for table, entry in manifest["tables"].items():
             if table == MIGRATION_TABLE:
                 continue
@@ -274,10 +262,6 @@ def restore(con: duckdb.DuckDBPyConnection, directory: str | Path, manifest: dic
             raise BackupError(f"备份中的数据未通过校验，未恢复任何数据：\n{listed}{more}")
         # Counters of an older backup (or none at all): never hand out a restored id again.
         schema.advance_counters(con)
-        con.execute("COMMIT")
-    except Exception:
-        _rollback_quietly(con)
-        raise
     return restored
 
 

@@ -24,6 +24,7 @@ from fupin_core.scope import Scope
 from fupin_core.security import audit, auth, locks, privacy, row_places
 from fupin_core.security.auth import require
 from fupin_core.storage import store
+from fupin_core.storage.handle import township_names
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ def import_problems(con, actor: Actor, dataset_key: str, rows: pl.DataFrame, *, 
     if dataset.admin_only and actor.role != "admin":
         raise PermissionError(f"「{dataset.title}」是全区统一的标准，只有管理员可以上报")
     numbers = list(row_numbers) if row_numbers is not None else list(range(1, rows.height + 1))
-    names = dict(con.execute("SELECT township_code, township_name FROM townships").fetchall())
+    names = township_names(con)
     problems = dict(scope_problems(actor, row_places.townships(con, dataset_key, rows), row_numbers=numbers, names=names))
     if actor.townships is not None:
         stored = row_places.current_versions(con, dataset_key, rows)

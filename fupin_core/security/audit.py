@@ -3,15 +3,14 @@ so a full ID number never reaches the log."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 
 import duckdb
 import polars as pl
 
 from fupin_core.security.privacy import mask_text
-from fupin_core.storage import retry
-from fupin_core.storage.store import WRITE_LOCK
+from fupin_core.storage.handle import township_names
+from fupin_core.storage.writes import write
 
 COUNTER = "audit_entry"  # its row in id_counters
 
@@ -41,23 +40,15 @@ def record(
     if action not in ACTION_LABELS:
         raise KeyError(f"未知的审计操作：{action}")
     values = [now or dt.datetime.now(), mask_text(user), action, mask_text(target or ""), mask_text(detail or "")]
-    with WRITE_LOCK:
-        retry.run_with_retry(lambda: _append(con, values))
+    write(con, lambda _tx: _append(con, values))
 
 
 def _append(con: duckdb.DuckDBPyConnection, values: list) -> None:
-    """One transaction: take the next id from the counter row (migration 6), then insert. Replicas
+    """Take the next id from the counter row (migration 6), then insert, in one transaction. Replicas
     writing at once conflict on that row and one retries, so ids never repeat (max + 1 would)."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("UPDATE id_counters SET last_value = last_value + 1 WHERE name = ?", [COUNTER])
-        entry_id = con.execute("SELECT last_value FROM id_counters WHERE name = ?", [COUNTER]).fetchone()[0]
-        con.execute("INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?)", [entry_id, *values])
-        con.execute("COMMIT")
-    except BaseException:
-        with contextlib.suppress(duckdb.Error):
-            con.execute("ROLLBACK")
-        raise
+    con.execute("UPDATE id_counters SET last_value = last_value + 1 WHERE name = ?", [COUNTER])
+    entry_id = con.execute("SELECT last_value FROM id_counters WHERE name = ?", [COUNTER]).fetchone()[0]
+    con.execute("INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?)", [entry_id, *values])
 
 
 def entries(
@@ -106,7 +97,7 @@ def scope_label(con: duckdb.DuckDBPyConnection, townships) -> str:
     """'全区' or the 镇办 names (codes when unknown), for audit details."""
     if not townships:
         return "全区"
-    names = dict(con.execute("SELECT township_code, township_name FROM townships").fetchall())
+    names = township_names(con)
     return "、".join(names.get(code, code) for code in townships)
 
 

@@ -16,7 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from fupin_core.security import audit, session_tokens
-from fupin_core.storage.store import WRITE_LOCK
+from fupin_core.storage.writes import serialised, write
 
 ROLES = ("admin", "editor", "viewer")
 ROLE_LABELS = {"admin": "管理员", "editor": "录入员", "viewer": "浏览者"}
@@ -191,7 +191,8 @@ def create_user(
         raise AuthError("管理员的范围是全区，不能限定镇办")
     password_hash = _hasher.hash(password)
     at = _now(now)
-    with WRITE_LOCK:
+
+    def change(_tx):
         if get_user(con, username):
             raise AuthError(f"用户名「{username}」已存在")
         con.execute(
@@ -200,15 +201,20 @@ def create_user(
         )
         scope = audit.scope_label(con, codes)
         audit.record(con, _by_name(by), "user_add", username, f"角色：{ROLE_LABELS[role]}；范围：{scope}", now=at)
+
+    write(con, change)
     return get_user(con, username)
 
 
 def create_first_admin(con: duckdb.DuckDBPyConnection, username: str, password: str, display_name: str | None = None) -> User:
     """First start: only while no administrator exists (so the form cannot be replayed later)."""
-    with WRITE_LOCK:
+
+    def change(_tx):
         if has_admin(con):
             raise AuthError("管理员已经存在，请直接登录")
         return create_user(con, username, password, "admin", None, display_name)
+
+    return write(con, change)
 
 
 # Every failed login gets this one text, so that nobody can tell from it whether a user name exists,
@@ -224,7 +230,7 @@ def authenticate(con: duckdb.DuckDBPyConnection, username: str, password: str, *
     account 15 minutes. The password is verified on every path, so the time taken tells nothing either."""
     at = _now(now)
     username = (username or "").strip()
-    with WRITE_LOCK:
+    with serialised():
         row = con.execute("SELECT password_hash FROM users WHERE username = ?", [username]).fetchone()
         user = get_user(con, username)
         if user is None:
@@ -281,12 +287,15 @@ def disable(con: duckdb.DuckDBPyConnection, username: str, *, by=None, now: dt.d
     The last administrator stays enabled."""
     _require_manager(by)
     at = _now(now)
-    with WRITE_LOCK:
+
+    def change(_tx):
         user = _existing(con, username)
         if user.role == "admin" and not _other_enabled_admins(con, username):
             raise AuthError("不能停用唯一的管理员，请先添加另一位管理员")
         con.execute("UPDATE users SET disabled = TRUE, sessions_valid_after = ? WHERE username = ?", [at, username])
         audit.record(con, _by_name(by), "user_disable", username, "", now=at)
+
+    write(con, change)
 
 
 def change_role(
@@ -301,7 +310,8 @@ def change_role(
     if role == "admin" and codes:
         raise AuthError("管理员的范围是全区，不能限定镇办")
     at = _now(now)
-    with WRITE_LOCK:
+
+    def change(_tx):
         user = _existing(con, username)
         if user.role == "admin" and role != "admin" and not user.disabled and not _other_enabled_admins(con, username):
             raise AuthError("不能取消唯一的管理员的管理员角色，请先添加另一位管理员")
@@ -311,15 +321,20 @@ def change_role(
         )
         scope = audit.scope_label(con, codes)
         audit.record(con, _by_name(by), "user_change_role", username, f"角色：{ROLE_LABELS[role]}；范围：{scope}", now=at)
+
+    write(con, change)
     return get_user(con, username)
 
 
 def enable(con: duckdb.DuckDBPyConnection, username: str, *, by=None, now: dt.datetime | None = None) -> None:
     _require_manager(by)
-    with WRITE_LOCK:
+
+    def change(_tx):
         _existing(con, username)
         con.execute("UPDATE users SET disabled = FALSE, failed_attempts = 0, locked_until = NULL WHERE username = ?", [username])
         audit.record(con, _by_name(by), "user_enable", username, "", now=_now(now))
+
+    write(con, change)
 
 
 def reset_password(con: duckdb.DuckDBPyConnection, username: str, new_password: str, *, by=None, now: dt.datetime | None = None) -> None:
@@ -328,13 +343,16 @@ def reset_password(con: duckdb.DuckDBPyConnection, username: str, new_password: 
     check_password(new_password)
     password_hash = _hasher.hash(new_password)
     at = _now(now)
-    with WRITE_LOCK:
+
+    def change(_tx):
         _existing(con, username)
         con.execute(
             "UPDATE users SET password_hash = ?, failed_attempts = 0, locked_until = NULL, sessions_valid_after = ? WHERE username = ?",
             [password_hash, at, username],
         )
         audit.record(con, _by_name(by), "user_reset_password", username, "", now=at)
+
+    write(con, change)
 
 
 def issue_session(con: duckdb.DuckDBPyConnection, user: User, *, now: dt.datetime | None = None) -> str:
@@ -357,6 +375,9 @@ def resume_session(con: duckdb.DuckDBPyConnection, token: str, *, now: dt.dateti
 def logout(con: duckdb.DuckDBPyConnection, username: str, *, now: dt.datetime | None = None) -> None:
     """End every session of `username`: a token left in a link or the browser history stops working."""
     at = _now(now)
-    with WRITE_LOCK:
+
+    def change(_tx):
         con.execute("UPDATE users SET sessions_valid_after = ? WHERE username = ?", [at, username])
         audit.record(con, username, "logout", username, "", now=at)
+
+    write(con, change)

@@ -15,7 +15,8 @@ import polars as pl
 from fupin_core.catalog import BY_KEY
 from fupin_core.security import audit, row_places
 from fupin_core.security.auth import require
-from fupin_core.storage.store import WRITE_LOCK
+from fupin_core.storage.handle import township_names
+from fupin_core.storage.writes import write
 
 DISTRICT = None  # township_code of a whole-district lock
 
@@ -28,12 +29,8 @@ def _require_lock_permission(actor) -> None:
     require(actor, "lock")
 
 
-def _township_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    return dict(con.execute("SELECT township_code, township_name FROM townships").fetchall())
-
-
 def _place(con: duckdb.DuckDBPyConnection, township: str | None) -> str:
-    return "全区" if township is None else _township_names(con).get(township, township)
+    return "全区" if township is None else township_names(con).get(township, township)
 
 
 def _active(con: duckdb.DuckDBPyConnection, year: int, township: str | None):
@@ -46,18 +43,22 @@ def lock(con: duckdb.DuckDBPyConnection, actor, year: int, township: str | None 
     _require_lock_permission(actor)
     place = _place(con, township)
     at = now or dt.datetime.now()
-    with WRITE_LOCK:
+
+    def change(_tx):
         if _active(con, year, township):
             raise ValueError(f"{year}年{place}已经锁定，无需重复锁定")
         con.execute("INSERT INTO period_locks VALUES (?, ?, ?, ?, NULL, NULL)", [int(year), township, actor.username, at])
         audit.record(con, actor.username, "lock", f"{year}年 {place}", "区级审核锁定", now=at)
+
+    write(con, change)
 
 
 def unlock(con: duckdb.DuckDBPyConnection, actor, year: int, township: str | None = DISTRICT, *, now: dt.datetime | None = None) -> None:
     _require_lock_permission(actor)
     place = _place(con, township)
     at = now or dt.datetime.now()
-    with WRITE_LOCK:
+
+    def change(_tx):
         if not _active(con, year, township):
             raise ValueError(f"{year}年{place}没有锁定，无需解锁")
         con.execute(
@@ -66,6 +67,8 @@ def unlock(con: duckdb.DuckDBPyConnection, actor, year: int, township: str | Non
             [actor.username, at, int(year), township],
         )
         audit.record(con, actor.username, "unlock", f"{year}年 {place}", "解除区级审核锁定", now=at)
+
+    write(con, change)
 
 
 def active_locks(con: duckdb.DuckDBPyConnection) -> set[tuple[int, str | None]]:
@@ -93,7 +96,7 @@ def check_unlocked(con: duckdb.DuckDBPyConnection, year: int, townships: Iterabl
     hit = [t for t in places if is_locked(locked, year, t)]
     if not hit:
         return
-    names = _township_names(con)
+    names = township_names(con)
     if (int(year), None) in locked:
         where = "全区"
     elif None in hit:  # a whole-district operation meets the locked 镇办 of that year
@@ -121,7 +124,7 @@ def row_problems(con: duckdb.DuckDBPyConnection, dataset_key: str, rows: pl.Data
     locked = active_locks(con)
     if not locked or rows.is_empty():
         return []
-    names = _township_names(con)
+    names = township_names(con)
     numbers = list(row_numbers) if row_numbers is not None else list(range(1, rows.height + 1))
     hits: dict[int, tuple[int, str | None]] = {}
     for i, (period, place) in enumerate(
@@ -161,7 +164,7 @@ def check_batch_unlocked(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
     cols = ", ".join(f'"{c}"' for c in ds.column_names)
     written = con.execute(f'SELECT {cols} FROM "{ds.history_table}" WHERE batch_id = ?', [batch_id]).pl()
     current = row_places.current_versions(con, ds.key, written).drop(row_places.INDEX)
-    names = _township_names(con)
+    names = township_names(con)
     for frame in (written, current):
         for period, place in zip(row_places.periods(ds.key, frame), row_places.townships(con, ds.key, frame), strict=True):
             if hit := blocking_lock(locked, period, place):

@@ -27,7 +27,8 @@ import duckdb
 
 from fupin_core.catalog import DATASETS, Dataset
 from fupin_core.storage import schema
-from fupin_core.storage.store import WRITE_LOCK, current_versions_sql, quoted_names
+from fupin_core.storage.store import current_versions_sql, quoted_names
+from fupin_core.storage.writes import transaction
 
 # A batch row that a rollback wrote in part: rollback_batch sets status, time and user together.
 _TORN_BATCH_ROW = """(status = 'committed' AND (rolled_back_at IS NOT NULL OR rolled_back_by IS NOT NULL))
@@ -140,34 +141,28 @@ def repair(con: duckdb.DuckDBPyConnection) -> list[str]:
         return found  # not initialised, or from before migration 5: `fupin init` migrates it first
     # A dataset added to the catalog after this file was made has no tables until `fupin init` runs.
     datasets = [ds for ds in DATASETS if {ds.table, ds.history_table} <= tables]
-    with WRITE_LOCK:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            newest, newest_dataset = _newest_batch(con)
-            for ds in datasets:
-                torn, older = _remove_torn_history(con, ds, newest)
-                if torn:
-                    found.append(f"{ds.title}：删除了未完成批次的 {torn} 行历史记录")
-                if older:
-                    found.append(f"{ds.title}：有 {older} 行历史记录属于不存在的批次（未改动，请管理员核查）")
-                if ds.key == newest_dataset and _newest_is_incomplete(con, ds, newest):
-                    con.execute(f'DELETE FROM "{ds.history_table}" WHERE batch_id = ?', [newest])
-                    con.execute("DELETE FROM batches WHERE batch_id = ?", [newest])
-                    found.append(f"{ds.title}：撤销了未完成的批次 {newest}")
-            found += _settle_torn_rollbacks(con)
-            for ds in datasets:
-                if not _current_is_exact(con, ds):
-                    completed = _rollback_being_completed(con, ds)
-                    _rebuild_current(con, ds)
-                    found.append(f"{ds.title}：按已提交批次重建了当前数据")
-                    if completed is not None:
-                        found.append(f"批次 {completed} 已记为“已回滚”但回滚没有做完，已补全回滚（其数据不再是当前数据）")
-            orphans = _remove_orphan_files(con)
-            if orphans:
-                found.append(f"删除了 {orphans} 个不属于任何批次的原始文件（未完成的上传留下的）")
-            schema.advance_counters(con, create_missing=False)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+    with transaction(con):
+        newest, newest_dataset = _newest_batch(con)
+        for ds in datasets:
+            torn, older = _remove_torn_history(con, ds, newest)
+            if torn:
+                found.append(f"{ds.title}：删除了未完成批次的 {torn} 行历史记录")
+            if older:
+                found.append(f"{ds.title}：有 {older} 行历史记录属于不存在的批次（未改动，请管理员核查）")
+            if ds.key == newest_dataset and _newest_is_incomplete(con, ds, newest):
+                con.execute(f'DELETE FROM "{ds.history_table}" WHERE batch_id = ?', [newest])
+                con.execute("DELETE FROM batches WHERE batch_id = ?", [newest])
+                found.append(f"{ds.title}：撤销了未完成的批次 {newest}")
+        found += _settle_torn_rollbacks(con)
+        for ds in datasets:
+            if not _current_is_exact(con, ds):
+                completed = _rollback_being_completed(con, ds)
+                _rebuild_current(con, ds)
+                found.append(f"{ds.title}：按已提交批次重建了当前数据")
+                if completed is not None:
+                    found.append(f"批次 {completed} 已记为“已回滚”但回滚没有做完，已补全回滚（其数据不再是当前数据）")
+        orphans = _remove_orphan_files(con)
+        if orphans:
+            found.append(f"删除了 {orphans} 个不属于任何批次的原始文件（未完成的上传留下的）")
+        schema.advance_counters(con, create_missing=False)
     return found

@@ -21,6 +21,7 @@ from fupin_core.catalog import (
     SPECIAL_POVERTY_FUNDS,
     Dataset,
 )
+from fupin_core.storage.writes import transaction
 
 
 @dataclass(frozen=True)
@@ -250,17 +251,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     for mig in MIGRATIONS:
         if mig.version in done:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             mig.apply(con)
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, current_timestamp)",
                 [mig.version, mig.name],
             )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         applied.append(mig.version)
     # A dataset or column added to the catalog after the last migration gets its (empty) table or column here.
     sync_dataset_tables(con)

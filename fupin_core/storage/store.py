@@ -8,18 +8,13 @@ for versioning.
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from dataclasses import dataclass
 
 import duckdb
 import polars as pl
 
 from fupin_core.catalog import Dataset, dataset
-from fupin_core.storage.retry import run_with_retry
-
-# One writer at a time inside a process (Streamlit serves sessions from several threads).
-WRITE_LOCK = threading.RLock()
+from fupin_core.storage.writes import Transaction, write
 
 
 class StoreError(RuntimeError):
@@ -118,12 +113,6 @@ def _take_write_turn(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("UPDATE id_counters SET last_value = last_value WHERE name = 'batch_id'")
 
 
-def _rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
-    # A failed COMMIT may already have ended the transaction; keep the original error, not this one.
-    with contextlib.suppress(duckdb.Error):
-        con.execute("ROLLBACK")
-
-
 def _apply_to_current(con: duckdb.DuckDBPyConnection, ds: Dataset, batch_id: int, *, has_updates: bool) -> None:
     """After a commit: the batch just claimed the newest id, so its rows simply are the current
     versions of their keys — what refresh_current would derive, without the window over the history
@@ -191,8 +180,7 @@ def commit_rows(
     incoming = _prepare(ds, rows)
     labelled = _labelled(incoming, known)
 
-    def attempt() -> CommitResult:
-        con.execute("BEGIN TRANSACTION")
+    def attempt(tx: Transaction) -> CommitResult:
         try:
             claimed_id = _claim_batch_id(con)
             if labelled is not None and data_version(con) == known.version:
@@ -232,18 +220,13 @@ def commit_rows(
                     _store_file(con, sha256, file_name or "", file_bytes)
                 _apply_to_current(con, ds, batch_id, has_updates=bool(n_upd))
                 con.execute("DROP TABLE IF EXISTS classified")
-                con.execute("COMMIT")
             else:
-                con.execute("ROLLBACK")  # nothing to store: gives the claimed id back too
-        except Exception:
-            _rollback_quietly(con)
-            raise
+                tx.discard()  # nothing to store: gives the claimed id back too
         finally:
             con.unregister("incoming")
         return CommitResult(batch_id, n_new, n_upd, n_same)
 
-    with WRITE_LOCK:
-        return run_with_retry(attempt)
+    return write(con, attempt)
 
 
 def _labelled(incoming: pl.DataFrame, known: KnownChanges | None) -> pl.DataFrame | None:
@@ -271,28 +254,21 @@ def rollback_batch(con: duckdb.DuckDBPyConnection, batch_id: int, *, user: str) 
     if not user:
         raise StoreError("回滚必须记录操作人")
 
-    def attempt() -> None:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            _take_write_turn(con)
-            row = con.execute("SELECT dataset, status FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
-            if row is None:
-                raise StoreError(f"没有编号为 {batch_id} 的批次")
-            if row[1] != "committed":
-                raise StoreError(f"批次 {batch_id} 已经回滚过，无需再次回滚")
-            ds = dataset(row[0])
-            con.execute(
-                "UPDATE batches SET status = 'rolled_back', rolled_back_at = current_timestamp, rolled_back_by = ? WHERE batch_id = ?",
-                [user, batch_id],
-            )
-            refresh_current(con, ds, batch_id)
-            con.execute("COMMIT")
-        except Exception:
-            _rollback_quietly(con)
-            raise
+    def attempt(_tx: Transaction) -> None:
+        _take_write_turn(con)
+        row = con.execute("SELECT dataset, status FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
+        if row is None:
+            raise StoreError(f"没有编号为 {batch_id} 的批次")
+        if row[1] != "committed":
+            raise StoreError(f"批次 {batch_id} 已经回滚过，无需再次回滚")
+        ds = dataset(row[0])
+        con.execute(
+            "UPDATE batches SET status = 'rolled_back', rolled_back_at = current_timestamp, rolled_back_by = ? WHERE batch_id = ?",
+            [user, batch_id],
+        )
+        refresh_current(con, ds, batch_id)
 
-    with WRITE_LOCK:
-        run_with_retry(attempt)
+    write(con, attempt)
 
 
 def list_batches(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
