@@ -4,14 +4,13 @@ import streamlit as st
 
 from fupin_core.catalog import BY_KEY, DATASETS
 from fupin_core.formatting import markdown_literal
-from fupin_core.ingest import display, fixlist, guard, history, mapping, pipeline, templates
+from fupin_core.ingest import display, fixlist, history, imports, mapping, templates
 from fupin_core.ingest.read import UnreadableFile, column_letter, max_upload_mb, sheet_names
 from fupin_core.security import access
 from fupin_core.security.privacy import mask_text
 from fupin_ui import auth_ui, data, nav, widgets
 
 actor = auth_ui.require("upload")
-check = guard.import_check(actor)  # 镇办 scope and locked periods of the acting user
 st.title("数据上报")
 
 # After 确认导入: the batch's result and "上传下一个文件", not the same file checked again.
@@ -83,13 +82,10 @@ if st.session_state.get("upload_signature") != signature:
     with st.status("正在读取和校验文件…", expanded=True) as status:
         bar = st.progress(0.0)
         try:
-            with data.cursor() as cur:
-                preview = pipeline.prepare(
-                    cur, key, content, upload.name, sheet=sheet, manual=manual, check=check, progress=lambda f, t: bar.progress(f, text=t)
-                )
-                if st.session_state.get("upload_audited") != signature[:2]:
-                    guard.record_upload(cur, actor, preview)
-                    st.session_state["upload_audited"] = signature[:2]
+            options = imports.ImportOptions(sheet=sheet, manual=manual, progress=lambda f, t: bar.progress(f, text=t))
+            first_check = st.session_state.get("upload_audited") != signature[:2]  # one audit entry per file
+            preview = imports.check_file(data.store(), actor, ds, upload.name, content, options, audit_upload=first_check)
+            st.session_state["upload_audited"] = signature[:2]
         except UnreadableFile as exc:
             status.update(label="无法读取文件", state="error")
             st.error(f"无法读取“{markdown_literal(mask_text(upload.name))}”：{markdown_literal(exc)}")
@@ -153,9 +149,7 @@ blocked = preview.blocked or (errors.height and not partial) or not confirmed or
 if errors.height and not partial:
     st.warning("有错误的行：按严格模式不能导入。请下载问题清单改正后重新上传，或勾选“只导入无误的行”。")
 if st.button("确认导入", type="primary", disabled=bool(blocked), key="upload_commit"):
-    with data.cursor() as cur:
-        outcome = pipeline.commit(cur, preview, user=actor.username, partial=partial, check=check)
-        guard.record_commit(cur, actor, preview, outcome)
+    outcome = imports.commit_checked(data.store(), actor, preview, partial=partial)
     data.invalidate()
     st.session_state["upload_result"] = {
         "message": outcome.message,

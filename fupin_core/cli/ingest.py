@@ -12,8 +12,7 @@ import sys
 from pathlib import Path
 
 from fupin_core.catalog import BY_KEY
-from fupin_core.ingest import guard, pipeline, read
-from fupin_core.ingest.mapping import load_mapping
+from fupin_core.ingest import imports, pipeline, read
 from fupin_core.ingest.read import UnreadableFile
 from fupin_core.security import access
 from fupin_core.storage import store
@@ -61,16 +60,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         opened = Store.open(args.db, wait_s=BUSY_WAIT_SECONDS)
     except StoreMissing as exc:
         return _fail(str(exc))
-    con = opened.con
     try:
-        manual = load_mapping(con, args.source, args.dataset) if args.source else None
-        actor = access.local_admin()
-        check = guard.import_check(actor)  # locked periods apply to the command line too
-        preview = pipeline.prepare(con, args.dataset, data, path.name, sheet=args.sheet, manual=manual, check=check)
-        outcome = None
-        if not args.dry_run:
-            outcome = pipeline.commit(con, preview, user=actor.username, partial=args.partial, check=check)
-            guard.record_commit(con, actor, preview, outcome)
+        options = imports.ImportOptions(sheet=args.sheet, source=args.source, dry_run=args.dry_run, partial=args.partial)
+        result = imports.import_file(opened, access.local_admin(), BY_KEY[args.dataset], path.name, data, options)
+        preview, outcome = result.preview, result.outcome
     except UnreadableFile as exc:
         if args.json:
             print(json.dumps({"dataset": args.dataset, "file": path.name, "error": str(exc)}, ensure_ascii=False))
