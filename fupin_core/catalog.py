@@ -1,14 +1,17 @@
 """Declarative dataset catalog: the single source for tables, templates, validation, import and docs.
 
-Every dataset of DESIGN.md is one `Dataset` below. Nothing else in the code base repeats a column
-list: DDL (`schema`), the sample generator, the data dictionary and (later) templates and import
-validation all walk these definitions.
+Every dataset is one `Dataset` below. Nothing else in the code base repeats a column list or a type
+map: the DDL (storage.schema), the versioned store, the sample generator, the templates, file
+normalisation and validation, the row places of security, and the data dictionary all walk these
+definitions.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Literal
+
+import polars as pl
 
 ColumnType = Literal["text", "int", "decimal", "date", "period"]
 
@@ -20,6 +23,10 @@ SQL_TYPES: dict[str, str] = {
     "date": "DATE",
     "period": "VARCHAR",
 }
+# The same types in polars (files are read and typed as polars frames before they reach the store).
+POLARS_TYPES: dict[str, pl.DataType] = {"text": pl.String, "int": pl.Int64, "decimal": pl.Float64, "date": pl.Date, "period": pl.String}
+# What a user reads for each type: the template's 填表说明, the data dictionary.
+TYPE_LABELS: dict[str, str] = {"text": "文本", "int": "整数", "decimal": "数字", "date": "日期", "period": "报告期"}
 
 INDUSTRIES = ("光伏", "食用菌", "菊芋", "三变", "其他")
 PROJECT_TYPES = {
@@ -29,6 +36,8 @@ PROJECT_TYPES = {
 }
 BUILD_STATUSES = ("计划", "在建", "已建成", "运营中")
 SCALE_UNITS = {"光伏": "千瓦", "食用菌": "万袋", "菊芋": "亩"}
+# The rule's name is also its message heading, so it is written from the table, never beside it.
+SCALE_UNIT_RULE = "规模单位须与产业类别相符（" + "，".join(f"{industry} {unit}" for industry, unit in SCALE_UNITS.items()) + "）"
 YES_NO = ("是", "否")
 ENTITY_TYPES = ("农民专业合作社", "龙头企业", "村股份经济合作社", "家庭农场", "其他")
 HOUSEHOLD_KINDS = ("一般贫困户", "低保贫困户", "特困供养贫困户")
@@ -278,7 +287,7 @@ DATASETS: tuple[Dataset, ...] = (
                 description="光伏项目：村级、集中式电站为座数（空白为1座），户用光伏为安装户数",
             ),
         ),
-        rules=("项目类型须属于其产业类别", "规模单位须与产业类别相符（光伏 千瓦，食用菌 万袋，菊芋 亩）"),
+        rules=("项目类型须属于其产业类别", SCALE_UNIT_RULE),
     ),
     Dataset(
         key="funds",

@@ -22,7 +22,6 @@ MANGLED = "__mangled__"  # prefix of the per-column "number mangled by Excel" fl
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 _EXCEL_EPOCH_DAYS = -25569  # 1899-12-30 relative to 1970-01-01
-POLARS_TYPES = {"text": pl.String, "int": pl.Int64, "decimal": pl.Float64, "date": pl.Date, "period": pl.String}
 
 
 def is_free_text(col: Column) -> bool:

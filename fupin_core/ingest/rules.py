@@ -13,6 +13,7 @@ from fupin_core.catalog import (
     INTEGRATED_FUNDS,
     INTEGRATION_FIRST_YEAR,
     PROJECT_TYPES,
+    SCALE_UNIT_RULE,
     SCALE_UNITS,
     SPECIAL_POVERTY_FUNDS,
     Dataset,
@@ -81,7 +82,7 @@ RULES: dict[str, dict[str, Rule]] = {
             lambda: pl.format("{}项目的项目类型应为：{}", pl.col("industry"), _allowed_types()),
             lambda: pl.format("改为{}之一，或核对产业类别", _allowed_types()),
         ),  # fmt: skip
-        "规模单位须与产业类别相符（光伏 千瓦，食用菌 万袋，菊芋 亩）": Rule(
+        SCALE_UNIT_RULE: Rule(
             "scale_unit",
             lambda: (
                 pl.col("scale_unit") != pl.col("industry").replace_strict(SCALE_UNITS, default=None, return_dtype=pl.String)

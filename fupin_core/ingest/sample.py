@@ -1123,8 +1123,7 @@ def generate_district(index: int, scale: int = 1, seed: int = SEED) -> dict[str,
 
 
 def _frame(ds: catalog.Dataset, rows: list[dict] | pl.DataFrame) -> pl.DataFrame:
-    polars_types = {"text": pl.String, "int": pl.Int64, "decimal": pl.Float64, "date": pl.Date, "period": pl.String}
-    schema_ = {c.name: polars_types[c.type] for c in ds.columns}
+    schema_ = {c.name: catalog.POLARS_TYPES[c.type] for c in ds.columns}
     if isinstance(rows, pl.DataFrame):
         return rows.select(pl.col(name).cast(dtype) for name, dtype in schema_.items())
     names = ds.column_names  # a computed property: once, not per row

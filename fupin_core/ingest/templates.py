@@ -7,9 +7,8 @@ import io
 
 import xlsxwriter
 
-from fupin_core.catalog import MAX_YEAR, MIN_YEAR, Column, Dataset, dataset
+from fupin_core.catalog import MAX_YEAR, MIN_YEAR, TYPE_LABELS, Column, Dataset, dataset
 
-TYPE_LABELS = {"text": "文本", "int": "整数", "decimal": "数字", "date": "日期", "period": "报告期"}
 # Text and 报告期 cells are formatted as text so Excel keeps ID numbers whole and 2017-09 a string.
 NUMBER_FORMATS = {"text": "@", "int": "0", "decimal": "#,##0.00", "date": "yyyy-mm-dd", "period": "@"}
 LAST_ROW = 1_048_575

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from fupin_core.catalog import DATASETS, Column
+from fupin_core.catalog import DATASETS, TYPE_LABELS, Column
 
-TYPE_NAMES = {"text": "文本", "int": "整数", "decimal": "数值", "date": "日期", "period": "报告期"}
 CHECK_NAMES = {
     "id_card": "18位身份证号，校验位（GB 11643）",
     "credit_code": "18位统一社会信用代码，校验位（GB 32100）",
@@ -39,7 +38,7 @@ def render() -> str:
         lines += ["| 列名 | 字段 | 类型 | 必填 | 单位 | 校验与取值 | 同义列名 |", "|---|---|---|---|---|---|---|"]
         for col in ds.columns:
             lines.append(
-                f"| {col.header} | `{col.name}` | {TYPE_NAMES[col.type]} | {'是' if col.required else '否'} | {col.unit or ''} "
+                f"| {col.header} | `{col.name}` | {TYPE_LABELS[col.type]} | {'是' if col.required else '否'} | {col.unit or ''} "
                 f"| {_rule(col)} | {'、'.join(col.synonyms)} |"
             )
         if ds.rules:

@@ -18,22 +18,33 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from fupin_core.catalog import BY_KEY, Dataset
+from fupin_core.catalog import BY_KEY, DATASETS, Dataset
 
 TOWNSHIP = "township_code"
+
+
+def _leads_to_township(ds: Dataset, seen: frozenset[str] = frozenset()) -> bool:
+    if TOWNSHIP in ds.column_names:
+        return True
+    return any(
+        c.references and c.references[0] not in seen and _leads_to_township(BY_KEY[c.references[0]], seen | {ds.key}) for c in ds.columns
+    )
+
+
+def _township_via(ds: Dataset) -> str | None:
+    """For a dataset without a township_code column: its first column (in catalog order) whose
+    reference leads to a dataset that has one (a linkage belongs to its household's 镇办, not its
+    project's). Derived from the catalog's references, so a new dataset needs no entry here."""
+    if TOWNSHIP in ds.column_names:
+        return None
+    for c in ds.columns:
+        if c.references and c.references[0] != ds.key and _leads_to_township(BY_KEY[c.references[0]], frozenset({ds.key})):
+            return c.name
+    return None
+
+
 # The column whose reference leads towards the 镇办, for datasets without a township_code column.
-TOWNSHIP_VIA = {
-    "households": "village_code",
-    "pilots": "village_code",
-    "linkages": "household_id",
-    "household_income": "household_id",
-    "funds": "project_id",
-    "pv_output": "project_id",
-    "fungus_output": "project_id",
-    "artichoke_output": "project_id",
-    "investments": "entity_credit_code",
-    "dividends": "investment_id",
-}
+TOWNSHIP_VIA = {ds.key: via for ds in DATASETS if (via := _township_via(ds)) is not None}
 INDEX = "__place_row"
 
 

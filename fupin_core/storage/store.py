@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from fupin_core.catalog import Dataset, dataset
+from fupin_core.catalog import POLARS_TYPES, Dataset, dataset
 from fupin_core.storage.writes import Transaction, write
 
 
@@ -137,14 +137,11 @@ def classify(con: duckdb.DuckDBPyConnection, ds: Dataset, rows: pl.DataFrame) ->
         con.unregister("incoming")
 
 
-_POLARS_TYPES = {"text": pl.String, "int": pl.Int64, "decimal": pl.Float64, "date": pl.Date, "period": pl.String}
-
-
 def _prepare(ds: Dataset, rows: pl.DataFrame) -> pl.DataFrame:
     # An optional column the rows lack (a frame made before the column was added) is empty: 未上报.
     absent = [c for c in ds.columns if c.name not in rows.columns and not c.required]
     if absent:
-        rows = rows.with_columns(pl.lit(None, dtype=_POLARS_TYPES[c.type]).alias(c.name) for c in absent)
+        rows = rows.with_columns(pl.lit(None, dtype=POLARS_TYPES[c.type]).alias(c.name) for c in absent)
     missing = [c for c in ds.column_names if c not in rows.columns]
     if missing:
         raise StoreError(f"{ds.title} 缺少列：{', '.join(ds.header_of(c) for c in missing)}")

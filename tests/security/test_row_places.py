@@ -1,9 +1,12 @@
 """Which 镇办 and years each row touches, followed through the catalog references."""
 
+from dataclasses import replace
+
 import polars as pl
 
+from fupin_core.catalog import BY_KEY, DATASETS
 from fupin_core.security import row_places
-from fupin_core.security.row_places import Period
+from fupin_core.security.row_places import TOWNSHIP, TOWNSHIP_VIA, Period, _township_via
 from tests import tiny_data
 from tests.tiny_data import T1, T2
 
@@ -46,3 +49,14 @@ def test_current_versions_are_found_by_natural_key(tiny_con):
     rows = pl.concat([rows, rows.head(1).with_columns(pl.lit("H9").alias("household_id"))])
     stored = row_places.current_versions(tiny_con, "households", rows)
     assert stored.select(row_places.INDEX, "household_id", "village_code").rows() == [(0, "H3", tiny_data.V2)]
+
+
+def test_the_way_to_a_township_is_derived_from_the_catalog_references():
+    # Every dataset reaches its 镇办: by its own column, by a derived reference, or it is district-wide.
+    district_wide = {ds.key for ds in DATASETS if TOWNSHIP not in ds.column_names and ds.key not in TOWNSHIP_VIA}
+    assert district_wide == {"targets", "poverty_lines"}
+    assert TOWNSHIP_VIA["linkages"] == "household_id"  # the household's 镇办, not the project's
+    assert TOWNSHIP_VIA["dividends"] == "investment_id"  # dividend -> investment -> entity -> 镇办
+    # A dataset added to the catalog later needs no entry anywhere: its references lead the way.
+    new = replace(BY_KEY["household_income"], key="household_new_things")
+    assert _township_via(new) == "household_id"
