@@ -47,7 +47,7 @@ def credit_check_char(first17: str) -> str:
 
 def credit_code_problem(value: str) -> tuple[str, str] | None:
     """None when valid; else (severity, message). A wrong check character alone is only a warning:
-    a few early codes fail it yet are legal (DESIGN.md)."""
+    a few early codes fail it yet are legal (GB 32100-2015 came after them)."""
     if len(value) != 18:
         return "error", f"统一社会信用代码应为18位，实际为{len(value)}位"
     bad = [ch for ch in value if ch not in CREDIT_ALPHABET]

@@ -1,7 +1,7 @@
 """镇村明细: from a 镇办 to its villages and projects, from a village to its projects, from a project
 to its households — each a function of (connection, Scope[, code]) returning a polars frame.
 
-Household figures follow DESIGN.md as overview does: registered = 识别年度 ≤ Y; linked = a linkage
+Household figures follow the indicator registry (metrics.indicators, docs/INDICATORS.md) as overview does: registered = 识别年度 ≤ Y; linked = a linkage
 of Y with 收益金额 > 0; uncovered = registered with labour capacity and no linkage of Y (metrics/indicators).
 """
 

@@ -18,7 +18,7 @@ from fupin_core.metrics.overview import dividend_kpis
 from fupin_core.scope import Scope
 
 # A year's dividend is due by the end of that year (分红 is settled annually, by 12月31日);
-# DESIGN.md counts 分红兑现率 over the dividends of year Y the same way.
+# The registry (docs/INDICATORS.md) counts 分红兑现率 over the dividends of year Y the same way.
 DUE_MONTH, DUE_DAY = 12, 31
 UNPAID, PARTLY_PAID, PAID_LATE = "未兑现", "部分兑现", "逾期兑现"
 

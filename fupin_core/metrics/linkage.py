@@ -1,6 +1,6 @@
 """利益联结: how registered poor households earn from the industry projects, in year Y.
 
-A linked household (带动增收户) has a linkage of Y with 收益金额 > 0 (DESIGN.md); its linked income
+A linked household (带动增收户) has a linkage of Y with 收益金额 > 0 (docs/INDICATORS.md); its linked income
 per person is the sum of those incomes ÷ 家庭人口 — only the part of income that comes from the
 projects, so it is never compared with the poverty line to call a household poor: that takes the
 household's total income (household_income, `below_poverty_line`). The coverage gap is

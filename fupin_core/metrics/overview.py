@@ -1,4 +1,4 @@
-"""The KPI set of DESIGN.md ("KPI definitions"), each a function of (connection, Scope).
+"""The figures behind the indicator registry (metrics.indicators, docs/INDICATORS.md), each a function of (connection, Scope).
 
 Every figure on the 总览 page and in `fupin kpi` comes from here.
 """

@@ -1,7 +1,7 @@
 """Pivot of the linkage data (利益联结): rows × columns × measure chosen from a declared whitelist.
 
 The base rows are the linkages that brought income (收益金额 > 0, the 带动增收 definition of
-DESIGN.md) of households in scope. Every cell is aggregated in SQL; only the SQL expressions
+docs/INDICATORS.md) of households in scope. Every cell is aggregated in SQL; only the SQL expressions
 declared in DIMENSIONS (catalog columns) are formatted into the statement, everything else is bound.
 户数 and 人数 count each household once per cell, so a total is not the sum of its cells when a
 household links through several categories — totals are therefore queried, not added up.
