@@ -53,28 +53,26 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_disable(args: argparse.Namespace) -> int:
+def _change_user(args: argparse.Namespace, change, done: str) -> int:
+    """Run `change(con)` (an auth function, as the local administrator) and say what was done."""
     with Store.open(args.db) as opened:
-        con = opened.con
-        auth.disable(con, args.name, by=access.local_admin())
-    print(f"已停用用户 {args.name}")
+        change(opened.con)
+    print(done)
     return 0
+
+
+def cmd_disable(args: argparse.Namespace) -> int:
+    return _change_user(args, lambda con: auth.disable(con, args.name, by=access.local_admin()), f"已停用用户 {args.name}")
 
 
 def cmd_enable(args: argparse.Namespace) -> int:
-    with Store.open(args.db) as opened:
-        con = opened.con
-        auth.enable(con, args.name, by=access.local_admin())
-    print(f"已启用用户 {args.name}（并清除输错密码的锁定）")
-    return 0
+    done = f"已启用用户 {args.name}（并清除输错密码的锁定）"
+    return _change_user(args, lambda con: auth.enable(con, args.name, by=access.local_admin()), done)
 
 
 def cmd_reset_password(args: argparse.Namespace) -> int:
-    with Store.open(args.db) as opened:
-        con = opened.con
-        auth.reset_password(con, args.name, read_password(), by=access.local_admin())
-    print(f"已重置用户 {args.name} 的密码")
-    return 0
+    done = f"已重置用户 {args.name} 的密码"  # the password is asked for once the database has opened
+    return _change_user(args, lambda con: auth.reset_password(con, args.name, read_password(), by=access.local_admin()), done)
 
 
 def cmd_set_role(args: argparse.Namespace) -> int:
