@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from fupin_core.charts.theme import ACTUAL, FONT, PRIMARY, REFERENCE, apply_theme
+from fupin_core.charts.theme import ACTUAL, PRIMARY, REFERENCE, apply_theme, kinds_colour, value_labels
 
 DUE, PAID = "应付分红", "实付分红"
 
@@ -23,7 +23,7 @@ def investments_by_source_chart(by_source: pl.DataFrame) -> alt.Chart:
             tooltip=[alt.Tooltip("资金来源:N"), alt.Tooltip("投入金额:Q", title="投入金额(万元)", format=",.1f"), alt.Tooltip("笔数:Q")],
         )
     )
-    labels = bars.mark_text(align="left", dx=3, font=FONT, fontSize=11).encode(text=alt.Text("投入金额:Q", format=",.0f"))
+    labels = value_labels(bars, "投入金额", ",.0f")
     return apply_theme((bars + labels).properties(height=max(90, 30 * len(order)), title="入股资金来源"))
 
 
@@ -42,11 +42,9 @@ def dividends_by_year_chart(by_year: pl.DataFrame) -> alt.Chart:
             x=alt.X("金额:Q", title="分红金额（万元）", axis=alt.Axis(format=",.0f")),
             y=alt.Y("年度:N", sort=order, title=None),
             yOffset=alt.YOffset("类别:N", sort=[DUE, PAID]),
-            color=alt.Color("类别:N", sort=[DUE, PAID], scale=alt.Scale(domain=[DUE, PAID], range=[REFERENCE, ACTUAL]), title=None),
+            color=kinds_colour("类别", [DUE, PAID], [REFERENCE, ACTUAL]),
             tooltip=[alt.Tooltip("年度:N"), alt.Tooltip("类别:N"), alt.Tooltip("金额:Q", title="金额(万元)", format=",.2f")],
         )
     )
-    labels = chart.mark_text(align="left", dx=3, font=FONT, fontSize=11).encode(
-        text=alt.Text("金额:Q", format=",.1f"), color=alt.value("#333")
-    )
+    labels = value_labels(chart, "金额", ",.1f", dark=True)
     return apply_theme((chart + labels).properties(height=max(100, 50 * len(order)), title="历年应付与实付分红"))

@@ -6,7 +6,7 @@ import altair as alt
 import polars as pl
 
 from fupin_core.catalog import FUND_SOURCES
-from fupin_core.charts.theme import ACTUAL, ATTENTION, CATEGORY, FONT, REFERENCE, TARGET, apply_theme
+from fupin_core.charts.theme import ACTUAL, ATTENTION, CATEGORY, REFERENCE, TARGET, apply_theme, kinds_colour, value_labels
 
 ALLOCATED, SPENT = "下达", "支出"
 
@@ -24,15 +24,11 @@ def funds_by_source_chart(by_source: pl.DataFrame) -> alt.Chart:
             x=alt.X("金额:Q", title="金额（万元）", axis=alt.Axis(format=",.0f")),
             y=alt.Y("资金来源:N", sort=order, title=None),
             yOffset=alt.YOffset("类别:N", sort=[ALLOCATED, SPENT]),
-            color=alt.Color(
-                "类别:N", sort=[ALLOCATED, SPENT], scale=alt.Scale(domain=[ALLOCATED, SPENT], range=[REFERENCE, ACTUAL]), title=None
-            ),
+            color=kinds_colour("类别", [ALLOCATED, SPENT], [REFERENCE, ACTUAL]),
             tooltip=[alt.Tooltip("资金来源:N"), alt.Tooltip("类别:N"), alt.Tooltip("金额:Q", title="金额(万元)", format=",.1f")],
         )
     )
-    labels = bars.mark_text(align="left", dx=3, font=FONT, fontSize=11).encode(
-        text=alt.Text("金额:Q", format=",.0f"), color=alt.value("#333")
-    )
+    labels = value_labels(bars, "金额", ",.0f", dark=True)
     return apply_theme((bars + labels).properties(height=max(100, 44 * len(order)), title="各来源资金下达与支出"))
 
 
@@ -79,12 +75,7 @@ def spend_rate_by_township_chart(by_township: pl.DataFrame, threshold: float) ->
         .encode(
             x=alt.X("支出率:Q", title="支出率（%）", scale=alt.Scale(domain=[0, 100])),
             y=alt.Y("镇办:N", sort=order, title=None),
-            color=alt.Color(
-                "对照:N",
-                sort=[at_or_above, below],
-                scale=alt.Scale(domain=[at_or_above, below], range=[ACTUAL, ATTENTION]),
-                title=None,
-            ),
+            color=kinds_colour("对照", [at_or_above, below], [ACTUAL, ATTENTION]),
             tooltip=[
                 alt.Tooltip("镇办:N"),
                 alt.Tooltip("支出率:Q", title="支出率(%)", format=".1f"),
@@ -93,9 +84,7 @@ def spend_rate_by_township_chart(by_township: pl.DataFrame, threshold: float) ->
             ],
         )
     )
-    labels = bars.mark_text(align="left", dx=3, font=FONT, fontSize=11).encode(
-        text=alt.Text("支出率:Q", format=".1f"), color=alt.value("#333")
-    )
+    labels = value_labels(bars, "支出率", ".1f", dark=True)
     rule = alt.Chart(pl.DataFrame({"x": [goal]})).mark_rule(color=TARGET, strokeDash=[4, 3]).encode(x="x:Q")
     # 24 px a 镇办: one 镇办 alone gets one ordinary bar, not a block filling a fixed height.
     return apply_theme((bars + labels + rule).properties(height=max(40, 24 * len(order)), title="各镇办资金支出率"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from fupin_core.charts.theme import ACTUAL, FONT, PRIMARY, REFERENCE, TARGET, apply_theme
+from fupin_core.charts.theme import ACTUAL, FONT, PRIMARY, REFERENCE, TARGET, apply_theme, kinds_colour, value_labels
 
 
 def households_chart(frame: pl.DataFrame, category: str, title: str) -> alt.Chart:
@@ -30,7 +30,7 @@ def households_chart(frame: pl.DataFrame, category: str, title: str) -> alt.Char
             ],
         )
     )
-    labels = bars.mark_text(align="left", dx=3, font=FONT, fontSize=11).encode(text=alt.Text("户数:Q", format=",.0f"))
+    labels = value_labels(bars, "户数", ",.0f")
     return apply_theme((bars + labels).properties(height=max(120, 26 * len(order)), title=title))
 
 
@@ -53,7 +53,7 @@ def income_vs_line_chart(frame: pl.DataFrame) -> alt.Chart:
             ],
         )
     )
-    labels = bars.mark_text(align="left", dx=3, font=FONT, fontSize=11).encode(text=alt.Text("人均联结收益(元):Q", format=",.0f"))
+    labels = value_labels(bars, "人均联结收益(元)", ",.0f")
     rule_data = pl.DataFrame({"贫困线": [line], "说明": [f"贫困线 {line:,.0f}元"]})
     rule = alt.Chart(rule_data).mark_rule(color=TARGET, strokeDash=[4, 3], size=2).encode(x="贫困线:Q", tooltip=["说明:N"])
     rule_label = rule.mark_text(align="right", dx=-4, baseline="top", font=FONT, color=TARGET, y=2).encode(text="说明:N")
@@ -77,12 +77,7 @@ def income_band_chart(bands: pl.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("户数:Q", title="带动增收户数（户）", axis=alt.Axis(format=",.0f")),
             y=alt.Y("人均联结收益:N", sort=order, title=None),
-            color=alt.Color(
-                "类别:N",
-                sort=[BELOW, ABOVE],
-                scale=alt.Scale(domain=[BELOW, ABOVE], range=[REFERENCE, ACTUAL]),
-                title=None,
-            ),
+            color=kinds_colour("类别", [BELOW, ABOVE], [REFERENCE, ACTUAL]),
             tooltip=[alt.Tooltip("人均联结收益:N"), alt.Tooltip("户数:Q", format=",.0f"), alt.Tooltip("人数:Q", format=",.0f")],
         )
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from fupin_core.charts.theme import ACTUAL, ATTENTION, FONT, PRIMARY, TARGET, apply_theme
+from fupin_core.charts.theme import ACTUAL, ATTENTION, FONT, PRIMARY, TARGET, apply_theme, kinds_colour, value_labels
 
 
 def progress_chart(progress: pl.DataFrame) -> alt.Chart:
@@ -35,7 +35,7 @@ def progress_chart(progress: pl.DataFrame) -> alt.Chart:
             ],
         )
     )
-    labels = bars.mark_text(align="left", dx=4, font=FONT).encode(text=alt.Text("完成百分比:Q", format=",.1f"))
+    labels = value_labels(bars, "完成百分比", ",.1f", large=True)
     rule = alt.Chart(pl.DataFrame({"x": [100.0]})).mark_rule(color=TARGET, strokeDash=[4, 3]).encode(x="x:Q")
     return apply_theme((bars + labels + rule).properties(height=150, title="“百千万”工程完成情况"))
 
@@ -67,12 +67,7 @@ def linked_vs_gap_chart(frame: pl.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("户数:Q", title="户数（户）", axis=alt.Axis(format=",.0f")),
             y=alt.Y("镇办:N", sort=order, title=None),
-            color=alt.Color(
-                "类别:N",
-                sort=["带动增收户数", "未覆盖户数"],
-                scale=alt.Scale(domain=["带动增收户数", "未覆盖户数"], range=[ACTUAL, ATTENTION]),
-                title=None,
-            ),
+            color=kinds_colour("类别", ["带动增收户数", "未覆盖户数"], [ACTUAL, ATTENTION]),
             order=alt.Order("类别:N", sort="ascending"),
             tooltip=[alt.Tooltip("镇办:N"), alt.Tooltip("类别:N"), alt.Tooltip("户数:Q", format=",.0f")],
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from fupin_core.charts.theme import ACTUAL, FONT, OTHER, PRIMARY, apply_theme
+from fupin_core.charts.theme import ACTUAL, OTHER, PRIMARY, apply_theme, kinds_colour, value_labels
 
 
 def village_labels(villages: pl.DataFrame) -> pl.Series:
@@ -32,12 +32,7 @@ def shareholders_chart(villages: pl.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("户数:Q", title="股东户数（户）", axis=alt.Axis(format=",.0f")),
             y=alt.Y("村:N", sort=order, title=None),
-            color=alt.Color(
-                "类别:N",
-                sort=["贫困户股东", "其他股东"],
-                scale=alt.Scale(domain=["贫困户股东", "其他股东"], range=[ACTUAL, OTHER]),
-                title=None,
-            ),
+            color=kinds_colour("类别", ["贫困户股东", "其他股东"], [ACTUAL, OTHER]),
             order=alt.Order("类别:N", sort="descending"),
             tooltip=[alt.Tooltip("村:N"), alt.Tooltip("类别:N"), alt.Tooltip("户数:Q", format=",.0f")],
         )
@@ -64,7 +59,7 @@ def pilot_income_chart(groups: pl.DataFrame) -> alt.Chart:
             ],
         )
     )
-    labels = bars.mark_text(align="left", dx=4, font=FONT).encode(text=alt.Text("人均收益:Q", format=",.0f"))
+    labels = value_labels(bars, "人均收益", ",.0f", large=True)
     return apply_theme((bars + labels).properties(height=110, title="试点村与非试点村带动增收人均收益"))
 
 
@@ -91,5 +86,5 @@ def pilot_dividends_chart(by_year: pl.DataFrame) -> alt.Chart:
             ],
         )
     )
-    labels = bars.mark_text(align="left", dx=4, font=FONT).encode(text=alt.Text("分红金额:Q", format=",.2f"))
+    labels = value_labels(bars, "分红金额", ",.2f", large=True)
     return apply_theme((bars + labels).properties(height=max(80, 34 * len(order)), title="“三变”项目历年分红到户"))

@@ -7,7 +7,7 @@ import altair as alt
 import polars as pl
 
 from fupin_core.charts import programme
-from fupin_core.charts.theme import ACTUAL, ATTENTION, FONT, PENDING, TARGET, apply_theme
+from fupin_core.charts.theme import ACTUAL, ATTENTION, FONT, PENDING, TARGET, apply_theme, kinds_colour, value_labels
 from fupin_core.formatting import smart_number
 
 STATUS_BUILT, STATUS_PENDING = "已建成", "在建及计划"
@@ -41,7 +41,7 @@ def built_and_pending_chart(frame: pl.DataFrame, place: str, title: str) -> alt.
         ],
     )
     bars = base.mark_bar(color=ACTUAL)
-    built_text = base.mark_text(align="left", dx=3, font=FONT, fontSize=11).encode(text=alt.Text("已建成:Q", format=",.2f"))
+    built_text = value_labels(base, "已建成", ",.2f")
     layers = [bars, built_text]
     if has_pending:
         pending_text = (
@@ -102,9 +102,7 @@ def yield_chart(yields: pl.DataFrame, types: list[str], share: float) -> alt.Cha
             x=alt.X("年化利用小时:Q", title="年化利用小时（千瓦时/千瓦）", axis=programme.value_axis(",.0f")),
             y=y,
             yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[-1, 1]), title=None),
-            color=alt.Color(
-                "判定:N", sort=["正常", "低效"], scale=alt.Scale(domain=["正常", "低效"], range=[ACTUAL, ATTENTION]), title=None
-            ),
+            color=kinds_colour("判定", ["正常", "低效"], [ACTUAL, ATTENTION]),
             tooltip=[
                 alt.Tooltip("电站名称:N"),
                 alt.Tooltip("镇办:N"),

@@ -62,3 +62,15 @@ def apply_theme(chart: alt.Chart) -> alt.Chart:
     # fit-x: with width="stretch" the view takes the container width; without it a chart whose
     # data has a single category was drawn 0 px wide in Chromium.
     return chart.configure(**theme_config()["config"]).properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+
+
+def kinds_colour(field: str, kinds: list[str], colours: list[str]) -> alt.Color:
+    """Colour by a few fixed kinds (e.g. 下达/支出), each with its meaning's colour, in that order."""
+    return alt.Color(f"{field}:N", sort=kinds, scale=alt.Scale(domain=kinds, range=colours), title=None)
+
+
+def value_labels(bars: alt.Chart, field: str, number_format: str, *, dark: bool = False, large: bool = False) -> alt.Chart:
+    """The value written just past the end of each horizontal bar (dark: on bars of several colours)."""
+    style = {"dx": 4, "font": FONT} if large else {"dx": 3, "font": FONT, "fontSize": 11}
+    labels = bars.mark_text(align="left", **style).encode(text=alt.Text(f"{field}:Q", format=number_format))
+    return labels.encode(color=alt.value("#333")) if dark else labels
