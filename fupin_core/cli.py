@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from fupin_core import access, backup, db, schema, session_tokens, user_cli
+from fupin_core import access, backup, db, rounds_cli, schema, session_tokens, user_cli
 from fupin_core.ingest import cli_commands as ingest_cli
 from fupin_core.ingest import read
 from fupin_core.metrics import Scope, indicators
@@ -241,6 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     user_cli.add_parser(sub, _add_db)
     backup.add_parsers(sub, _add_db)  # backup, restore
+    rounds_cli.add_parsers(sub, _add_db)  # round open|list|status|approve|return
     return parser
 
 
