@@ -157,7 +157,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         _check_place(con, args.township)
         scope = Scope.of(args.year, args.township)
-        path = summary.export_to_file(con, scope, args.format, args.out)
+        # To the city and the province: approved data only unless --including-submitted (上报任务).
+        with rounds_cli.export_cursor(con, args.including_submitted) as reading:
+            path = summary.export_to_file(reading, scope, args.format, args.out)
         access.record_export(con, access.local_admin(), path.name, scope)
     finally:
         con.close()
@@ -229,6 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--township", help="镇办代码（9位）；不填为全区")
     p.add_argument("--format", required=True, choices=("xlsx", "docx", "csv"), help="xlsx 汇总表 | docx 进度报告 | csv 主要指标表")
     p.add_argument("--out", help="输出文件；给目录或不填时用中文默认文件名（如 商州区产业扶贫项目汇总表_2017_20261128.xlsx）")
+    p.add_argument("--including-submitted", action="store_true", help="含上报任务中已上报未审核的数据（默认只含已审核的数据）")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("datadict", help="输出数据字典（Markdown）")

@@ -4,6 +4,7 @@ administrator, like `fupin user`); `--json` for scripts."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 
@@ -11,6 +12,11 @@ import polars as pl
 
 from fupin_core import access, db, rounds, schema
 from fupin_core.catalog import BY_KEY
+
+
+def export_cursor(con, including_submitted: bool):
+    """What `fupin export` reads: approved data only (rounds.approved_cursor) unless asked otherwise."""
+    return contextlib.nullcontext(con) if including_submitted else rounds.approved_cursor(con)
 
 
 def _open(url: str | None):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from fupin_core import access, schema
+from fupin_core import access, rounds, schema
 from fupin_core.metrics import Scope
 from fupin_core.metrics.overview import available_years, townships
 from fupin_ui import auth_ui, data
@@ -37,6 +37,9 @@ def sidebar() -> None:
         st.session_state[TOWNSHIP] = codes[0] or None
     st.session_state["year_select"] = st.session_state[YEAR]
     st.session_state["township_select"] = st.session_state.get(TOWNSHIP) or ""
+    if st.session_state.get(data.FIGURES) not in rounds.FIGURES_NOTES:
+        st.session_state[data.FIGURES] = rounds.FIGURES_SUBMITTED
+    st.session_state["figures_select"] = st.session_state[data.FIGURES]
     with st.sidebar:
         st.selectbox("年度", years, key="year_select", format_func=lambda y: f"{y}年", on_change=_keep, args=("year_select", YEAR))
         st.selectbox(
@@ -47,6 +50,22 @@ def sidebar() -> None:
             on_change=_keep,
             args=("township_select", TOWNSHIP),
         )
+        st.radio(
+            "数字口径",
+            list(FIGURES_LABELS),
+            key="figures_select",
+            format_func=FIGURES_LABELS.get,
+            on_change=_keep_figures,
+            horizontal=True,
+        )
+        st.caption(rounds.FIGURES_NOTES[st.session_state[data.FIGURES]])
+
+
+FIGURES_LABELS = {rounds.FIGURES_SUBMITTED: "含已上报", rounds.FIGURES_APPROVED: "仅已审核"}
+
+
+def _keep_figures() -> None:
+    st.session_state[data.FIGURES] = st.session_state["figures_select"]
 
 
 def scope() -> Scope:
