@@ -93,3 +93,22 @@ def test_round_cli_errors_are_chinese(capsys, db_path):
     assert (code, err.strip()) == (2, "错误：没有编号为 99 的上报任务")
     code, _, err = _run(capsys, "round", "open", "--year", "2018", "--dataset", "linkages", "--deadline", "明天", "--db", str(db_path))
     assert code == 2 and "截止时间“明天”无法识别" in err
+
+
+def test_export_is_approved_only_unless_asked(capsys, db_path, tmp_path):
+    """`fupin export` goes to the city and the province: rows awaiting review are left out by default."""
+    db = ("--db", str(db_path))
+    _json(capsys, "round", "open", "--year", "2018", "--dataset", "household_income", "--township", MUHU, "--deadline", "2099-01-31", *db)
+    _upload_income(db_path, 8000.0)
+
+    def reported(*extra) -> str:
+        out = tmp_path / f"kpi{len(extra)}.csv"
+        code, _, err = _run(
+            capsys, "export", "summary", "--year", "2018", "--township", MUHU, "--format", "csv", "--out", str(out), *extra, *db
+        )
+        assert code == 0, err
+        rows = out.read_text(encoding="utf-8-sig").splitlines()
+        return next(line.split(",")[2] for line in rows if ",收入已上报户数," in line)  # 类别,指标,数值,…
+
+    assert float(reported()) == 0
+    assert float(reported("--including-submitted")) == 1
