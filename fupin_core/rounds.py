@@ -711,9 +711,10 @@ def overdue_list(con: duckdb.DuckDBPyConnection, scope, *, now: dt.datetime | No
     """镇办 in scope that have not reported (or not resubmitted) a dataset of a round of the scope's
     year by its deadline: 上报任务, 镇办, 数据集, 状态, 截止时间."""
     names = _names(con)
+    now = now or dt.datetime.now()
     records = []
     for rnd in rounds(con):
-        if rnd.year != scope.year:
+        if rnd.year != scope.year or now <= rnd.deadline:  # nobody is overdue before the deadline
             continue
         for cell in cells(con, rnd, now=now):
             if cell.timing == OVERDUE and (scope.townships is None or cell.township in scope.townships):
@@ -732,11 +733,13 @@ def overdue_townships(con: duckdb.DuckDBPyConnection, scope, *, now: dt.datetime
     return overdue_list(con, scope, now=now)["镇办代码"].n_unique()
 
 
-def state_version(con: duckdb.DuckDBPyConnection) -> tuple:
-    """Changes whenever a round is opened or changed or a submission reviewed (cache key)."""
+def state_version(con: duckdb.DuckDBPyConnection, *, now: dt.datetime | None = None) -> tuple:
+    """Changes whenever a round is opened or changed, a submission reviewed or a deadline passes
+    (a cache key: overdue counts depend on the clock too)."""
     return con.execute(
         """SELECT (SELECT count(*) FROM report_rounds), (SELECT coalesce(max(deadline), TIMESTAMP '1970-01-01') FROM report_rounds),
-                  (SELECT count(*) FROM report_round_reviews)"""
+                  (SELECT count(*) FROM report_round_reviews), (SELECT count(*) FROM report_rounds WHERE deadline < ?)""",
+        [now or dt.datetime.now()],
     ).fetchone()
 
 
