@@ -27,6 +27,7 @@ import polars as pl
 
 from fupin_core import audit, locks, retry, row_places
 from fupin_core.catalog import BY_KEY, DATASETS, Dataset
+from fupin_core.privacy import mask_text
 from fupin_core.store import WRITE_LOCK, quoted_names
 
 NOT_SUBMITTED, SUBMITTED, RETURNED, APPROVED = "未上报", "已上报", "已退回", "已审核"
@@ -478,7 +479,7 @@ def board(con: duckdb.DuckDBPyConnection, rnd: Round, *, now: dt.datetime | None
                 **changes,
                 "审核人": cell.reviewed_by or "",
                 "审核时间": cell.reviewed_at.strftime("%Y-%m-%d %H:%M") if cell.reviewed_at else "",
-                "退回意见": cell.returned_comment or "",
+                "退回意见": mask_text(cell.returned_comment or ""),  # shown to 录入员 too: ID numbers masked
                 "镇办代码": cell.township,
                 "dataset": cell.dataset,
             }
@@ -651,7 +652,8 @@ def row_comments(con: duckdb.DuckDBPyConnection, round_id: int, township: str, d
            ORDER BY row_key""",
         [round_id, township, dataset, round_id, township, dataset],
     ).pl()
-    return rows
+    # A comment may quote an ID number; the 录入员 reads it masked, as everywhere.
+    return rows.with_columns(pl.col("意见").map_elements(mask_text, return_dtype=pl.String))
 
 
 @dataclass(frozen=True)
@@ -683,8 +685,8 @@ def returned_for(con: duckdb.DuckDBPyConnection, actor) -> list[Returned]:
             out.append(
                 Returned(
                     rnd.round_id, rnd.title, rnd.period_label, rnd.deadline, cell.township, names.get(cell.township, cell.township),
-                    cell.dataset, BY_KEY[cell.dataset].title, cell.returned_comment or "", cell.reviewed_by or "", cell.reviewed_at,
-                    row_comments(con, rnd.round_id, cell.township, cell.dataset),
+                    cell.dataset, BY_KEY[cell.dataset].title, mask_text(cell.returned_comment or ""), cell.reviewed_by or "",
+                    cell.reviewed_at, row_comments(con, rnd.round_id, cell.township, cell.dataset),
                 )
             )  # fmt: skip
     return out

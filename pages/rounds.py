@@ -147,7 +147,7 @@ if state == rounds.APPROVED:
 approve_col, return_col = st.columns(2)
 with approve_col:
     st.markdown(f"**审核通过**：{markdown_literal(place)}的全部数据集都已上报后，审核通过并锁定其{rnd.year}年数据。")
-    if st.button(f"审核通过并锁定 {rnd.year}年 {place}", type="primary", key="review_approve"):
+    if st.button(f"审核通过并锁定 {rnd.year}年 {markdown_literal(place)}", type="primary", key="review_approve"):
         try:
             with data.cursor() as cur:
                 rounds.approve(cur, actor, rnd.round_id, township)

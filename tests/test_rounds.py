@@ -216,3 +216,24 @@ def test_an_editor_sees_only_their_townships_tasks(three):
     assert [r.townships for r in rounds.rounds(con, EDITOR_T1)] == [(T1,)]
     assert rounds.my_tasks(con, EDITOR_T1)["镇办"].to_list() == ["城关街道"]
     assert len(rounds.rounds(con, ADMIN)) == 2
+
+
+def test_comments_reach_the_editor_with_id_numbers_masked(three):
+    con = three
+    rnd = rounds.open_round(
+        con, ADMIN, year=2018, datasets=["household_income"], townships=[T3], deadline=dt.datetime.now() + dt.timedelta(days=1)
+    )
+    _upload(con, "ed3", [_income("H6", 5000.0)])
+    rounds.return_submission(
+        con,
+        ADMIN,
+        rnd.round_id,
+        T3,
+        {"household_income": "户主611002195001060011的收入请核对"},
+        [("household_income", "H6 / 2018", "611002195001060011 不符")],
+    )
+    (returned,) = rounds.returned_for(con, EDITOR_T3)
+    assert returned.comment == "户主611002********0011的收入请核对"
+    assert returned.rows["意见"].to_list() == ["611002********0011 不符"]
+    assert rounds.board(con, rnd)["退回意见"].to_list() == ["户主611002********0011的收入请核对"]
+    assert "611002195001060011" not in audit.entries(con)["详情"].str.join("").item()
