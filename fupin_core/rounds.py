@@ -223,7 +223,10 @@ def _round_of(row, townships: tuple[str, ...]) -> Round:
 def rounds(con: duckdb.DuckDBPyConnection, actor=None) -> list[Round]:
     """Every round, newest first; for an actor limited to some 镇办, only rounds that include one of
     them, with only those 镇办 (a 录入员 sees their own tasks)."""
-    rows = con.execute("SELECT * FROM report_rounds ORDER BY round_id DESC").fetchall()
+    try:
+        rows = con.execute("SELECT * FROM report_rounds ORDER BY round_id DESC").fetchall()
+    except duckdb.CatalogException:  # a store from before migration 8, opened read-only (fupin kpi): no rounds
+        return []
     members: dict[int, list[str]] = {}
     for round_id, code in con.execute("SELECT round_id, township_code FROM report_round_townships ORDER BY township_code").fetchall():
         members.setdefault(int(round_id), []).append(code)
@@ -545,14 +548,15 @@ def _measure(ds: Dataset, row: dict) -> float | None:
 
 
 def review_rows(
-    con: duckdb.DuckDBPyConnection, rnd: Round, township: str, dataset: str, *, subs: pl.DataFrame | None = None
+    con: duckdb.DuckDBPyConnection, rnd: Round, township: str, dataset: str, *, subs: pl.DataFrame | None = None, cell: Cell | None = None
 ) -> pl.DataFrame:
     """A submission's rows for review: 行键, 变化 (新增 / 更新), 差异 (what changed against the last
     approved version: the newest one from before the submission), 变化较大 (against the previous
     period, or a changed capacity), the file row number and the row's values with Chinese headers."""
     ds = BY_KEY[dataset]
     subs = submission_rows(con, rnd) if subs is None else subs
-    cell = next(c for c in cells(con, rnd, submissions=subs) if c.township == township and c.dataset == dataset)
+    if cell is None:
+        cell = next(c for c in cells(con, rnd, submissions=subs) if c.township == township and c.dataset == dataset)
     mine = _submission_keys(subs, cell).sort("batch_id").unique("row_key", keep="last")
     if mine.is_empty():
         return pl.DataFrame(schema={"行键": pl.String, "变化": pl.String, "差异": pl.String, "变化较大": pl.String, "文件行号": pl.Int64})
@@ -632,7 +636,7 @@ def _previous_period(con, ds: Dataset, rows: pl.DataFrame) -> dict[str, float]:
 
 
 def changes_summary(con, rnd: Round, cell: Cell, subs: pl.DataFrame) -> dict[str, int]:
-    rows = review_rows(con, rnd, cell.township, cell.dataset, subs=subs)
+    rows = review_rows(con, rnd, cell.township, cell.dataset, subs=subs, cell=cell)
     if rows.is_empty():
         return {"新增": 0, "更新": 0, "变化较大": 0}
     return {
@@ -738,11 +742,14 @@ def overdue_townships(con: duckdb.DuckDBPyConnection, scope, *, now: dt.datetime
 def state_version(con: duckdb.DuckDBPyConnection, *, now: dt.datetime | None = None) -> tuple:
     """Changes whenever a round is opened or changed, a submission reviewed or a deadline passes
     (a cache key: overdue counts depend on the clock too)."""
-    return con.execute(
-        """SELECT (SELECT count(*) FROM report_rounds), (SELECT coalesce(max(deadline), TIMESTAMP '1970-01-01') FROM report_rounds),
-                  (SELECT count(*) FROM report_round_reviews), (SELECT count(*) FROM report_rounds WHERE deadline < ?)""",
-        [now or dt.datetime.now()],
-    ).fetchone()
+    try:
+        return con.execute(
+            """SELECT (SELECT count(*) FROM report_rounds), (SELECT coalesce(max(deadline), TIMESTAMP '1970-01-01') FROM report_rounds),
+                      (SELECT count(*) FROM report_round_reviews), (SELECT count(*) FROM report_rounds WHERE deadline < ?)""",
+            [now or dt.datetime.now()],
+        ).fetchone()
+    except duckdb.CatalogException:  # before migration 8
+        return ()
 
 
 # ---- approved figures -----------------------------------------------------------------------------

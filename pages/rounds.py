@@ -74,8 +74,8 @@ if st.session_state.get("round_select") not in by_id:
 round_id = st.selectbox("上报任务", list(by_id), format_func=lambda i: f"{i}：{by_id[i].label}", key="round_select")
 rnd = by_id[round_id]
 
-with data.cursor() as cur:
-    board = rounds.board(cur, rnd)
+# Cached until an upload, a review or a deadline changes it (data.data_version); read on the stored data.
+board = data.call_on(rounds.FIGURES_SUBMITTED, rounds.board, rnd)
 
 per_township = board.group_by("镇办代码", maintain_order=True).agg(
     pl.col("状态").eq(rounds.APPROVED).all().alias("approved"), pl.col("逾期").eq(rounds.OVERDUE).any().alias("overdue")
@@ -131,8 +131,7 @@ dataset = right.selectbox("数据集", datasets, format_func=lambda k: BY_KEY[k]
 state = mine.filter(pl.col("dataset") == dataset)["状态"].item()
 place = names.get(township, township)
 
-with data.cursor() as cur:
-    review = rounds.review_rows(cur, rnd, township, dataset)
+review = data.call_on(rounds.FIGURES_SUBMITTED, rounds.review_rows, rnd, township, dataset)
 st.markdown(
     f"**{markdown_literal(place)} · {BY_KEY[dataset].title}**：{state}，共{review.height}行"
     f"（新增{int((review['变化'] == '新增').sum())}行，更新{int((review['变化'] == '更新').sum())}行，"
