@@ -37,12 +37,16 @@ if reviewer:
             number = right.selectbox("季度", [1, 2, 3, 4], format_func=lambda q: f"第{q}季度", key="round_quarter")
         elif kind == "month":
             number = right.selectbox("月份", list(range(1, 13)), format_func=lambda m: f"{m}月", key="round_month")
-        chosen = st.multiselect("须上报的数据集", list(choices), format_func=choices.get, key="round_datasets", placeholder="选择数据集")
+        chosen = st.multiselect(
+            "须上报的数据集", list(choices), format_func=choices.get, key="round_datasets", placeholder="选择数据集", select_all=False
+        )
         every = st.checkbox("全部镇办都须上报", value=True, key="round_all_townships")
         places = (
             None
             if every
-            else st.multiselect("须上报的镇办", list(names), format_func=names.get, key="round_townships", placeholder="选择镇办")
+            else st.multiselect(
+                "须上报的镇办", list(names), format_func=names.get, key="round_townships", placeholder="选择镇办", select_all=False
+            )
         )
         left, right = st.columns(2)
         due_day = left.date_input("截止日期", value=dt.date.today() + dt.timedelta(days=14), key="round_due_day", format="YYYY-MM-DD")
