@@ -4,10 +4,10 @@ import datetime as dt
 
 import streamlit as st
 
-from fupin_core import rounds
 from fupin_core.formatting import markdown_literal
 from fupin_core.reports import names, narrative, summary, tables
 from fupin_core.reports.csv import csv_bytes
+from fupin_core.security import rounds
 from fupin_ui import auth_ui, data, filters, widgets
 
 scope = filters.scope()

@@ -7,10 +7,10 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from fupin_core import rounds
 from fupin_core.catalog import BY_KEY
 from fupin_core.formatting import markdown_literal
 from fupin_core.metrics.overview import townships
+from fupin_core.security import rounds
 from fupin_ui import auth_ui, data, nav, widgets
 
 actor = auth_ui.require("view")  # the board is for everyone in scope; reviewing needs "lock"

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from fupin_core import rounds
 from fupin_core.catalog import INTEGRATED_FUNDS
 from fupin_core.metrics import entities, funds, overview, pv
-from fupin_core.metrics.scope import Scope
+from fupin_core.scope import Scope
+from fupin_core.security import rounds
 
 NOT_REPORTED = "未上报"
 

@@ -8,7 +8,8 @@ import duckdb
 import polars as pl
 from streamlit.testing.v1 import AppTest
 
-from fupin_core import locks, store
+from fupin_core.security import locks
+from fupin_core.storage import store
 from fupin_ui import auth_ui
 from tests.app.conftest import APP, logged_in_app, session_token
 

@@ -8,8 +8,8 @@ import duckdb
 import pytest
 from playwright.sync_api import expect
 
-from fupin_core import auth
 from fupin_core.catalog import BY_KEY
+from fupin_core.security import auth
 from tests.browser import server, ui
 
 INCOME = BY_KEY["household_income"]

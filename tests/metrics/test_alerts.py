@@ -2,11 +2,11 @@
 
 import pytest
 
-from fupin_core import rounds
 from fupin_core.metrics import Scope, entities, funds, linkage, pv
 from fupin_core.metrics.alerts import ALERT_KINDS, alerts
 from fupin_core.metrics.indicators import values
 from fupin_core.metrics.overview import townships
+from fupin_core.security import rounds
 
 # The list each alert's page shows.
 PAGE_LISTS = {
