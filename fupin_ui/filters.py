@@ -10,7 +10,7 @@ import streamlit as st
 
 from fupin_core.metrics import Scope
 from fupin_core.metrics.overview import available_years, townships
-from fupin_core.security import access
+from fupin_core.security import access, rounds
 from fupin_core.storage import schema
 from fupin_ui import auth_ui, data
 
@@ -38,6 +38,9 @@ def sidebar() -> None:
         st.session_state[TOWNSHIP] = codes[0] or None
     st.session_state["year_select"] = st.session_state[YEAR]
     st.session_state["township_select"] = st.session_state.get(TOWNSHIP) or ""
+    if st.session_state.get(data.FIGURES) not in rounds.FIGURES_NOTES:
+        st.session_state[data.FIGURES] = rounds.FIGURES_SUBMITTED
+    st.session_state["figures_select"] = st.session_state[data.FIGURES]
     with st.sidebar:
         st.selectbox("年度", years, key="year_select", format_func=lambda y: f"{y}年", on_change=_keep, args=("year_select", YEAR))
         st.selectbox(
@@ -48,6 +51,22 @@ def sidebar() -> None:
             on_change=_keep,
             args=("township_select", TOWNSHIP),
         )
+        st.radio(
+            "数字口径",
+            list(FIGURES_LABELS),
+            key="figures_select",
+            format_func=FIGURES_LABELS.get,
+            on_change=_keep_figures,
+            horizontal=True,
+        )
+        st.caption(rounds.FIGURES_NOTES[st.session_state[data.FIGURES]])
+
+
+FIGURES_LABELS = {rounds.FIGURES_SUBMITTED: "含已上报", rounds.FIGURES_APPROVED: "仅已审核"}
+
+
+def _keep_figures() -> None:
+    st.session_state[data.FIGURES] = st.session_state["figures_select"]
 
 
 def scope() -> Scope:

@@ -37,6 +37,7 @@ PAGE_SPECS: list[PageSpec] = [
     PageSpec("pages/export.py", "导出", "export", section="导出", min_role="viewer"),
     PageSpec("pages/upload.py", "数据上报", "upload", section="数据", min_role="editor"),
     PageSpec("pages/history.py", "上传记录", "history", section="数据", min_role="editor"),
+    PageSpec("pages/rounds.py", "上报任务", "rounds", section="数据", min_role="viewer"),
     PageSpec("pages/users.py", "用户管理", "users", section="管理", min_role="admin"),
     PageSpec("pages/locks.py", "审核锁定", "locks", section="管理", min_role="admin"),
     PageSpec("pages/audit.py", "审计日志", "audit", section="管理", min_role="admin"),

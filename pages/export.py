@@ -7,14 +7,20 @@ import streamlit as st
 from fupin_core.formatting import markdown_literal
 from fupin_core.reports import names, narrative, summary, tables
 from fupin_core.reports.csv import csv_bytes
+from fupin_core.security import rounds
 from fupin_ui import auth_ui, data, filters, widgets
 
 scope = filters.scope()
 today = dt.date.today()
-full = data.call(summary.collect, scope, None, today)
-
 st.title("导出")
-st.caption(f"年度和镇办在左侧选择。当前：{scope.year}年，{markdown_literal(full.place)}。导出的表格和报告只含所选范围的数据。")
+# Reports go to the city and the province: approved data only unless chosen otherwise (上报任务).
+BASIS_LABELS = {rounds.FIGURES_APPROVED: "仅已审核的数据（报市、省用）", rounds.FIGURES_SUBMITTED: "含已上报未审核的数据"}
+basis = st.radio("导出数据", list(BASIS_LABELS), format_func=BASIS_LABELS.get, key="export_basis", horizontal=True)
+full = data.call_on(basis, summary.collect, scope, None, today)
+st.caption(
+    f"年度和镇办在左侧选择。当前：{scope.year}年，{markdown_literal(full.place)}。导出的表格和报告只含所选范围的数据。"
+    + rounds.FIGURES_NOTES[basis].replace("本页数字", "导出的数字")
+)
 
 chosen = st.multiselect(
     "汇总表（Excel）包含",
@@ -28,15 +34,15 @@ sheet_names = tuple(n for n in tables.SHEET_NAMES if n in chosen)
 
 
 def _workbook() -> bytes:
-    return data.call(summary.workbook_bytes, scope, sheet_names, today)
+    return data.call_on(basis, summary.workbook_bytes, scope, sheet_names, today)
 
 
 def _report() -> bytes:
-    return data.call(summary.report_bytes, scope, today)
+    return data.call_on(basis, summary.report_bytes, scope, today)
 
 
 left, middle, right = st.columns(3)
-xlsx_name, docx_name, csv_name = (data.call(summary.file_name, scope, fmt, today) for fmt in ("xlsx", "docx", "csv"))
+xlsx_name, docx_name, csv_name = (data.call_on(basis, summary.file_name, scope, fmt, today) for fmt in ("xlsx", "docx", "csv"))
 left.download_button(
     "下载项目汇总表（Excel）",
     auth_ui.audited(_workbook, xlsx_name, scope),  # checked and audited when actually downloaded
@@ -57,7 +63,7 @@ middle.download_button(
 )
 right.download_button(
     "下载主要指标（CSV）",
-    auth_ui.audited(lambda: data.call(summary.kpi_csv_bytes, scope), csv_name, scope),
+    auth_ui.audited(lambda: data.call_on(basis, summary.kpi_csv_bytes, scope), csv_name, scope),
     file_name=csv_name,
     mime=summary.MIME["csv"],
     key="download_csv",

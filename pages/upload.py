@@ -6,12 +6,27 @@ from fupin_core.catalog import BY_KEY, DATASETS
 from fupin_core.formatting import markdown_literal
 from fupin_core.ingest import display, fixlist, history, imports, mapping, templates
 from fupin_core.ingest.read import UnreadableFile, column_letter, max_upload_mb, sheet_names
-from fupin_core.security import access
+from fupin_core.security import access, rounds
 from fupin_core.security.privacy import mask_text
 from fupin_ui import auth_ui, data, nav, widgets
 
 actor = auth_ui.require("upload")
 st.title("数据上报")
+
+# Returned submissions of this user's 镇办 (上报任务), with the reviewer's comments, first.
+with data.cursor() as cur:
+    returned = rounds.returned_for(cur, actor)
+for item in returned:
+    comment = f"：{item.comment}" if item.comment else ""
+    st.error(
+        markdown_literal(
+            f"已退回：{item.round_title}（{item.period}，截止{item.deadline:%Y-%m-%d %H:%M}）{item.township_name}的“{item.dataset_title}”，"
+            f"{item.returned_by}于{item.returned_at:%Y-%m-%d %H:%M}退回{comment}。请改正后重新上传该数据集。"
+        ),
+        icon=":material/undo:",
+    )
+    if item.rows.height:
+        widgets.table(item.rows, key=f"returned_rows_{item.round_id}_{item.township}_{item.dataset}")
 
 # After 确认导入: the batch's result and "上传下一个文件", not the same file checked again.
 result = st.session_state.get("upload_result")

@@ -14,6 +14,7 @@ import polars as pl
 
 from fupin_core.cli import backup as backup_cli
 from fupin_core.cli import ingest as ingest_cli
+from fupin_core.cli import rounds as rounds_cli
 from fupin_core.cli import users as user_cli
 from fupin_core.ingest import read
 from fupin_core.maintenance import backup
@@ -140,7 +141,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         con = opened.con
         _check_place(con, args.township)
         scope = Scope.of(args.year, args.township)
-        path = summary.export_to_file(con, scope, args.format, args.out)
+        # To the city and the province: approved data only unless --including-submitted (上报任务).
+        with rounds_cli.export_cursor(con, args.including_submitted) as reading:
+            path = summary.export_to_file(reading, scope, args.format, args.out)
         access.record_export(con, access.local_admin(), path.name, scope)
     print(f"已导出：{path}")
     return 0
@@ -210,6 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--township", help="镇办代码（9位）；不填为全区")
     p.add_argument("--format", required=True, choices=("xlsx", "docx", "csv"), help="xlsx 汇总表 | docx 进度报告 | csv 主要指标表")
     p.add_argument("--out", help="输出文件；给目录或不填时用中文默认文件名（如 商州区产业扶贫项目汇总表_2017_20261128.xlsx）")
+    p.add_argument("--including-submitted", action="store_true", help="含上报任务中已上报未审核的数据（默认只含已审核的数据）")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("datadict", help="输出数据字典（Markdown）")
@@ -222,6 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     user_cli.add_parser(sub, _add_db)
     backup_cli.add_parsers(sub, _add_db)  # backup, restore
+    rounds_cli.add_parsers(sub, _add_db)  # round open|list|status|approve|return
     return parser
 
 

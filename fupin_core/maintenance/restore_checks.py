@@ -5,7 +5,7 @@ a 镇办, an unknown role, a 村 of no 镇办, a value outside its list) is refu
 Checks, per table: users (role, user name, scope codes that exist, administrators district-wide, an
 argon2 hash); every dataset's current table (required values, enumerations, non-negative numbers,
 references to existing codes, one row per natural key, one household per 身份证号, batch ids that exist); batches (status);
-period locks (镇办 codes). Messages are Chinese and name the table and the row's key.
+period locks and 上报任务 (镇办 codes, review actions). Messages are Chinese and name the table and the row's key.
 """
 
 from __future__ import annotations
@@ -30,7 +30,22 @@ def problems(con: duckdb.DuckDBPyConnection) -> list[str]:
         "AND NOT EXISTS (SELECT 1 FROM townships AS t WHERE t.township_code = l.township_code) LIMIT 5"
     ).fetchall()
     found += [f"表 period_locks：镇办代码 {c} 不存在" for (c,) in bad_locks]
+    found += _round_problems(con)
     return found
+
+
+def _round_problems(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """上报任务 (migration 8): 镇办 that exist, review actions the program writes."""
+    bad_places = con.execute(
+        "SELECT DISTINCT r.township_code FROM report_round_townships AS r "
+        "WHERE NOT EXISTS (SELECT 1 FROM townships AS t WHERE t.township_code = r.township_code) LIMIT 5"
+    ).fetchall()
+    bad_actions = con.execute(
+        "SELECT DISTINCT action FROM report_round_reviews WHERE action NOT IN ('return', 'return_row', 'approve') LIMIT 5"
+    ).fetchall()
+    return [f"表 report_round_townships：镇办代码 {c} 不存在" for (c,) in bad_places] + [
+        f"表 report_round_reviews：审核操作“{a}”无效" for (a,) in bad_actions
+    ]
 
 
 def _user_problems(con: duckdb.DuckDBPyConnection) -> list[str]:

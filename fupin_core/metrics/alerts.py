@@ -25,6 +25,7 @@ ALERT_KINDS: tuple[AlertKind, ...] = (
     AlertKind("weak_stations", "电站发电偏低", "pv"),
     AlertKind("overdue_dividends", "分红逾期", "entities"),
     AlertKind("low_spending_projects", "支出偏低", "funds"),
+    AlertKind("overdue_townships", "上报逾期镇办", "rounds"),
 )
 
 

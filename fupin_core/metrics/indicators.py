@@ -17,6 +17,7 @@ import polars as pl
 from fupin_core.catalog import INTEGRATED_FUNDS
 from fupin_core.metrics import entities, funds, overview, pv
 from fupin_core.scope import Scope
+from fupin_core.security import rounds
 
 NOT_REPORTED = "未上报"
 
@@ -94,6 +95,7 @@ def _i(key: str, name: str, unit: str, group: str, definition: str, levels: tupl
 
 
 _P, _V, _L, _B, _F, _S, _E = "贫困人口", "贫困村", "产业覆盖与带动增收", "“百千万”产业", "资金", "“三变”改革", "经营主体与分红"
+_R = "上报与审核"
 INDICATORS: tuple[Indicator, ...] = (
     _i("households_registered", "建档立卡户数", "户", _P, "识别年度不晚于本年度的建档立卡贫困户（含已脱贫户）。"),
     _i("people_registered", "建档立卡人数", "人", _P, "上述贫困户的家庭人口之和。"),
@@ -222,6 +224,14 @@ INDICATORS: tuple[Indicator, ...] = (
         "本年度及以前年度到期（当年12月31日）未足额兑现或逾期才兑现的分红，名单见“经营主体与投资”。",
     ),
     _i("dividends_owed_wan", "逾期欠付分红", "万元", _E, "上述逾期分红中仍未兑现的金额（含以前年度欠付）。"),
+    _i(
+        "overdue_townships",
+        "上报逾期镇办数",
+        "个",
+        _R,
+        "本年度的上报任务中，过了截止时间仍有数据集未上报（或退回后未重新上报）的镇办，名单见“上报任务”。",
+        ("区", "镇办"),
+    ),
 )
 BY_KEY: dict[str, Indicator] = {ind.key: ind for ind in INDICATORS}
 
@@ -301,6 +311,7 @@ def values(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
         "overdue_dividends": overdue.height,
         "dividends_owed_wan": _wan(float(overdue["欠付金额(元)"].sum())),
         "weak_stations": pv.underperforming_stations(con, scope).height,
+        "overdue_townships": rounds.overdue_townships(con, scope),
     }
     missing = [ind.key for ind in INDICATORS if ind.key not in out]
     assert not missing, f"indicators without a value: {missing}"

@@ -30,6 +30,10 @@ ACTION_LABELS = {
     "user_enable": "启用用户",
     "user_reset_password": "重置密码",
     "user_change_role": "变更角色或范围",
+    "round_open": "开启上报任务",
+    "round_deadline": "修改截止时间",
+    "round_return": "退回上报",
+    "round_approve": "审核通过",
 }
 
 

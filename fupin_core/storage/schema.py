@@ -209,6 +209,42 @@ def _m007_fund_categories(con: duckdb.DuckDBPyConnection) -> None:
     split_legacy_fund_sources(con)
 
 
+def _m008_report_rounds(con: duckdb.DuckDBPyConnection) -> None:
+    """上报任务 (fupin_core.security.rounds): rounds, the 镇办 each must hear from, and the review events (returns
+    with their per-file and per-row comments, approvals). Ids come from id_counters rows made on first use."""
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS report_rounds (
+            round_id BIGINT NOT NULL,
+            title VARCHAR NOT NULL,
+            year INTEGER NOT NULL,
+            period_kind VARCHAR NOT NULL,
+            period_no INTEGER,
+            datasets VARCHAR NOT NULL,
+            deadline TIMESTAMP NOT NULL,
+            opened_by VARCHAR NOT NULL,
+            opened_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+    con.execute("CREATE TABLE IF NOT EXISTS report_round_townships (round_id BIGINT NOT NULL, township_code VARCHAR NOT NULL)")
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS report_round_reviews (
+            event_id BIGINT NOT NULL,
+            round_id BIGINT NOT NULL,
+            township_code VARCHAR NOT NULL,
+            dataset VARCHAR,
+            row_key VARCHAR,
+            action VARCHAR NOT NULL,
+            comment VARCHAR,
+            user_name VARCHAR NOT NULL,
+            acted_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+
+
 COUNTER_TABLE = "id_counters"
 # Counter row name -> (table, id column) whose ids it hands out (migrations 5 and 6).
 COUNTED_IDS = {"batch_id": ("batches", "batch_id"), "audit_entry": ("audit_log", "entry_id")}
@@ -238,6 +274,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "batch_id_counter", _m005_id_counters),
     Migration(6, "audit_entry_counter", _m006_audit_counter),
     Migration(7, "fund_categories_household_income", _m007_fund_categories),
+    Migration(8, "report_rounds", _m008_report_rounds),
 )
 
 

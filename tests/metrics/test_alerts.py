@@ -6,6 +6,7 @@ from fupin_core.metrics import Scope, entities, funds, linkage, pv
 from fupin_core.metrics.alerts import ALERT_KINDS, alerts
 from fupin_core.metrics.indicators import values
 from fupin_core.metrics.overview import townships
+from fupin_core.security import rounds
 
 # The list each alert's page shows.
 PAGE_LISTS = {
@@ -13,6 +14,7 @@ PAGE_LISTS = {
     "weak_stations": pv.underperforming_stations,
     "overdue_dividends": entities.overdue_dividends,
     "low_spending_projects": funds.low_spending_projects,
+    "overdue_townships": lambda con, scope: rounds.overdue_list(con, scope).unique("镇办代码"),
 }
 
 
@@ -28,8 +30,11 @@ def test_alert_counts_are_the_page_lists(sample_con, township):
 
 
 def test_the_sample_has_something_to_flag_in_every_kind(sample_con):
-    # The sample is built with overdue dividends, weak stations, low spending and poor households.
-    assert all(n > 0 for n in alerts(values(sample_con, Scope.of(2017)))["数量"].to_list())
+    # The sample is built with overdue dividends, weak stations, low spending and poor households; it
+    # has no reporting round (上报任务), so nobody is overdue.
+    shown = dict(zip(*alerts(values(sample_con, Scope.of(2017)))[["key", "数量"]].get_columns(), strict=True))
+    assert shown.pop("overdue_townships") == 0
+    assert all(n > 0 for n in shown.values())
 
 
 def test_tiny_database_alerts(tiny_con):
@@ -37,9 +42,13 @@ def test_tiny_database_alerts(tiny_con):
     # not exited (no alert); I1's 2017 dividend is 部分兑现 (15,000 元 owed); P1 is the only station of
     # its type (no weak one); every project's 2017 funds are spent at ≥ 90 %.
     shown = dict(zip(*alerts(values(tiny_con, Scope.of(2017)))[["key", "数量"]].get_columns(), strict=True))
-    assert shown == {"exited_below_poverty_line": 1, "weak_stations": 0, "overdue_dividends": 1, "low_spending_projects": 0}
+    assert shown == {
+        "exited_below_poverty_line": 1, "weak_stations": 0, "overdue_dividends": 1, "low_spending_projects": 0, "overdue_townships": 0,
+    }  # fmt: skip
     # Narrowed to 城关街道 (T1): H2 is there; the dividend belongs to 夜村镇's entity.
     shown = dict(zip(*alerts(values(tiny_con, Scope.of(2017, "611002001")))[["key", "数量"]].get_columns(), strict=True))
-    assert shown == {"exited_below_poverty_line": 1, "weak_stations": 0, "overdue_dividends": 0, "low_spending_projects": 0}
+    assert shown == {
+        "exited_below_poverty_line": 1, "weak_stations": 0, "overdue_dividends": 0, "low_spending_projects": 0, "overdue_townships": 0,
+    }  # fmt: skip
     # 2016: no income reported → 未上报, not 0.
     assert alerts(values(tiny_con, Scope.of(2016)))["数量"][0] is None

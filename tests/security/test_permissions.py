@@ -39,6 +39,7 @@ page        admin  editor  viewer
 导出          Y      Y       Y
 数据上报      Y      Y       -
 上传记录      Y      Y       -
+上报任务      Y      Y       Y
 用户管理      Y      -       -
 审核锁定      Y      -       -
 审计日志      Y      -       -
