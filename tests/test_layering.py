@@ -77,3 +77,16 @@ def test_ui_layer_holds_no_sql():
     files = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "fupin_ui").glob("*.py")]
     for path in files:
         assert not sql.search(path.read_text(encoding="utf-8")), path
+
+
+def test_only_the_cli_package_prints_or_parses_arguments():
+    """Every print and every argparse parser of fupin_core lives in fupin_core/cli/ (the pages show,
+    the core returns values)."""
+    offenders = []
+    for path in (ROOT / "fupin_core").rglob("*.py"):
+        if path.parent.name == "cli":
+            continue
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"(?<![\w.])print\(", text) or re.search(r"^\s*(import argparse|from argparse)", text, re.M):
+            offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
