@@ -18,7 +18,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from fupin_core import catalog, schema, store
+from fupin_core import catalog, sample_lifecycle, schema, store
 from fupin_core.idcodes import CREDIT_ALPHABET, credit_check_char, org_check_char
 
 SEED = 20171231
@@ -1118,6 +1118,8 @@ def generate_district(index: int, scale: int = 1, seed: int = SEED) -> dict[str,
     _build_outputs(d)
     _build_investments(d, project_index["entities"])
     _build_targets(d, scale)
+    # 项目库, 扶贫资产 and 收益分配 from a generator of their own: the rows above stay as they were.
+    d.frames |= sample_lifecycle.build(d.frames, d.code, np.random.default_rng([seed, index, 13]))
     return {**d.frames, **{key: pl.concat(parts) for key, parts in d.tables.items()}}
 
 
