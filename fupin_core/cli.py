@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from fupin_core import access, backup, db, schema, session_tokens, user_cli
+from fupin_core import access, backup, db, lifecycle_cli, schema, session_tokens, user_cli
 from fupin_core.ingest import cli_commands as ingest_cli
 from fupin_core.ingest import read
 from fupin_core.metrics import Scope, indicators
@@ -230,6 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", required=True, choices=("xlsx", "docx", "csv"), help="xlsx 汇总表 | docx 进度报告 | csv 主要指标表")
     p.add_argument("--out", help="输出文件；给目录或不填时用中文默认文件名（如 商州区产业扶贫项目汇总表_2017_20261128.xlsx）")
     p.set_defaults(func=cmd_export)
+    lifecycle_cli.add_export_parsers(export_sub, _add_db)  # cards, assets (issue 13)
 
     p = sub.add_parser("datadict", help="输出数据字典（Markdown）")
     p.add_argument("--out", help="写入文件")

@@ -25,6 +25,10 @@ ALERT_KINDS: tuple[AlertKind, ...] = (
     AlertKind("weak_stations", "电站发电偏低", "pv"),
     AlertKind("overdue_dividends", "分红逾期", "entities"),
     AlertKind("low_spending_projects", "支出偏低", "funds"),
+    AlertKind("stuck_projects", "项目停滞", "projects_lib"),
+    AlertKind("unsettled_assets", "资产未确权移交", "assets"),
+    AlertKind("troubled_assets", "资产闲置损毁", "assets"),
+    AlertKind("distribution_gap_projects", "收益分配差额", "assets"),
 )
 
 

@@ -69,10 +69,14 @@ def stage_counts(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
 
 
 def stuck_projects(
-    con: duckdb.DuckDBPyConnection, scope: Scope, limits: dict[str, int] | None = None, on: dt.date | None = None
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    limits: dict[str, int] | tuple[tuple[str, int], ...] | None = None,
+    on: dt.date | None = None,
 ) -> pl.DataFrame:
-    """Projects whose current stage has lasted longer than its limit (days), longest first."""
-    limits = {**STAGE_LIMIT_DAYS, **(limits or {})}
+    """Projects whose current stage has lasted longer than its limit (days), longest first. `limits`
+    overrides some stages' limits (a dict, or (stage, days) pairs: hashable for the page's cache)."""
+    limits = {**STAGE_LIMIT_DAYS, **dict(limits or {})}
     current = current_stages(con, scope, on)
     limit = pl.col("当前阶段").replace_strict(limits, default=None, return_dtype=pl.Int64)
     return (
