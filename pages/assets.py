@@ -65,7 +65,7 @@ widgets.provenance(("asset_income", "assets"), scope, key="assets_shares_src")
 
 st.subheader("收益到户核对")
 st.caption("应分 = 资产收益；已分 = 已按方案拨付；应到户 = 方案中公益岗位工资、奖励补助和分红到户；到户 = 该项目本年度利益联结收益。")
-reconciliation = data.call(assets.reconciliation, scope)
+reconciliation = data.call(assets.reconciliation, scope).sort("说明", nulls_last=True, maintain_order=True)  # gaps first
 gaps = reconciliation.filter(reconciliation["说明"].is_not_null())
 if reconciliation.is_empty():
     st.info("所选范围本年度没有收益分配的记录。")

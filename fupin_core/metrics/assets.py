@@ -60,7 +60,11 @@ def register(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
 
 def totals(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """Asset count and value in scope; None where no asset was reported at all (未上报)."""
-    frame = register(con, scope)
+    return totals_of(register(con, scope))
+
+
+def totals_of(frame: pl.DataFrame) -> dict:
+    """totals() of a register frame."""
     if frame.is_empty():
         return {"assets": None, "asset_value_wan": None}
     return {"assets": frame.height, "asset_value_wan": float(frame["原值(万元)"].sum())}
@@ -118,7 +122,11 @@ def unsettled(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
 
 def troubled(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Idle (闲置) or damaged (损毁) assets in scope."""
-    frame = register(con, scope)
+    return troubled_of(register(con, scope))
+
+
+def troubled_of(frame: pl.DataFrame) -> pl.DataFrame:
+    """troubled() of a register frame."""
     return frame.filter(pl.col("资产状态").is_in(TROUBLED_STATUSES)).select(
         "资产状态", "资产名称", "资产类型", "原值(万元)", "镇办", "所在村", "确权主体", "管护责任人", "来源项目", "资产编号"
     )

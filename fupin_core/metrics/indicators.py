@@ -368,15 +368,16 @@ def values(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
 def _lifecycle_values(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """项目库与扶贫资产: None (未上报) where nothing of the kind was reported for the scope and year."""
     library = projects_lib.current_stages(con, scope)
-    asset_totals = assets.totals(con, scope)
+    register = assets.register(con, scope)
+    asset_totals = assets.totals_of(register)
     income = assets.income_totals(con, scope)
     has_assets = asset_totals["assets"] is not None
     return {
         "projects_in_library": library.height or None,
-        "stuck_projects": projects_lib.stuck_projects(con, scope).height if library.height else None,
+        "stuck_projects": projects_lib.stuck_of(library).height if library.height else None,
         **asset_totals,
         "unsettled_assets": assets.unsettled(con, scope).height if has_assets else None,
-        "troubled_assets": assets.troubled(con, scope).height if has_assets else None,
+        "troubled_assets": assets.troubled_of(register).height if has_assets else None,
         "asset_income_wan": _wan(income["income_yuan"]),
         "asset_income_distributed_wan": _wan(income["distributed_yuan"]),
         **assets.collective_kpis(con, scope),

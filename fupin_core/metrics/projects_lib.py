@@ -76,8 +76,12 @@ def stuck_projects(
 ) -> pl.DataFrame:
     """Projects whose current stage has lasted longer than its limit (days), longest first. `limits`
     overrides some stages' limits (a dict, or (stage, days) pairs: hashable for the page's cache)."""
+    return stuck_of(current_stages(con, scope, on), limits)
+
+
+def stuck_of(current: pl.DataFrame, limits: dict[str, int] | tuple[tuple[str, int], ...] | None = None) -> pl.DataFrame:
+    """The stuck projects among `current` (a current_stages frame)."""
     limits = {**STAGE_LIMIT_DAYS, **dict(limits or {})}
-    current = current_stages(con, scope, on)
     limit = pl.col("当前阶段").replace_strict(limits, default=None, return_dtype=pl.Int64)
     return (
         current.with_columns(limit.alias("时限(天)"))

@@ -199,9 +199,11 @@ def lifecycle(s: Summary) -> str:
             text += f"，闲置或损毁的{_t(s, 'troubled_assets')}"
     text += "。"
     if k["asset_income_wan"] is not None:
+        text += f"{y}年扶贫资产收益{_t(s, 'asset_income_wan')}，已按分配方案分配{_t(s, 'asset_income_distributed_wan')}。"
+    if k["collective_income_wan"] is not None:
+        # Reported for the district's year even where a 镇办's own assets earned nothing (its villages at 0).
         text += (
-            f"{y}年扶贫资产收益{_t(s, 'asset_income_wan')}，已按分配方案分配{_t(s, 'asset_income_distributed_wan')}；"
-            f"村集体经济收入{_t(s, 'collective_income_wan')}，集体经济薄弱村{_t(s, 'weak_collective_villages')}"
+            f"{y}年村集体经济收入{_t(s, 'collective_income_wan')}，集体经济薄弱村{_t(s, 'weak_collective_villages')}"
             f"（其中未破零{_t(s, 'zero_income_villages')}）。"
         )
     return text
