@@ -16,7 +16,7 @@ import polars as pl
 
 from fupin_core.catalog import ASSET_OWNER_TYPES, ASSET_TYPES, DISTRIBUTION_PARTS, HOUSEHOLD_PARTS
 from fupin_core.metrics.projects_lib import as_of
-from fupin_core.metrics.scope import Scope
+from fupin_core.scope import Scope
 
 # 集体经济薄弱村: a village collective earning less than this in a year (万元); the page lets a user set it.
 WEAK_COLLECTIVE_INCOME_WAN = 5.0

@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 
 from fupin_core.catalog import PROJECT_STAGES
-from fupin_core.metrics.scope import Scope
+from fupin_core.scope import Scope
 
 FINAL_STAGE = PROJECT_STAGES[-1]
 # Days a project may stay in a stage before it is listed as stuck (停滞): a 实施 takes up to a year,

@@ -15,9 +15,9 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Mm, Pt
 
-from fupin_core import privacy
-from fupin_core.metrics.scope import Scope
 from fupin_core.reports.docx import BODY_FONT, TABLE_FONT, TITLE_FONT, set_fonts
+from fupin_core.scope import Scope
+from fupin_core.security import privacy
 
 TITLE = "收益明白卡"
 # One A4 page holds the heading, the household block and about 18 rows of income: a household with

@@ -15,7 +15,8 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from fupin_core import catalog, store
+from fupin_core import catalog
+from fupin_core.storage import store
 from tests.tiny_data import V1, V2, V3
 
 D = dt.date

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from fupin_core import store
 from fupin_core.metrics import Scope, projects_lib
+from fupin_core.storage import store
 from tests.metrics import fixture_lifecycle
 from tests.tiny_data import T2
 
