@@ -65,6 +65,24 @@ WORKING_CAPACITIES = ("有劳动能力", "弱劳动能力")
 LINK_MECHANISMS = ("分红", "务工", "土地流转", "订单收购", "公益岗位", "菌袋发放", "其他")
 WELFARE_POST_TYPES = ("生态护林员", "保洁员", "公益性岗位")
 TARGET_INDICATORS = ("装机容量", "菌袋数量", "种植面积")
+# 项目库: the stages of a project's life, in order (issue 13).
+PROJECT_STAGES = ("申报", "入库", "立项", "实施", "验收", "报账", "资产移交")
+PUBLICITY_STAGES = ("立项", "验收", "收益分配")
+# 公告公示 lasts at least this many days, counting the first and the last day.
+PUBLICITY_MIN_DAYS = 10
+ASSET_TYPES = ("光伏电站", "菌棚/大棚", "冷库", "加工厂房", "设备", "股权", "其他")
+ASSET_OWNER_TYPES = ("村集体", "农户")
+ASSET_STATUSES = ("正常", "闲置", "损毁", "处置")
+# 收益分配方案: the parts of an asset's yearly income, which add up to it (one column each below).
+DISTRIBUTION_PARTS = (
+    ("welfare_wages_yuan", "公益岗位工资"),
+    ("public_works_yuan", "小型公益事业"),
+    ("rewards_yuan", "奖励补助"),
+    ("household_dividends_yuan", "分红到户"),
+    ("collective_retained_yuan", "村集体留存"),
+)
+# The parts that reach households, each as linkages of the asset's project (利益联结).
+HOUSEHOLD_PARTS = ("welfare_wages_yuan", "rewards_yuan", "household_dividends_yuan")
 
 MIN_YEAR = 2010
 MAX_YEAR = 2035
@@ -465,6 +483,106 @@ DATASETS: tuple[Dataset, ...] = (
             _col("employed_labourers", "转移就业人数", "int", unit="人", checks=("non_negative",), synonyms=("务工人数", "转移就业")),
         ),
         rules=("转移就业人数不大于劳动力人数",),
+    ),
+    Dataset(
+        key="project_stages",
+        title="项目阶段",
+        description="项目库：项目从申报到资产移交的各阶段（申报、入库、立项、实施、验收、报账、资产移交）及其日期和文号。",
+        natural_key=("project_id", "stage"),
+        columns=(
+            _col("project_id", "项目编号", references=("projects", "project_id"), synonyms=("项目编码", "项目代码")),
+            _col("stage", "阶段", enum=PROJECT_STAGES, synonyms=("项目阶段", "环节")),
+            _col("stage_date", "日期", "date", synonyms=("阶段日期", "完成日期", "批复日期", "验收日期")),
+            _col("doc_number", "文号", required=False, synonyms=("批复文号", "文件编号", "文件文号")),
+        ),
+        rules=(
+            "各阶段按申报、入库、立项、实施、验收、报账、资产移交的顺序，前一阶段未登记的不能登记后一阶段",
+            "后一阶段的日期不早于前一阶段",
+        ),
+    ),
+    Dataset(
+        key="announcements",
+        title="公告公示",
+        description=f"项目立项、验收和收益分配方案的公告公示：内容、地点和起止日期；公示期不少于{PUBLICITY_MIN_DAYS}天（含首尾两天）。",
+        natural_key=("project_id", "stage"),
+        columns=(
+            _col("project_id", "项目编号", references=("projects", "project_id")),
+            _col("stage", "公示环节", enum=PUBLICITY_STAGES, synonyms=("阶段", "环节")),
+            _col("content", "公示内容", synonyms=("内容",)),
+            _col("place", "公示地点", synonyms=("地点",)),
+            _col("start_date", "开始日期", "date", synonyms=("公示开始日期", "起始日期")),
+            _col("end_date", "结束日期", "date", synonyms=("公示结束日期", "截止日期")),
+        ),
+        rules=("结束日期不早于开始日期", f"公示期不少于{PUBLICITY_MIN_DAYS}天"),
+    ),
+    Dataset(
+        key="assets",
+        title="扶贫资产",
+        description="扶贫资产台账：项目形成的电站、菌棚、冷库、厂房、设备和股权，一项资产一行；确权到村集体或农户，移交后由管护责任人管护。",
+        natural_key=("asset_id",),
+        columns=(
+            _col("asset_id", "资产编号", synonyms=("资产编码",)),
+            _col("asset_name", "资产名称", synonyms=("名称",)),
+            _col("asset_type", "资产类型", enum=ASSET_TYPES, synonyms=("资产类别",)),
+            _col("project_id", "项目编号", required=False, references=("projects", "project_id"), description="形成该资产的项目"),
+            _col("village_code", "所在村代码", references=("villages", "village_code"), synonyms=("村代码",)),
+            _col("value_wan", "原值(万元)", "decimal", unit="万元", synonyms=("资产原值(万元)", "原值"), **_MONEY),
+            _col("owner_type", "确权类型", required=False, enum=ASSET_OWNER_TYPES, synonyms=("产权归属",), description="空白为未确权"),
+            _col(
+                "owner_village_code",
+                "确权村代码",
+                required=False,
+                references=("villages", "village_code"),
+                synonyms=("产权村代码",),
+                description="确权给村集体时填该村代码",
+            ),
+            _col(
+                "owner_household_id",
+                "确权户编号",
+                required=False,
+                references=("households", "household_id"),
+                synonyms=("产权户编号",),
+                description="确权给农户时填户编号",
+            ),
+            _col("transfer_date", "移交日期", "date", required=False, synonyms=("资产移交日期",), description="空白为未移交"),
+            _col("caretaker", "管护责任人", required=False, synonyms=("管护责任单位", "管护主体")),
+            _col("status", "资产状态", enum=ASSET_STATUSES, synonyms=("状态", "运营状态")),
+        ),
+        rules=("确权给村集体须填确权村代码，确权给农户须填确权户编号", "填了确权村代码或确权户编号须填确权类型"),
+    ),
+    Dataset(
+        key="asset_income",
+        title="资产收益分配",
+        description=(
+            "扶贫资产按年度的收益和收益分配方案（批准单位和日期、公示起止日期）：公益岗位工资、小型公益事业、奖励补助、"
+            "分红到户和村集体留存之和等于收益；到户部分以利益联结到户，村集体留存计入村集体经济收入。"
+        ),
+        natural_key=("asset_id", "year"),
+        columns=(
+            _col("asset_id", "资产编号", references=("assets", "asset_id")),
+            _col("year", "年度", "int", unit="年", **_YEAR),
+            _col("income_yuan", "收益(元)", "decimal", unit="元", synonyms=("资产收益(元)", "收益金额(元)", "收益"), **_MONEY),
+            _col("approved_by", "方案批准单位", required=False, synonyms=("批准单位", "审批单位")),
+            _col("approved_date", "批准日期", "date", required=False, synonyms=("方案批准日期",)),
+            _col("publicity_start", "公示开始日期", "date", required=False),
+            _col("publicity_end", "公示结束日期", "date", required=False),
+            *(_col(name, f"{label}(元)", "decimal", unit="元", synonyms=(label,), **_MONEY) for name, label in DISTRIBUTION_PARTS),
+            _col(
+                "distributed_yuan",
+                "已分配(元)",
+                "decimal",
+                unit="元",
+                synonyms=("已分配金额(元)", "实际分配(元)"),
+                description="本年度已按方案拨付的金额",
+                **_MONEY,
+            ),
+        ),
+        rules=(
+            "公益岗位工资、小型公益事业、奖励补助、分红到户和村集体留存之和等于收益",
+            "已分配不大于收益",
+            "公示结束日期不早于开始日期",
+            f"收益分配方案公示期不少于{PUBLICITY_MIN_DAYS}天",
+        ),
     ),
     Dataset(
         key="poverty_lines",

@@ -32,6 +32,8 @@ PAGE_SPECS: list[PageSpec] = [
     PageSpec("pages/entities.py", "经营主体与投资", "entities", section="浏览", min_role="viewer"),
     PageSpec("pages/funds.py", "资金", "funds", section="浏览", min_role="viewer"),
     PageSpec("pages/linkage.py", "利益联结", "linkage", section="浏览", min_role="viewer"),
+    PageSpec("pages/projects_lib.py", "项目库", "projects_lib", section="浏览", min_role="viewer"),
+    PageSpec("pages/assets.py", "扶贫资产", "assets", section="浏览", min_role="viewer"),
     PageSpec("pages/drilldown.py", "镇村明细", "drilldown", section="浏览", min_role="viewer"),
     PageSpec("pages/pivot.py", "透视分析", "pivot", section="浏览", min_role="viewer"),
     PageSpec("pages/export.py", "导出", "export", section="导出", min_role="viewer"),

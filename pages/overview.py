@@ -33,12 +33,13 @@ with st.expander("全部指标及口径"):
     widgets.table(kpi_frame(kpis, lambda ind: applies(ind.key, scope)), height=420, key="indicator_table")
 
 st.subheader("需要关注")
-shown_alerts = alerts(kpis)
-for column, alert in zip(st.columns(shown_alerts.height), shown_alerts.iter_rows(named=True), strict=True):
-    icon = ":material/warning:" if alert["数量"] else ":material/check_circle:"
-    count = widgets.indicator_text(alert["key"], alert["数量"])
-    column.page_link(nav.path_of(alert["page"]), label=f"{alert['提醒']}：{count}", icon=icon, help=alert["说明"])
-    column.caption(markdown_literal(alert["说明"]))
+alert_rows = list(alerts(kpis).iter_rows(named=True))
+for start in range(0, len(alert_rows), 4):  # four to a row, as the cards above
+    for column, alert in zip(st.columns(4), alert_rows[start : start + 4], strict=False):
+        icon = ":material/warning:" if alert["数量"] else ":material/check_circle:"
+        count = widgets.indicator_text(alert["key"], alert["数量"])
+        column.page_link(nav.path_of(alert["page"]), label=f"{alert['提醒']}：{count}", icon=icon, help=alert["说明"])
+        column.caption(markdown_literal(alert["说明"]))
 
 left, right = st.columns(2)
 with left:

@@ -5,11 +5,11 @@ from fupin_core import catalog
 
 def test_dataset_keys_and_tables_unique():
     keys = [d.key for d in catalog.DATASETS]
-    assert len(keys) == len(set(keys)) == 17
+    assert len(keys) == len(set(keys)) == 21
     assert set(keys) == {
         "townships", "villages", "households", "entities", "projects", "funds", "pv_output",
         "fungus_output", "artichoke_output", "investments", "dividends", "linkages", "pilots", "targets",
-        "township_targets", "household_income", "poverty_lines",
+        "township_targets", "household_income", "poverty_lines", "project_stages", "announcements", "assets", "asset_income",
     }  # fmt: skip
 
 

@@ -14,8 +14,10 @@ import polars as pl
 
 from fupin_core.cli import backup as backup_cli
 from fupin_core.cli import ingest as ingest_cli
+from fupin_core.cli import lifecycle as lifecycle_cli
 from fupin_core.cli import rounds as rounds_cli
 from fupin_core.cli import users as user_cli
+from fupin_core.cli.common import CliError, check_place
 from fupin_core.ingest import read
 from fupin_core.maintenance import backup
 from fupin_core.metrics import Scope, indicators
@@ -24,10 +26,6 @@ from fupin_core.storage import db, schema
 from fupin_core.storage.handle import Store
 
 APP_PATH = Path(__file__).resolve().parents[2] / "app.py"
-
-
-class CliError(Exception):
-    """A usage or environment problem, reported as one Chinese line with exit status 2."""
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -89,22 +87,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return subprocess.call(command, env=env, cwd=APP_PATH.parent)
 
 
-def _check_place(con, township: str | None, village: str | None = None) -> None:
-    """An unknown 镇办 or 村 code is an error, not a report of zeros."""
-    if township is not None and not con.execute("SELECT count(*) FROM townships WHERE township_code = ?", [township]).fetchone()[0]:
-        raise CliError(f"镇办代码 {township} 不存在，请核对（应为9位数字，如 611002111）")
-    if village is not None:
-        row = con.execute("SELECT township_code FROM villages WHERE village_code = ?", [village]).fetchone()
-        if row is None:
-            raise CliError(f"村代码 {village} 不存在，请核对（应为12位数字，如 611002111201）")
-        if township is not None and row[0] != township:
-            raise CliError(f"村代码 {village} 不属于镇办 {township}")
-
-
 def cmd_kpi(args: argparse.Namespace) -> int:
     with Store.open(args.db, read_only=True) as opened:
         con = opened.con
-        _check_place(con, args.township, args.village)
+        check_place(con, args.township, args.village)
         kpis = indicators.values(con, Scope.of(args.year, args.township, args.village))
     if args.json:
         # The figures as reported (rates as fractions to 0.1 %), the same as the pages and exports show.
@@ -139,7 +125,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     with Store.open(args.db) as opened:  # the export is written to the audit log
         con = opened.con
-        _check_place(con, args.township)
+        check_place(con, args.township)
         scope = Scope.of(args.year, args.township)
         # To the city and the province: approved data only unless --including-submitted (上报任务).
         with rounds_cli.export_cursor(con, args.including_submitted) as reading:
@@ -215,6 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="输出文件；给目录或不填时用中文默认文件名（如 商州区产业扶贫项目汇总表_2017_20261128.xlsx）")
     p.add_argument("--including-submitted", action="store_true", help="含上报任务中已上报未审核的数据（默认只含已审核的数据）")
     p.set_defaults(func=cmd_export)
+    lifecycle_cli.add_export_parsers(export_sub, _add_db)  # cards, assets (issue 13)
 
     p = sub.add_parser("datadict", help="输出数据字典（Markdown）")
     p.add_argument("--out", help="写入文件")

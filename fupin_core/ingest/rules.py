@@ -9,10 +9,12 @@ import duckdb
 import polars as pl
 
 from fupin_core.catalog import (
+    DISTRIBUTION_PARTS,
     FISCAL_SOURCES,
     INTEGRATED_FUNDS,
     INTEGRATION_FIRST_YEAR,
     PROJECT_TYPES,
+    PUBLICITY_MIN_DAYS,
     SCALE_UNIT_RULE,
     SCALE_UNITS,
     SPECIAL_POVERTY_FUNDS,
@@ -41,6 +43,33 @@ def number_text(name: str) -> pl.Expr:
 def _type_pairs() -> list[str]:
     pairs = [f"{industry}|{t}" for industry, types in PROJECT_TYPES.items() for t in types]
     return pairs + [f"{industry}|其他" for industry in ("三变", "其他")]
+
+
+def _publicity_days(start: str, end: str) -> pl.Expr:
+    """Days of a 公示, the first and the last day included."""
+    return (pl.col(end) - pl.col(start)).dt.total_days() + 1
+
+
+def _publicity_rules(start: str, end: str) -> dict[str, Rule]:
+    return {
+        "end_before_start": Rule(
+            end,
+            lambda: (pl.col(end) < pl.col(start)).fill_null(False),
+            lambda: pl.format("结束日期 {} 早于开始日期 {}", pl.col(end), pl.col(start)),
+            lambda: pl.lit("核对两个日期：公示结束日期不能早于开始日期"),
+        ),
+        "too_short": Rule(
+            end,
+            lambda: _publicity_days(start, end).is_between(1, PUBLICITY_MIN_DAYS - 1).fill_null(False),
+            lambda: pl.format("公示期 {} 天（{} 至 {}），少于规定的{}天", _publicity_days(start, end), pl.col(start), pl.col(end),
+                              pl.lit(PUBLICITY_MIN_DAYS)),
+            lambda: pl.format("公示期满{}天（含首尾两天）后再上报，或核对日期", pl.lit(PUBLICITY_MIN_DAYS)),
+        ),
+    }  # fmt: skip
+
+
+_PARTS_SUM = lambda: pl.sum_horizontal([pl.col(name) for name, _ in DISTRIBUTION_PARTS])  # noqa: E731
+_PARTS_TEXT = "、".join(label for _, label in DISTRIBUTION_PARTS)
 
 
 def _allowed_types() -> pl.Expr:
@@ -145,6 +174,46 @@ RULES: dict[str, dict[str, Rule]] = {
             lambda: (pl.col("poor_shareholder_households") > pl.col("shareholder_households")).fill_null(False),
             lambda: pl.format("贫困户股东户数 {} 大于股东户数 {}", pl.col("poor_shareholder_households"), pl.col("shareholder_households")),
             lambda: pl.lit("股东户数应包括贫困户股东，请核对两个户数"),
+        ),
+    },
+    "announcements": _publicity_rules("start_date", "end_date"),
+    "asset_income": {
+        "parts_add_up": Rule(
+            "income_yuan",
+            # Amounts are in 元 with at most 分: a difference of half a 元 is a typing error, not rounding.
+            lambda: ((_PARTS_SUM() - pl.col("income_yuan")).abs() > 0.5).fill_null(False),
+            lambda: pl.format("{}之和为 {} 元，与收益 {} 元不符", pl.lit(_PARTS_TEXT), _PARTS_SUM().round(2), number_text("income_yuan")),
+            lambda: pl.lit("分配方案各项之和应等于收益：核对各项金额，未分配的部分填入“村集体留存”"),
+        ),
+        "distributed_over_income": Rule(
+            "distributed_yuan",
+            lambda: (pl.col("distributed_yuan") > pl.col("income_yuan") + 0.005).fill_null(False),
+            lambda: pl.format("已分配 {} 元大于收益 {} 元", number_text("distributed_yuan"), number_text("income_yuan")),
+            lambda: pl.lit("核对两个金额：已分配不能超过收益"),
+        ),
+        **_publicity_rules("publicity_start", "publicity_end"),
+    },
+    "assets": {
+        "owner_code": Rule(
+            "owner_type",
+            lambda: (
+                ((pl.col("owner_type") == "村集体") & pl.col("owner_village_code").is_null())
+                | ((pl.col("owner_type") == "农户") & pl.col("owner_household_id").is_null())
+            ).fill_null(False),
+            lambda: pl.format(
+                "确权给{}，但没有填写确权{}",
+                pl.col("owner_type"),
+                pl.when(pl.col("owner_type") == "村集体").then(pl.lit("村代码")).otherwise(pl.lit("户编号")),
+            ),
+            lambda: pl.lit("村集体填“确权村代码”，农户填“确权户编号”；尚未确权则清空“确权类型”"),
+        ),  # fmt: skip
+        "owner_without_type": Rule(
+            "owner_type",
+            lambda: (
+                pl.col("owner_type").is_null() & (pl.col("owner_village_code").is_not_null() | pl.col("owner_household_id").is_not_null())
+            ),
+            lambda: pl.lit("填了确权村代码或确权户编号，但“确权类型”为空"),
+            lambda: pl.lit("确权类型填“村集体”或“农户”"),
         ),
     },
     "dividends": {

@@ -26,6 +26,10 @@ ALERT_KINDS: tuple[AlertKind, ...] = (
     AlertKind("overdue_dividends", "分红逾期", "entities"),
     AlertKind("low_spending_projects", "支出偏低", "funds"),
     AlertKind("overdue_townships", "上报逾期镇办", "rounds"),
+    AlertKind("stuck_projects", "项目停滞", "projects_lib"),
+    AlertKind("unsettled_assets", "资产未确权移交", "assets"),
+    AlertKind("troubled_assets", "资产闲置损毁", "assets"),
+    AlertKind("distribution_gap_projects", "收益分配差额", "assets"),
 )
 
 

@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 
 from fupin_core.catalog import INTEGRATED_FUNDS
-from fupin_core.metrics import entities, funds, overview, pv
+from fupin_core.metrics import assets, entities, funds, overview, projects_lib, pv
 from fupin_core.scope import Scope
 from fupin_core.security import rounds
 
@@ -47,6 +47,7 @@ UNIT_DECIMALS: dict[str, int] = {
     "个": 0,
     "座": 0,
     "笔": 0,
+    "项": 0,
     "兆瓦": 2,
     "万袋": 1,
     "亩": 1,
@@ -96,6 +97,8 @@ def _i(key: str, name: str, unit: str, group: str, definition: str, levels: tupl
 
 _P, _V, _L, _B, _F, _S, _E = "贫困人口", "贫困村", "产业覆盖与带动增收", "“百千万”产业", "资金", "“三变”改革", "经营主体与分红"
 _R = "上报与审核"
+_A = "项目库与扶贫资产"
+_LIMITS = "、".join(f"{stage}{days}天" for stage, days in projects_lib.STAGE_LIMIT_DAYS.items())
 INDICATORS: tuple[Indicator, ...] = (
     _i("households_registered", "建档立卡户数", "户", _P, "识别年度不晚于本年度的建档立卡贫困户（含已脱贫户）。"),
     _i("people_registered", "建档立卡人数", "人", _P, "上述贫困户的家庭人口之和。"),
@@ -232,6 +235,60 @@ INDICATORS: tuple[Indicator, ...] = (
         "本年度的上报任务中，过了截止时间仍有数据集未上报（或退回后未重新上报）的镇办，名单见“上报任务”。",
         ("区", "镇办"),
     ),
+    _i(
+        "projects_in_library",
+        "项目库项目数",
+        "个",
+        _A,
+        "本年末以前已登记阶段（申报、入库、立项、实施、验收、报账、资产移交）的项目；没有阶段记录为未上报。",
+    ),
+    _i(
+        "stuck_projects",
+        "停滞项目数",
+        "个",
+        _A,
+        f"本年末仍停在某一阶段、停留天数超过该阶段时限的项目（{_LIMITS}），名单见“项目库”。",
+    ),
+    _i("assets", "扶贫资产数", "项", _A, "本年度以前建成的项目形成的扶贫资产（电站、菌棚、冷库、厂房、设备、股权等），按所在村计。"),
+    _i("asset_value_wan", "扶贫资产原值", "万元", _A, "上述扶贫资产的原值之和。"),
+    _i(
+        "unsettled_assets",
+        "验收后未确权或未移交资产数",
+        "项",
+        _A,
+        "所属项目本年末以前已验收、但尚未确权（没有确权村集体或农户）或尚未移交的扶贫资产，名单见“扶贫资产”。",
+    ),
+    _i("troubled_assets", "闲置或损毁资产数", "项", _A, "资产状态为闲置或损毁的扶贫资产，名单见“扶贫资产”。"),
+    _i("asset_income_wan", "扶贫资产收益", "万元", _A, "扶贫资产本年度的收益（按收益分配方案上报）；没有上报为未上报。"),
+    _i("asset_income_distributed_wan", "资产收益已分配", "万元", _A, "上述收益中本年度已按分配方案拨付的金额。"),
+    _i(
+        "collective_income_wan",
+        "村集体经济收入",
+        "万元",
+        _A,
+        "各村集体确权所有的扶贫资产本年度收益中的村集体留存部分之和；本年度没有上报任何收益分配时为未上报。",
+    ),
+    _i(
+        "zero_income_villages",
+        "集体经济未破零村数",
+        "个",
+        _A,
+        "本年度村集体经济收入为0的村（本年度有收益分配上报时）。",
+    ),
+    _i(
+        "weak_collective_villages",
+        "集体经济薄弱村数",
+        "个",
+        _A,
+        f"本年度村集体经济收入低于{assets.WEAK_COLLECTIVE_INCOME_WAN:g}万元的村（含未破零的村）。",
+    ),
+    _i(
+        "distribution_gap_projects",
+        "收益分配有差额的项目数",
+        "个",
+        _A,
+        "本年度资产收益未全部分配，或分配方案中到户部分（公益岗位工资、奖励补助、分红到户）与该项目利益联结到户金额不符的项目，差额见“扶贫资产”。",
+    ),
 )
 BY_KEY: dict[str, Indicator] = {ind.key: ind for ind in INDICATORS}
 
@@ -312,10 +369,31 @@ def values(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
         "dividends_owed_wan": _wan(float(overdue["欠付金额(元)"].sum())),
         "weak_stations": pv.underperforming_stations(con, scope).height,
         "overdue_townships": rounds.overdue_townships(con, scope),
+        **_lifecycle_values(con, scope),
     }
     missing = [ind.key for ind in INDICATORS if ind.key not in out]
     assert not missing, f"indicators without a value: {missing}"
     return out
+
+
+def _lifecycle_values(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
+    """项目库与扶贫资产: None (未上报) where nothing of the kind was reported for the scope and year."""
+    library = projects_lib.current_stages(con, scope)
+    register = assets.register(con, scope)
+    asset_totals = assets.totals_of(register)
+    income = assets.income_totals(con, scope)
+    has_assets = asset_totals["assets"] is not None
+    return {
+        "projects_in_library": library.height or None,
+        "stuck_projects": projects_lib.stuck_of(library).height if library.height else None,
+        **asset_totals,
+        "unsettled_assets": assets.unsettled(con, scope).height if has_assets else None,
+        "troubled_assets": assets.troubled_of(register).height if has_assets else None,
+        "asset_income_wan": _wan(income["income_yuan"]),
+        "asset_income_distributed_wan": _wan(income["distributed_yuan"]),
+        **assets.collective_kpis(con, scope),
+        "distribution_gap_projects": assets.reconciliation_gaps(con, scope).height if income["income_yuan"] is not None else None,
+    }
 
 
 # `fupin kpi --json` and the 总览 page read the same dictionary.

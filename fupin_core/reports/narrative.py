@@ -180,6 +180,35 @@ def funds(s: Summary) -> str:
     return text + "。"
 
 
+def lifecycle(s: Summary) -> str:
+    """项目库与扶贫资产: the 项目库, the assets it left and where their income went."""
+    y, k = s.scope.year, s.kpis
+    if k["projects_in_library"] is None:
+        text = f"{y}年，{s.area}项目库未上报项目阶段"
+    else:
+        text = f"截至{y}年底，{s.area}项目库共有项目{_t(s, 'projects_in_library')}"
+        if k["stuck_projects"]:
+            text += f"，其中{_t(s, 'stuck_projects')}停留在某一阶段超过时限"
+    if k["assets"] is None:
+        text += "；扶贫资产未上报"
+    else:
+        text += f"；项目形成扶贫资产{_t(s, 'assets')}，原值{_t(s, 'asset_value_wan')}"
+        if k["unsettled_assets"]:
+            text += f"，验收后尚未确权或移交的{_t(s, 'unsettled_assets')}"
+        if k["troubled_assets"]:
+            text += f"，闲置或损毁的{_t(s, 'troubled_assets')}"
+    text += "。"
+    if k["asset_income_wan"] is not None:
+        text += f"{y}年扶贫资产收益{_t(s, 'asset_income_wan')}，已按分配方案分配{_t(s, 'asset_income_distributed_wan')}。"
+    if k["collective_income_wan"] is not None:
+        # Reported for the district's year even where a 镇办's own assets earned nothing (its villages at 0).
+        text += (
+            f"{y}年村集体经济收入{_t(s, 'collective_income_wan')}，集体经济薄弱村{_t(s, 'weak_collective_villages')}"
+            f"（其中未破零{_t(s, 'zero_income_villages')}）。"
+        )
+    return text
+
+
 def concerns(s: Summary) -> list[str]:
     """需要关注的问题: only those the figures show, each with its indicator."""
     k, y, out = s.kpis, s.scope.year, []
@@ -201,6 +230,14 @@ def concerns(s: Summary) -> list[str]:
         )
     if k["weak_stations"]:
         out.append(f"部分光伏电站发电偏低：{_t(s, 'weak_stations')}电站年化利用小时低于同类电站中位数的70%，需排查运维。")
+    if k["stuck_projects"]:
+        out.append(f"部分项目推进缓慢：{_t(s, 'stuck_projects')}项目停留在某一阶段超过时限，需督办。")
+    if k["unsettled_assets"] or k["troubled_assets"]:
+        out.append(
+            f"扶贫资产管理需加强：验收后尚未确权或移交的资产{_t(s, 'unsettled_assets')}，闲置或损毁的资产{_t(s, 'troubled_assets')}。"
+        )
+    if k["distribution_gap_projects"]:
+        out.append(f"资产收益分配有差额：{_t(s, 'distribution_gap_projects')}项目的资产收益未全部分配或未全部到户，需逐项核对。")
     return out or ["各项指标均已达到要求。"]
 
 
@@ -217,6 +254,7 @@ def outline(s: Summary) -> list[tuple[str, str, list[str]]]:
         ("linkage", "三、产业覆盖与带动贫困户增收情况", [linkage(s)]),
         ("pilots", "四、“三变”改革试点", [pilots(s)]),
         ("entities", "五、经营主体带动与资金使用", [entities(s), funds(s)]),
-        ("concerns", "六、需要关注的问题", concerns(s)),  # the docx numbers them （一）（二）…
+        ("lifecycle", "六、项目库与扶贫资产", [lifecycle(s)]),
+        ("concerns", "七、需要关注的问题", concerns(s)),  # the docx numbers them （一）（二）…
         ("appendix", "附：指标口径", appendix()),
     ]

@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 
 from fupin_core.catalog import LINK_MECHANISMS
-from fupin_core.metrics import artichoke, entities, funds, fungus, indicators, linkage, pilots, pv
+from fupin_core.metrics import artichoke, assets, entities, funds, fungus, indicators, linkage, pilots, pv
 from fupin_core.metrics.overview import township_breakdown
 from fupin_core.scope import Scope
 
@@ -261,6 +261,19 @@ fund_projects = view(
     "支出金额(万元)",
     "支出率",
 )
+
+
+def asset_register(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """资产台账 as the sheet shows it: the register's columns, 移交日期 as text (2017-12-20; empty: 未移交)."""
+    return (
+        assets.register(con, scope)
+        .with_columns(pl.col("移交日期").cast(pl.String))
+        .select(
+            "镇办", "所在村", "资产编号", "资产名称", "资产类型", "原值(万元)", "确权主体", "移交日期", "管护责任人", "资产状态", "来源项目"
+        )
+    )
+
+
 _LINK_TOTALS = (
     "带动增收户数(户)",
     "带动增收人数(人)",
@@ -315,6 +328,7 @@ SHEETS: tuple[Sheet, ...] = (
         ("下达金额(万元)", "支出金额(万元)"),
         (Rate("支出率", "支出金额(万元)", "下达金额(万元)"),),
     ),
+    area("资产台账", "{place}{year}年扶贫资产台账", asset_register, ("原值(万元)",)),
 )
 
 SHEET_NAMES: tuple[str, ...] = tuple(s.name for s in SHEETS)

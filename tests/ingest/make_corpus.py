@@ -100,6 +100,12 @@ def _docx() -> bytes:
     return out.getvalue()
 
 
+STAGE_HEAD = ["项目编号", "阶段", "日期", "文号"]
+NOTICE_HEAD = ["项目编号", "公示环节", "公示内容", "公示地点", "开始日期", "结束日期"]
+ASSET_HEAD = ["资产编号", "资产名称", "资产类型", "项目编号", "所在村代码", "原值(万元)", "确权类型", "确权村代码", "确权户编号", "移交日期",
+              "管护责任人", "资产状态"]  # fmt: skip
+SHARE_HEAD = ["资产编号", "年度", "收益(元)", "方案批准单位", "批准日期", "公示开始日期", "公示结束日期", "公益岗位工资(元)", "小型公益事业(元)",
+              "奖励补助(元)", "分红到户(元)", "村集体留存(元)", "已分配(元)"]  # fmt: skip
 _GOOD_LINK = ["H4", "P1", "分红", "", 2017, 100]
 _CLEAN = xlsx(_link(_GOOD_LINK))
 _OUTLIER_ROWS = [[f"H{1 + i % 5}", f"P{1 + (i // 5) % 5}", "务工", "", 2019 + i // 25, 100 + i] for i in range(34)]
@@ -262,6 +268,34 @@ CASES: tuple[Case, ...] = (
          errors=((2, "兑现日期", "须填写兑现日期"),)),
     Case("outlier_amount_warning", "linkages", "a.csv", csv(_link(*_OUTLIER_ROWS, ["H5", "P5", "分红", "", 2030, 9_000_000])), 0,
          warnings=((36, "收益金额(元)", "远高于"),), counts={"new": 35}),
+    # --- 项目库 and 扶贫资产 (issue 13) --------------------------------------------------------------
+    Case("stages_in_order", "project_stages", "s.xlsx",
+         xlsx([STAGE_HEAD, ["P4", "申报", dt.date(2015, 11, 2), ""], ["P4", "入库", dt.date(2015, 12, 1), ""],
+               ["P4", "立项", dt.date(2016, 2, 20), "商扶发〔2016〕12号"]]), 0, counts={"new": 3},
+         stored=(("SELECT doc_number FROM project_stages WHERE stage = '立项'", [("商扶发〔2016〕12号",)]),)),
+    Case("stage_date_before_previous", "project_stages", "s.csv",
+         csv([STAGE_HEAD, ["P4", "申报", "2016-03-01", ""], ["P4", "入库", "2016-02-01", ""]]), 1,
+         errors=((3, "日期", "早于前一阶段“申报”"),)),
+    Case("stage_skipped", "project_stages", "s.csv",
+         csv([STAGE_HEAD, ["P4", "申报", "2016-01-05", ""], ["P4", "立项", "2016-03-01", "商扶发〔2016〕3号"]]), 1,
+         errors=((3, "阶段", "还没有“入库”阶段"),)),
+    Case("stage_unknown_name", "project_stages", "s.csv", csv([STAGE_HEAD, ["P4", "竣工", "2016-01-05", ""]]), 1,
+         errors=((2, "阶段", "不是允许的值"),)),
+    Case("publicity_too_short", "announcements", "n.csv",
+         csv([NOTICE_HEAD, ["P4", "立项", "乙村香菇基地立项", "乙村村委会公示栏", "2016-02-01", "2016-02-07"]]), 1,
+         errors=((2, "结束日期", "少于规定的10天"),)),
+    Case("publicity_ten_days", "announcements", "n.csv",
+         csv([NOTICE_HEAD, ["P4", "立项", "乙村香菇基地立项", "乙村村委会公示栏", "2016-02-01", "2016-02-10"]]), 0, counts={"new": 1}),
+    Case("asset_owner_missing_or_unknown", "assets", "a.csv",
+         csv([ASSET_HEAD, ["ZC1", "甲村光伏电站", "光伏电站", "P1", V1, 180, "村集体", "", "", "2016-12-01", "甲村村委会", "正常"],
+              ["ZC2", "乙村菌棚", "菌棚/大棚", "P4", V2, 60, "农户", "", "H9", "", "", "正常"]]), 1,
+         errors=((2, "确权类型", "没有填写确权村代码"), (3, "确权户编号", "找不到"))),
+    Case("asset_unconfirmed_is_allowed", "assets", "a.csv",
+         csv([ASSET_HEAD, ["ZC1", "甲村光伏电站", "光伏电站", "P1", V1, 180, "", "", "", "", "", "闲置"]]), 0, counts={"new": 1}),
+    Case("distribution_parts_do_not_add_up", "asset_income", "d.csv",
+         csv([SHARE_HEAD, ["ZC9", 2017, 10000, "甲村村民代表大会", "2017-12-01", "2017-12-02", "2017-12-05", 3000, 1000, 0, 4000, 1000, 12000]]),
+         1, errors=((2, "资产编号", "找不到"), (2, "收益(元)", "与收益 10000 元不符"), (2, "已分配(元)", "大于收益"),
+                    (2, "公示结束日期", "少于规定的10天"))),
     # --- unreadable or empty ---------------------------------------------------------------------
     Case("empty_file", "linkages", "a.csv", b"", 2),
     Case("blank_lines_only", "linkages", "a.csv", b"\r\n \r\n\t\r\n", 2),

@@ -125,13 +125,13 @@ def test_numbering_by_level_and_next_steps_after_concerns(district_report, sampl
     下一步工作 section whose items follow the alerts that fire."""
     texts = [p.text for p in district_report.paragraphs]
     headings = [p.text for p in district_report.paragraphs if p.style.name == "Heading 1"]
-    assert headings[-3:] == ["六、需要关注的问题", "七、下一步工作", "附：指标口径"]
-    concerns = texts[texts.index("六、需要关注的问题") + 1 : texts.index("七、下一步工作")]
-    assert concerns and all(t.startswith(f"（{'一二三四五六'[i]}）") for i, t in enumerate(concerns))
+    assert headings[-4:] == ["六、项目库与扶贫资产", "七、需要关注的问题", "八、下一步工作", "附：指标口径"]
+    concerns = texts[texts.index("七、需要关注的问题") + 1 : texts.index("八、下一步工作")]
+    assert concerns and all(t.startswith(f"（{report_docx.chinese_numeral(i + 1)}）") for i, t in enumerate(concerns))
     assert not any(t[:2] in ("1.", "2.", "3.") for t in texts)
     # The sample covers every household with labour capacity; 15 exited households are below the line.
     assert concerns[0].startswith("（一）脱贫质量需核实。")
-    steps = texts[texts.index("七、下一步工作") + 1 : texts.index("附：指标口径")]
+    steps = texts[texts.index("八、下一步工作") + 1 : texts.index("附：指标口径")]
     assert steps[0].startswith("（一）巩固脱贫成效。") and steps[-1].startswith("（") and "加强数据报送审核" in steps[-1]
     item = next(p for p in district_report.paragraphs if p.text == steps[0])
     assert _east_asia(item.runs[0]._r.rPr) == "楷体_GB2312" and _east_asia(item.runs[1]._r.rPr) == "仿宋_GB2312"

@@ -54,4 +54,13 @@ def test_a_township_without_pilots_or_dividends_says_so(tiny_con):
     assert narrative.pilots(s).startswith("截至2017年底，夜村镇共有“三变”改革试点村1个")
     assert "（尚未设定目标）" in narrative.pv(s)  # the district's target is not 夜村镇's
     assert narrative.pilots(_collect(tiny_con, Scope.of(2016))) == "截至2016年底，全区尚无“三变”改革试点村。"
-    assert [key for key, _, _ in narrative.outline(s)] == ["overall", "programmes", "linkage", "pilots", "entities", "concerns", "appendix"]
+    assert [key for key, _, _ in narrative.outline(s)] == [
+        "overall",
+        "programmes",
+        "linkage",
+        "pilots",
+        "entities",
+        "lifecycle",
+        "concerns",
+        "appendix",
+    ]

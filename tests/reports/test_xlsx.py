@@ -33,7 +33,7 @@ def _all_blocks(book) -> dict[str, list]:
 
 def test_sheets_titles_and_headers(sample_con):
     book = _workbook(sample_con, Scope.of(2017))
-    assert book.sheetnames == ["总览", "光伏", "食用菌", "菊芋", "三变改革", "经营主体与投资", "利益联结", "资金"]
+    assert book.sheetnames == ["总览", "光伏", "食用菌", "菊芋", "三变改革", "经营主体与投资", "利益联结", "资金", "资产台账"]
     read = _all_blocks(book)
     assert read["光伏"][0].title == "商州区2017年光伏扶贫项目汇总表"
     assert read["总览"][0].note.startswith("统计年度：2017年\u3000范围：商州区")

@@ -34,6 +34,8 @@ page        admin  editor  viewer
 经营主体与投资  Y      Y       Y
 资金          Y      Y       Y
 利益联结      Y      Y       Y
+项目库        Y      Y       Y
+扶贫资产      Y      Y       Y
 镇村明细      Y      Y       Y
 透视分析      Y      Y       Y
 导出          Y      Y       Y
