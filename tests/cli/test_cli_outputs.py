@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import re
 import sys
 from datetime import date
@@ -39,8 +40,8 @@ COMMANDS: list[tuple[str, list[str], str]] = [
     ("import_dry_run", ["import", "linkages", "TMP/link.csv", "--db", "DB", "--dry-run"], ""),
     ("import_strict", ["import", "linkages", "TMP/link.csv", "--db", "DB"], ""),
     ("import_partial_json", ["import", "linkages", "TMP/link.csv", "--db", "DB", "--partial", "--json"], ""),
-    ("rollback", ["rollback", "18", "--db", "DB"], ""),
-    ("rollback_again", ["rollback", "18", "--db", "DB"], ""),
+    ("rollback", ["rollback", "BATCH", "--db", "DB"], ""),
+    ("rollback_again", ["rollback", "BATCH", "--db", "DB"], ""),
     ("user_add", ["user", "add", "wang", "--role", "editor", "--township", TOWNSHIP, "--db", "DB"], "secret-pass-1\nsecret-pass-1\n"),
     ("user_list", ["user", "list", "--db", "DB"], ""),
     ("user_list_json", ["user", "list", "--db", "DB", "--json"], ""),
@@ -59,8 +60,8 @@ def _normalise(text: str, tmp: Path) -> str:
     return re.sub(r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?", "hh:mm", text)
 
 
-def _run(argv: list[str], stdin: str, db: Path, tmp: Path) -> str:
-    args = [a.replace("DB", str(db)).replace("TMP", str(tmp)) for a in argv]
+def _run(argv: list[str], stdin: str, db: Path, tmp: Path, batch: str = "") -> str:
+    args = [a.replace("DB", str(db)).replace("TMP", str(tmp)).replace("BATCH", batch) for a in argv]
     out, err = io.StringIO(), io.StringIO()
     saved_stdin = sys.stdin
     sys.stdin = io.StringIO(stdin)
@@ -79,9 +80,12 @@ def run_all(tmp: Path) -> dict[str, str]:
     db = tmp / "sample.duckdb"
     main(["init", "--sample", "--db", str(db)])
     (tmp / "link.csv").write_text(LINK_CSV.format(h=HOUSEHOLD, p=PROJECT), encoding="utf-8")
-    outputs = {}
+    outputs: dict[str, str] = {}
+    batch = ""  # the batch the partial import made, rolled back next
     for name, argv, stdin in COMMANDS:
-        outputs[name] = _run(argv, stdin, db, tmp)
+        outputs[name] = _run(argv, stdin, db, tmp, batch)
+        if name == "import_partial_json":
+            batch = str(json.loads(outputs[name].split("--- stdout\n")[1].split("--- stderr")[0])["batch_id"])
         if name == "export_csv":
             outputs[name] += "--- kpi.csv\n" + (tmp / "kpi.csv").read_text(encoding="utf-8-sig")
     return outputs
