@@ -310,3 +310,22 @@ def period_series(by_period: pl.DataFrame, measure: str) -> pl.DataFrame:
         pl.Series("开始", list(starts), dtype=pl.Date), pl.Series("月数", list(months), dtype=pl.Int64)
     )
     return frame.with_columns((pl.col(measure) / pl.col("月数")).alias("月均"))
+
+
+def comparison_table(rankings_: list[Ranking]) -> pl.DataFrame:
+    """The places of several rankings side by side: 名称, then each indicator's value (as reported,
+    rates in per cent, the unit in the header) and its 名次; places in code order."""
+    usable = [r for r in rankings_ if not r.too_many and r.frame.height]
+    if not usable:
+        return pl.DataFrame(schema={"名称": pl.String})
+    level = usable[0].level
+    out = usable[0].frame.sort("代码").select("代码", pl.col("名称").alias(level))
+    for r in usable:
+        ind = indicators.indicator(r.key)
+        unit = "%" if ind.is_rate else ind.unit
+        values = [_percent(r.key, v) for v in r.frame["数值"].to_list()]
+        part = r.frame.select("代码", pl.col("名次").alias(f"{ind.name}名次")).with_columns(
+            pl.Series(f"{ind.name}({unit})", values, dtype=pl.Float64)
+        )
+        out = out.join(part.select("代码", f"{ind.name}({unit})", f"{ind.name}名次"), on="代码", how="left")
+    return out.drop("代码")
