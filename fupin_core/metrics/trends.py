@@ -164,7 +164,7 @@ class Ranking:
     level: str  # 镇办 / 村
     frame: pl.DataFrame
     reference: float | None
-    reference_label: str  # 全区 / 本镇办 (a rate) or 各镇办平均 / 各村平均 (an amount)
+    reference_label: str  # 全区 / 所选镇办合计 / 本镇办 (a rate) or 各镇办平均 / 各村平均 (an amount)
     too_many: int = 0  # > MAX_RANKED places: not ranked
 
 
@@ -217,7 +217,8 @@ def rankings(con: duckdb.DuckDBPyConnection, scope: Scope, keys: tuple[str, ...]
         values = pl.Series("数值", [_float(kpis[key]) for kpis in per_place], dtype=pl.Float64)
         ranks = ranked(frame.with_columns(values), key).select(list(RANK_SCHEMA))
         if indicators.indicator(key).is_rate:
-            reference, label = _float(whole[key]), ("本镇办" if level == "村" else "全区")
+            reference = _float(whole[key])
+            label = "本镇办" if level == "村" else ("全区" if scope.townships is None else "所选镇办合计")
         else:
             reference = values.mean() if values.drop_nulls().len() else None
             label = "各村平均" if level == "村" else "各镇办平均"

@@ -143,3 +143,11 @@ def test_periods_of_several_years_as_one_series(tiny_con):
     series = trends.period_series(fungus.output_by_period(tiny_con, Y), "生产菌袋(万袋)")
     assert series.select("报告期代码", "月数", "月均").rows() == [("2016-05", 1, 7.0), ("2017", 12, 2.5)]
     assert [d.isoformat() for d in series["开始"].to_list()] == ["2016-05-01", "2017-01-01"]
+
+
+def test_a_user_limited_to_some_townships_compares_those(tiny_con):
+    # A user of 城关街道 and 夜村镇 (not the whole district): the rate's reference is their own area.
+    ranking = _ranking(tiny_con, Scope(2017, (T1, T2)), "coverage_rate")
+    assert ranking.level == "镇办" and ranking.frame["名称"].to_list() == ["城关街道", "夜村镇"]
+    assert (ranking.reference, ranking.reference_label) == (0.75, "所选镇办合计")
+    assert trends.places(tiny_con, Scope(2017, (T2,)))[0] == "村"
