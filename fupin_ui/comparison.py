@@ -69,6 +69,9 @@ def _compare(scope: Scope, keys: tuple[str, ...], place: str, key: str) -> None:
             )
     if scope.townships is not None and len(scope.townships) == 1 and scope.village is None:
         st.markdown(f"**{markdown_literal(place)}成绩单**（与上年相比；名次为在各镇办中的名次，数值相同名次并列）")
-        card = data.call(trends.scorecard, scope, _whole(scope), keys)
+        # From cached figures: the page's cards, last year's, and the 镇办 ranking the district view shares.
+        whole = _whole(scope)
+        ranks = data.call(trends.rankings, Scope(scope.year, whole.townships, None), keys)
+        card = trends.scorecard_frame(scope, keys, data.call(indicators.values, scope), previous_kpis(scope), ranks)
         widgets.table(card, key=f"{key}_scorecard", first=("指标", "数值", "单位", "排名", "较上年", "变化"))
         widgets.csv_download(card, "下载成绩单（CSV）", f"{place}{scope.year}年成绩单.csv", key=f"{key}_scorecard_csv", scope=scope)

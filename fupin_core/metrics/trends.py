@@ -229,27 +229,33 @@ def rankings(con: duckdb.DuckDBPyConnection, scope: Scope, keys: tuple[str, ...]
 def scorecard(con: duckdb.DuckDBPyConnection, scope: Scope, among: Scope, keys: tuple[str, ...]) -> pl.DataFrame:
     """A 镇办's scorecard: each indicator, its value this year, its rank among the 镇办 of `among`
     (e.g. 3/14), last year's value and the change (好转/变差/持平). Rates in per cent."""
-    code = scope.townships[0] if scope.townships and len(scope.townships) == 1 else None
     current = indicators.values(con, scope, keys=keys)
     previous = indicators.values(con, previous_scope(scope), keys=keys)
-    ranks = {r.key: r for r in rankings(con, Scope(scope.year, among.townships, None), keys)} if code else {}
+    ranks = rankings(con, Scope(scope.year, among.townships, None), keys)
+    return scorecard_frame(scope, keys, current, previous, ranks)
+
+
+def scorecard_frame(scope: Scope, keys: tuple[str, ...], current: dict, previous: dict | None, ranks: list[Ranking]) -> pl.DataFrame:
+    """The scorecard from figures already computed (the page's cards and the 镇办 ranking it caches)."""
+    code = scope.townships[0] if scope.townships and len(scope.townships) == 1 else None
+    by_key = {r.key: r for r in ranks if r.level == "镇办" and not r.too_many}
     rows = []
     for key in keys:
         ind = indicators.indicator(key)
         moved = change(key, current, previous)
         rank = None
-        if key in ranks and not ranks[key].too_many:
-            row = ranks[key].frame.filter(pl.col("代码") == code)
-            ranked_places = ranks[key].frame["名次"].drop_nulls().len()
+        if key in by_key and code is not None:
+            frame = by_key[key].frame
+            row = frame.filter(pl.col("代码") == code)
             if row.height and row["名次"][0] is not None:
-                rank = f"{row['名次'][0]}/{ranked_places}"
+                rank = f"{row['名次'][0]}/{frame['名次'].drop_nulls().len()}"
         rows.append(
             (
                 ind.name,
                 _percent(key, current[key]),
                 "%" if ind.is_rate else ind.unit,
                 rank,
-                _percent(key, previous[key]),
+                _percent(key, None if previous is None else previous.get(key)),
                 moved.shown(),
                 moved.sense or "—",
             )
