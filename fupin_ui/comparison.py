@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from fupin_core import access
 from fupin_core.charts import trends as charts
 from fupin_core.formatting import markdown_literal
 from fupin_core.metrics import Scope, indicators, trends
+from fupin_core.security import access
 from fupin_ui import auth_ui, data, widgets
 
 CHARTS_A_ROW = 2

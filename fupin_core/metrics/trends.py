@@ -17,7 +17,7 @@ import polars as pl
 from fupin_core.metrics import indicators
 from fupin_core.metrics.indicators import DOWN, UP
 from fupin_core.metrics.overview import available_years
-from fupin_core.metrics.scope import Scope
+from fupin_core.scope import Scope
 
 # Each page's main indicators: its trend and its comparison section (the report's 与上年相比 too).
 PROGRAMME_KEYS: dict[str, tuple[str, ...]] = {
