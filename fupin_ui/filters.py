@@ -2,6 +2,10 @@
 
 The chosen values live under plain session keys (`filter_year`, `filter_township`) that survive page
 switches; the widgets are re-seeded from them on every run and copy back on change.
+
+They are also kept in the page address (`?year=2016&township=611002111`): the first run of a browser
+session (F5, a bookmark, a link opened after login) takes them from the address, and every run writes
+the chosen ones back, so the address always names the view on screen.
 """
 
 from __future__ import annotations
@@ -16,6 +20,36 @@ from fupin_ui import auth_ui, data
 
 ALL = "全区"
 YEAR, TOWNSHIP = "filter_year", "filter_township"
+# Query parameters of the page address; ADDRESS_READ marks a session that has taken them once (later
+# runs only write them: a page switch clears the address, the session keeps the filters).
+YEAR_PARAM, TOWNSHIP_PARAM = "year", "township"
+ADDRESS_READ = "filter_address_read"
+
+
+def _from_address(years: list[int], codes: list[str]) -> None:
+    """The first run of a session: 年度 and 镇办 from the address, where they are ones this user may choose."""
+    if st.session_state.get(ADDRESS_READ):
+        return
+    st.session_state[ADDRESS_READ] = True
+    year = st.query_params.get(YEAR_PARAM)
+    if year is not None and year.strip().isdigit() and int(year) in years:
+        st.session_state[YEAR] = int(year)
+    township = st.query_params.get(TOWNSHIP_PARAM)
+    if township is not None and township.strip() in codes:
+        st.session_state[TOWNSHIP] = township.strip() or None
+
+
+def _to_address() -> None:
+    """Write the chosen 年度 and 镇办 into the address (only when they differ: no needless history)."""
+    wanted = {YEAR_PARAM: str(st.session_state[YEAR])}
+    if st.session_state.get(TOWNSHIP):
+        wanted[TOWNSHIP_PARAM] = st.session_state[TOWNSHIP]
+    for name in (YEAR_PARAM, TOWNSHIP_PARAM):
+        if name not in wanted:
+            if name in st.query_params:
+                del st.query_params[name]
+        elif st.query_params.get(name) != wanted[name]:
+            st.query_params[name] = wanted[name]
 
 
 def _keep(widget_key: str, state_key: str) -> None:
@@ -32,10 +66,12 @@ def sidebar() -> None:
     mine = [c for c in frame["镇办代码"].to_list() if actor is None or actor.covers(c)]
     codes = mine if actor is not None and actor.townships is not None and len(mine) == 1 else ["", *mine]
     all_label = ALL if actor is None or actor.townships is None else "全部（本人范围）"
+    _from_address(years, codes)
     if st.session_state.get(YEAR) not in years:
         st.session_state[YEAR] = 2017 if 2017 in years else max(years)
     if (st.session_state.get(TOWNSHIP) or "") not in codes:
         st.session_state[TOWNSHIP] = codes[0] or None
+    _to_address()
     st.session_state["year_select"] = st.session_state[YEAR]
     st.session_state["township_select"] = st.session_state.get(TOWNSHIP) or ""
     if st.session_state.get(data.FIGURES) not in rounds.FIGURES_NOTES:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from fupin_core.metrics import Scope, indicators
+from fupin_core.metrics import Scope, indicators, trends
 from fupin_core.metrics import provenance as provenance_metrics
 from fupin_core.reports.csv import csv_bytes
 from fupin_core.reports.list_xlsx import list_xlsx_bytes
@@ -13,15 +13,33 @@ from fupin_core.security import access, privacy
 from fupin_ui import auth_ui, data
 
 
-def kpi_card(column, kpis: dict, key: str, *, progress: str | None = None) -> None:
+def kpi_card(column, kpis: dict, key: str, *, progress: str | None = None, previous: dict | None = None) -> None:
     """One indicator of the registry: its name, its value in the registry's number style (未上报 when
-    missing) and its 口径 as help; `progress` names the indicator of completion against a target,
-    shown only where the place has a target."""
+    missing) and its 口径 as help; `previous` (last year's values) adds the change against last year,
+    green where it is progress and red where it is a setback (the indicator's direction); `progress`
+    names the indicator of completion against a target, shown only where the place has a target."""
     ind = indicators.indicator(key)
-    delta = None
-    if progress and kpis.get(progress) is not None:
-        delta = f"完成目标 {indicators.display(progress, kpis[progress])}"
-    column.metric(ind.name, indicators.display(key, kpis[key]), delta=delta, delta_color="off", help=ind.definition)
+    value = indicators.display(key, kpis[key])
+    done = f"完成目标 {indicators.display(progress, kpis[progress])}" if progress and kpis.get(progress) is not None else None
+    moved = trends.change(key, kpis, previous) if previous is not None else None
+    shown = moved.shown() if moved is not None else None
+    if shown is None:
+        if done:
+            column.metric(ind.name, value, delta=done, delta_color="off", delta_arrow="off", help=ind.definition)
+        else:
+            column.metric(ind.name, value, help=ind.definition)
+        return
+    steady = moved.sense == "持平"
+    description = f"与{kpis['year'] - 1}年相比" if steady else f"较{kpis['year'] - 1}年"
+    column.metric(
+        ind.name,
+        value,
+        delta=shown,
+        delta_color="off" if steady else trends.delta_color(key),
+        delta_arrow="off" if steady else "auto",
+        delta_description=f"{description}，{done}" if done else description,
+        help=ind.definition,
+    )
 
 
 def progress_card(column, kpis: dict, progress: str, target: str, scope) -> None:

@@ -7,7 +7,7 @@ from fupin_core.charts import artichoke as charts
 from fupin_core.formatting import markdown_literal
 from fupin_core.metrics import artichoke
 from fupin_core.metrics.indicators import display_unit, overview_kpis
-from fupin_ui import data, filters, widgets
+from fupin_ui import comparison, data, filters, widgets
 
 scope = filters.scope()
 place = filters.place_name()
@@ -18,8 +18,9 @@ st.title(f"{markdown_literal(place)}{scope.year}年菊芋产业")
 st.caption("面积、产量和收购金额为所选年度的报送数；“全镇”指以镇办为单位组织的订单种植。")
 
 kpis = data.call(overview_kpis, scope)
+previous = comparison.previous_kpis(scope)
 cols = st.columns(4)
-widgets.kpi_card(cols[0], kpis, "artichoke_mu")
+widgets.kpi_card(cols[0], kpis, "artichoke_mu", previous=previous)
 widgets.progress_card(cols[1], kpis, "artichoke_progress", "artichoke_target_mu", scope)
 cols[2].metric("产量", display_unit(summary["yield_t"], "吨"))
 cols[3].metric("收购金额", display_unit(summary["purchase_wan"], "万元"))
@@ -39,6 +40,8 @@ with right:
         st.info("所选范围本年度没有菊芋种植的报送数据。")
     else:
         widgets.chart(charts.village_area_chart(by_village))
+
+comparison.section(scope, "菊芋", place, key="artichoke")
 
 st.subheader("各村种植情况")
 widgets.table(

@@ -9,7 +9,7 @@ from fupin_core.charts import funds as charts
 from fupin_core.formatting import markdown_literal
 from fupin_core.metrics import funds as metrics
 from fupin_core.metrics.indicators import display_unit, overview_kpis
-from fupin_ui import data, filters, widgets
+from fupin_ui import comparison, data, filters, widgets
 
 ALL_CATEGORIES = "全部资金（不含企业自筹）"
 # The registry's indicators for the categories it reports; 其他资金 is shown from the funds metrics.
@@ -27,6 +27,7 @@ def _percent_column(frame: pl.DataFrame) -> pl.DataFrame:
 scope = filters.scope()
 place = filters.place_name()
 kpis = data.call(overview_kpis, scope)
+previous = comparison.previous_kpis(scope)
 by_source = data.call(metrics.funds_by_source, scope)
 by_category = data.call(metrics.funds_by_category, scope)
 low_label = f"{metrics.LOW_SPENDING:.0%}"  # the threshold as people say it: 90%
@@ -51,14 +52,14 @@ cards = CATEGORY_CARDS.get(category)
 if cards:
     for column, key in zip(cols, cards, strict=False):
         if key:
-            widgets.kpi_card(column, kpis, key)
+            widgets.kpi_card(column, kpis, key, previous=previous)
 else:
     cols[0].metric(f"{label}下达", display_unit(summary["allocated_wan"], "万元"))
     cols[1].metric(f"{label}支出", display_unit(summary["spent_wan"], "万元"))
 if cards is None or cards[2] is None:
     cols[2].metric("支出率", display_unit(summary["spend_rate"], "%"))
 if category is None:
-    widgets.kpi_card(cols[3], kpis, "low_spending_projects")
+    widgets.kpi_card(cols[3], kpis, "low_spending_projects", previous=previous)
 else:
     cols[3].metric(f"其中支出率低于{low_label}的项目", f"{summary['low_spending_projects']:,}个", help=f"共{summary['projects']:,}个项目")
 if kpis["self_funded_wan"]:
@@ -71,7 +72,8 @@ with left:
         widgets.chart(charts.funds_by_source_chart(by_source))
     widgets.chart(charts.funds_by_year_chart(data.call(metrics.funds_by_year, scope)))
 with right:
-    widgets.chart(charts.spend_rate_by_township_chart(by_township, metrics.LOW_SPENDING))
+    if by_township.height > 1:  # one 镇办 alone would be one bar: its villages are compared below
+        widgets.chart(charts.spend_rate_by_township_chart(by_township, metrics.LOW_SPENDING))
 
 low = data.call(metrics.low_spending_projects, scope, metrics.LOW_SPENDING, category)
 st.subheader(f"支出率低于{low_label}的项目（{low.height:,}个）")
@@ -91,6 +93,8 @@ if low.height:
 else:
     st.success(f"所有项目的支出率均不低于{low_label}。")
 widgets.provenance(("funds", "projects"), scope, key="low_src")
+
+comparison.section(scope, "资金", place, key="funds")
 
 st.subheader("各类别资金")
 widgets.table(_percent_column(by_category), key="category_table")

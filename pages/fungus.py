@@ -4,10 +4,12 @@ the households the projects reach by 联结方式."""
 import streamlit as st
 
 from fupin_core.charts import fungus as charts
+from fupin_core.charts import trends as trend_charts
 from fupin_core.formatting import markdown_literal
 from fupin_core.metrics import fungus
 from fupin_core.metrics.indicators import display_unit, overview_kpis
-from fupin_ui import data, filters, widgets
+from fupin_core.metrics.trends import period_series
+from fupin_ui import comparison, data, filters, widgets
 
 scope = filters.scope()
 place = filters.place_name()
@@ -18,8 +20,9 @@ st.title(f"{markdown_literal(place)}{scope.year}年食用菌产业")
 st.caption("菌袋、产量和销售为所选年度各报告期之和（同一项目同一年既报年度又报季度时只计年度数）。")
 
 kpis = data.call(overview_kpis, scope)
+previous = comparison.previous_kpis(scope)
 cols = st.columns(4)
-widgets.kpi_card(cols[0], kpis, "fungus_bags_wan")
+widgets.kpi_card(cols[0], kpis, "fungus_bags_wan", previous=previous)
 widgets.progress_card(cols[1], kpis, "fungus_progress", "fungus_target_wan", scope)
 cols[2].metric("鲜菇产量", display_unit(summary["fresh_yield_t"], "吨"))
 cols[3].metric("销售收入", display_unit(summary["sales_wan"], "万元"))
@@ -33,12 +36,16 @@ by_base = data.call(fungus.bags_by_base, scope)
 left, right = st.columns(2)
 with left:
     widgets.chart(charts.bags_target_chart(by_township, summary["target_wan"], whole))
-    widgets.chart(charts.period_bags_chart(data.call(fungus.output_by_period, scope)))
+    # Every report period up to the chosen year as one series (per month, so year and quarter reports compare).
+    by_period = period_series(data.call(fungus.output_by_period, scope), "生产菌袋(万袋)")
+    widgets.chart(trend_charts.period_chart(by_period, "生产菌袋(万袋)", "万袋", "历年各报告期生产菌袋"))
 with right:
     if whole:
         widgets.chart(charts.township_bags_chart(by_township))
     else:
         widgets.chart(charts.base_bags_chart(by_base, list(fungus.PROJECT_KINDS)))
+
+comparison.section(scope, "食用菌", place, key="fungus")
 
 st.subheader("生产基地与菌袋发放项目")
 widgets.table(

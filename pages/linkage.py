@@ -9,12 +9,13 @@ from fupin_core.formatting import markdown_literal
 from fupin_core.metrics import linkage as m
 from fupin_core.metrics.indicators import overview_kpis
 from fupin_core.metrics.overview import coverage_gap
-from fupin_ui import data, filters, widgets
+from fupin_ui import comparison, data, filters, widgets
 
 LINKED_SOURCES = ("linkages", "households", "projects")
 scope = filters.scope()
 place = filters.place_name()
 kpis = data.call(overview_kpis, scope)
+previous = comparison.previous_kpis(scope)
 line = kpis["poverty_line_yuan"]
 
 st.title(f"{markdown_literal(place)}{scope.year}年利益联结")
@@ -24,7 +25,7 @@ for row in (
     ("linked_households", "linked_people", "linked_income_wan", "linked_income_per_household_yuan"),
 ):
     for column, key in zip(st.columns(4), row, strict=True):
-        widgets.kpi_card(column, kpis, key)
+        widgets.kpi_card(column, kpis, key, previous=previous)
 
 st.subheader("按联结方式和产业")
 st.caption("带动增收户：本年度有收益金额大于0的利益联结的贫困户。一户可有多种联结方式、多个产业，各项户数之和可大于带动增收户数。")
@@ -49,7 +50,11 @@ st.caption(
 )
 left, right = st.columns(2)
 with left:
-    widgets.chart(charts.income_vs_line_chart(data.call(m.income_by_township, scope)))
+    income_by_township = data.call(m.income_by_township, scope)
+    if income_by_township.height > 1:  # one 镇办 alone would be one bar
+        widgets.chart(charts.income_vs_line_chart(income_by_township))
+    else:
+        st.caption("已选一个镇办：各村带动增收见下方“各村比较”。")
 with right:
     widgets.chart(charts.income_band_chart(data.call(m.income_bands, scope)))
 st.subheader("家庭人均纯收入低于贫困线的户")
@@ -82,7 +87,11 @@ st.subheader(f"产业未覆盖户（{widgets.indicator_text('uncovered_household
 st.caption("有劳动能力（含弱劳动能力）、本年度没有任何产业帮扶措施的建档立卡户（含已脱贫户），即距产业全覆盖的差距。")
 left, right = st.columns(2)
 with left:
-    widgets.chart(township_bar_chart(data.call(m.gap_by_township, scope), "未覆盖户数", "各镇办产业未覆盖户数", "户"))
+    gap_by_township = data.call(m.gap_by_township, scope)
+    if gap_by_township.height > 1:  # one 镇办 alone would be one bar: the table beside lists its villages
+        widgets.chart(township_bar_chart(gap_by_township, "未覆盖户数", "各镇办产业未覆盖户数", "户"))
+    else:
+        st.caption("各村未覆盖户数见右表，各村比较见下方“各村比较”。")
 with right:
     by_village = data.call(m.gap_by_village, scope)
     st.markdown(f"**各村未覆盖户数**（{by_village.height}个村）")
@@ -91,6 +100,8 @@ widgets.csv_download_of(
     coverage_gap, (scope,), "下载未覆盖户名单（CSV）", f"{place}{scope.year}年产业未覆盖户.csv", key="gap_csv", scope=scope
 )
 widgets.provenance(("households", "villages", "linkages"), scope, key="gap_src")
+
+comparison.section(scope, "利益联结", place, key="linkage")
 
 st.subheader("贫困户查询")
 query = st.text_input("户编号、户主姓名或身份证号", key="lookup_query", placeholder="如 6110021082100174、王某甲或18位身份证号")

@@ -7,11 +7,12 @@ from fupin_core.formatting import markdown_literal
 from fupin_core.metrics.alerts import alerts
 from fupin_core.metrics.indicators import applies, kpi_frame, overview_kpis, programme_progress
 from fupin_core.metrics.overview import coverage_gap, township_breakdown
-from fupin_ui import data, filters, nav, widgets
+from fupin_ui import comparison, data, filters, nav, widgets
 
 scope = filters.scope()
 place = filters.place_name()
 kpis = data.call(overview_kpis, scope)
+previous = comparison.previous_kpis(scope)
 
 st.title(f"{markdown_literal(place)}{scope.year}年产业扶贫总览")
 
@@ -26,7 +27,7 @@ CARDS = (
 for row in CARDS:
     for column, card in zip(st.columns(4), row, strict=True):
         key, progress = card if isinstance(card, tuple) else (card, None)
-        widgets.kpi_card(column, kpis, key, progress=progress)
+        widgets.kpi_card(column, kpis, key, progress=progress, previous=previous)
 
 with st.expander("全部指标及口径"):
     st.caption("每项指标的定义（口径）与数值；汇总表、进度报告和命令行 fupin kpi 使用同一份指标登记表，数字一致。空白为未上报。")
@@ -44,9 +45,17 @@ for start in range(0, len(alert_rows), 4):  # four to a row, as the cards above
 left, right = st.columns(2)
 with left:
     widgets.chart(charts.progress_chart(data.call(programme_progress, scope)))
-    widgets.chart(charts.township_bar_chart(data.call(township_breakdown, scope), "光伏装机兆瓦", "各镇办已建成光伏装机", "兆瓦", ",.2f"))
+    by_township = data.call(township_breakdown, scope)
+    # One 镇办 alone would be one bar: its villages are compared in “各村比较” below.
+    if by_township.height > 1:
+        widgets.chart(charts.township_bar_chart(by_township, "光伏装机兆瓦", "各镇办已建成光伏装机", "兆瓦", ",.2f"))
 with right:
-    widgets.chart(charts.linked_vs_gap_chart(data.call(township_breakdown, scope)))
+    if by_township.height > 1:
+        widgets.chart(charts.linked_vs_gap_chart(by_township))
+    else:
+        st.caption("已选一个镇办：各村情况见下方“各村比较”。")
+
+comparison.section(scope, "总览", place, key="overview")
 
 uncovered = kpis["uncovered_households"]
 st.subheader(f"产业未覆盖户（{widgets.indicator_text('uncovered_households', uncovered)}）")

@@ -8,7 +8,7 @@ from fupin_core.charts import pilots as charts
 from fupin_core.formatting import markdown_literal
 from fupin_core.metrics.indicators import display_unit, overview_kpis
 from fupin_core.metrics.pilots import linked_income_by_pilot, pilot_dividends_by_year, pilot_totals, pilot_villages
-from fupin_ui import data, filters, widgets
+from fupin_ui import comparison, data, filters, widgets
 
 scope = filters.scope()
 place = filters.place_name()
@@ -18,9 +18,10 @@ st.title(f"{markdown_literal(place)}{scope.year}年三变改革试点")
 st.caption("资源变资产、资金变股金、农民变股东：试点村的区级财政投入、折股量化资产、入股土地、股东和分红。")
 
 kpis = data.call(overview_kpis, scope)
+previous = comparison.previous_kpis(scope)
 cols = st.columns(4)
-widgets.kpi_card(cols[0], kpis, "pilot_villages")
-widgets.kpi_card(cols[1], kpis, "pilot_funds_wan")
+widgets.kpi_card(cols[0], kpis, "pilot_villages", previous=previous)
+widgets.kpi_card(cols[1], kpis, "pilot_funds_wan", previous=previous)
 cols[2].metric("折股量化资产", display_unit(totals["quantified_assets_wan"], "万元"))
 cols[3].metric("入股土地", display_unit(totals["land_shares_mu"], "亩"))
 cols = st.columns(4)
@@ -64,6 +65,8 @@ with right:
             f"“三变”项目分红到户：{year_row['年度']}年{year_row['分红到户户数(户)']:,}户，"
             f"{display_unit(year_row['分红到户金额(万元)'], '万元')}（只有这一年的记录，不画历年图）。"
         )
+
+comparison.section(scope, "三变", place, key="pilots")
 
 st.subheader(f"试点村（{villages.height:,}个）")
 shown = villages.with_columns((pl.col("贫困户股东占比") * 100).round(1)).rename({"贫困户股东占比": "贫困户股东占比(%)"})

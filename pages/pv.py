@@ -4,10 +4,12 @@ and stations producing too little for their size."""
 import streamlit as st
 
 from fupin_core.charts import pv as charts
+from fupin_core.charts import trends as trend_charts
 from fupin_core.formatting import markdown_literal
 from fupin_core.metrics import pv
 from fupin_core.metrics.indicators import display_unit, overview_kpis
-from fupin_ui import data, filters, widgets
+from fupin_core.metrics.trends import period_series
+from fupin_ui import comparison, data, filters, widgets
 
 scope = filters.scope()
 place = filters.place_name()
@@ -18,14 +20,15 @@ st.title(f"{markdown_literal(place)}{scope.year}年光伏扶贫")
 st.caption("装机容量只计已建成、运营中的电站（建设年度不晚于所选年度）；发电与收益为所选年度各报告期之和。")
 
 kpis = data.call(overview_kpis, scope)
+previous = comparison.previous_kpis(scope)
 cols = st.columns(4)
-widgets.kpi_card(cols[0], kpis, "pv_capacity_mw")
+widgets.kpi_card(cols[0], kpis, "pv_capacity_mw", previous=previous)
 widgets.progress_card(cols[1], kpis, "pv_progress", "pv_target_mw", scope)
 cols[2].metric("在建及计划装机", display_unit(summary["pending_mw"], "兆瓦"))
-widgets.kpi_card(cols[3], kpis, "pv_stations_poverty")
+widgets.kpi_card(cols[3], kpis, "pv_stations_poverty", previous=previous)
 cols = st.columns(4)
-widgets.kpi_card(cols[0], kpis, "pv_generation_10k_kwh")
-widgets.kpi_card(cols[1], kpis, "pv_revenue_wan")
+widgets.kpi_card(cols[0], kpis, "pv_generation_10k_kwh", previous=previous)
+widgets.kpi_card(cols[1], kpis, "pv_revenue_wan", previous=previous)
 cols[2].metric(
     "已分配收益",
     display_unit(summary["distributed_yuan"] / 10_000, "万元"),
@@ -67,11 +70,16 @@ st.subheader("发电与收益")
 by_period = data.call(pv.output_by_period, scope)
 left, right = st.columns(2)
 with left:
-    widgets.chart(charts.generation_chart(by_period))
+    # Every report period up to the chosen year as one series (per month, so year and quarter reports compare).
+    widgets.chart(
+        trend_charts.period_chart(period_series(by_period, "发电量(万千瓦时)"), "发电量(万千瓦时)", "万千瓦时", "历年各报告期发电量")
+    )
 with right:
     widgets.chart(charts.revenue_chart(by_period))
 widgets.table(by_period.drop("报告期代码"), key="pv_periods")
 widgets.provenance(("pv_output", "projects"), scope, key="pv_periods_src")
+
+comparison.section(scope, "光伏", place, key="pv")
 
 st.subheader("收益到户")
 st.caption("光伏项目的利益联结（公益岗位工资、分红等）。发电收益报表只记分配总额，用于小型公益事业、奖补等的部分未逐项列出。")

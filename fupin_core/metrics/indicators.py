@@ -8,8 +8,9 @@ generated from this module (`render_markdown`, checked by a test). Missing data 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 import duckdb
 import polars as pl
@@ -81,6 +82,9 @@ class Indicator:
     group: str
     # Where the indicator means something: a target exists only for the district or a 镇办 with 任务分解.
     levels: tuple[str, ...] = ("区", "镇办", "村")
+    # Which change is progress: "up" (more is better), "down" (fewer uncovered households is better),
+    # None (a size or a base, neither good nor bad). Colours a year-on-year change and orders rankings.
+    better: str | None = None
 
     @property
     def decimals(self) -> int:
@@ -91,8 +95,23 @@ class Indicator:
         return self.unit == "%"
 
 
+UP, DOWN = "up", "down"
+_DOWN = (
+    "households_remaining", "people_remaining", "poverty_incidence", "poverty_villages_remaining", "uncovered_households",
+    "labour_unreported_households", "households_below_poverty_line", "exited_below_poverty_line", "weak_stations",
+    "low_spending_projects", "overdue_dividends", "dividends_owed_wan",
+)  # fmt: skip
+# Sizes, bases and targets: a change is neither progress nor a setback.
+_NEUTRAL = (
+    "households_registered", "people_registered", "agri_population", "poverty_villages", "deep_poverty_villages",
+    "coverage_base_households", "poor_labourers", "poverty_line_yuan", "income_reported_households", "pv_target_mw",
+    "pv_commercial_mw", "fungus_target_wan", "artichoke_target_mu", "self_funded_wan", "dividends_due_wan",
+)  # fmt: skip
+
+
 def _i(key: str, name: str, unit: str, group: str, definition: str, levels: tuple[str, ...] = ("区", "镇办", "村")) -> Indicator:
-    return Indicator(key, name, unit, definition, group, levels)
+    better = DOWN if key in _DOWN else (None if key in _NEUTRAL else UP)
+    return Indicator(key, name, unit, definition, group, levels, better)
 
 
 _P, _V, _L, _B, _F, _S, _E = "贫困人口", "贫困村", "产业覆盖与带动增收", "“百千万”产业", "资金", "“三变”改革", "经营主体与分红"
@@ -307,73 +326,173 @@ def _progress(value: float | None, goal: dict | None) -> float | None:
     return round(value / goal["value"], 6)
 
 
-def values(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
-    """Every indicator for the scope, under its key (None = 未上报 or not applicable), plus `year`."""
-    line, _standard = poverty_line(con, scope.year)
-    h = overview.household_kpis(con, scope, line)
-    v = overview.village_kpis(con, scope)
-    stations = overview.pv_station_kpis(con, scope)
-    pv_out = pv.pv_output_totals(con, scope)
-    integrated = overview.fund_kpis(con, scope, INTEGRATED_FUNDS)
-    divs = overview.dividend_kpis(con, scope)
-    overdue = entities.overdue_dividends(con, scope)
-    capacity = overview.pv_capacity_mw(con, scope)
-    bags = overview.fungus_bags_wan(con, scope)
-    area = overview.artichoke_mu(con, scope)
-    goals = {industry: overview.target(con, industry, scope) for industry in ("光伏", "食用菌", "菊芋")}
-    linked = h["linked_households"]
-    out = {
-        "year": scope.year,
-        **{k: h[k] for k in ("households_registered", "people_registered", "households_exited_cum", "people_exited_cum")},
-        **{k: h[k] for k in ("households_exited_year", "people_exited_year", "households_remaining", "people_remaining")},
-        "agri_population": v["agri_population"],
-        "poverty_incidence": round(h["people_remaining"] / v["agri_population"], 6) if v["agri_population"] else None,
-        **{k: v[k] for k in ("poverty_villages", "deep_poverty_villages", "villages_exited_year", "villages_exited_cum")},
-        "poverty_villages_remaining": v["poverty_villages_remaining"],
-        **{k: h[k] for k in ("coverage_base_households", "covered_households", "coverage_rate", "uncovered_households")},
-        "labour_unreported_households": h["labour_unreported_households"],
-        "linked_households": linked,
-        "linked_people": h["linked_people"],
-        "linked_income_wan": _wan(h["linked_income_yuan"]),
-        "linked_income_per_household_yuan": round(h["linked_income_yuan"] / linked, 6) if linked else None,
-        "poor_labourers": h["poor_labourers"],
-        "labourers_employed": h["labourers_employed"],
-        "poverty_line_yuan": line,
-        "income_reported_households": h["income_reported_households"],
-        "households_below_poverty_line": h["households_below_poverty_line"],
-        "exited_below_poverty_line": h["exited_below_poverty_line"],
-        "pv_capacity_mw": capacity,
-        "pv_target_mw": goals["光伏"]["value"] if goals["光伏"] else None,
-        "pv_progress": _progress(capacity, goals["光伏"]),
-        **{k: stations[k] for k in ("pv_stations_poverty", "pv_village_stations", "pv_household_systems", "pv_commercial_mw")},
-        "pv_generation_10k_kwh": None if pv_out["kwh"] is None else round(pv_out["kwh"] / 10_000, 6),
-        "pv_revenue_wan": _wan(pv_out["revenue_yuan"]),
-        "fungus_bags_wan": bags,
-        "fungus_target_wan": goals["食用菌"]["value"] if goals["食用菌"] else None,
-        "fungus_progress": _progress(bags, goals["食用菌"]),
-        "artichoke_mu": area,
-        "artichoke_target_mu": goals["菊芋"]["value"] if goals["菊芋"] else None,
-        "artichoke_progress": _progress(area, goals["菊芋"]),
-        "integrated_funds_allocated_wan": integrated["allocated_wan"],
-        "integrated_funds_spent_wan": integrated["spent_wan"],
-        "integrated_funds_spend_rate": integrated["spend_rate"],
-        **overview.special_fund_kpis(con, scope),
-        **overview.fund_totals(con, scope),
-        "low_spending_projects": funds.low_spending_projects(con, scope).height,
-        **overview.pilot_kpis(con, scope),
-        **overview.entity_kpis(con, scope),
-        "dividends_due_wan": _wan(divs["due_yuan"]),
-        "dividends_paid_wan": _wan(divs["paid_yuan"]),
-        "dividend_payout_rate": divs["payout_rate"],
-        "overdue_dividends": overdue.height,
-        "dividends_owed_wan": _wan(float(overdue["欠付金额(元)"].sum())),
-        "weak_stations": pv.underperforming_stations(con, scope).height,
-        "overdue_townships": rounds.overdue_townships(con, scope),
-        **_lifecycle_values(con, scope),
-    }
-    missing = [ind.key for ind in INDICATORS if ind.key not in out]
-    assert not missing, f"indicators without a value: {missing}"
-    return out
+class _Parts:
+    """The queries behind the indicators, each run at most once and only when an indicator needs it
+    (a trend or a ranking asks for a few indicators; the cards for all of them)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, scope: Scope):
+        self.con, self.scope = con, scope
+
+    @cached_property
+    def line(self) -> float:
+        return poverty_line(self.con, self.scope.year)[0]
+
+    @cached_property
+    def h(self) -> dict:
+        return overview.household_kpis(self.con, self.scope, self.line)
+
+    @cached_property
+    def v(self) -> dict:
+        return overview.village_kpis(self.con, self.scope)
+
+    @cached_property
+    def stations(self) -> dict:
+        return overview.pv_station_kpis(self.con, self.scope)
+
+    @cached_property
+    def pv_out(self) -> dict:
+        return pv.pv_output_totals(self.con, self.scope)
+
+    @cached_property
+    def integrated(self) -> dict:
+        return overview.fund_kpis(self.con, self.scope, INTEGRATED_FUNDS)
+
+    @cached_property
+    def special(self) -> dict:
+        return overview.special_fund_kpis(self.con, self.scope)
+
+    @cached_property
+    def totals(self) -> dict:
+        return overview.fund_totals(self.con, self.scope)
+
+    @cached_property
+    def divs(self) -> dict:
+        return overview.dividend_kpis(self.con, self.scope)
+
+    @cached_property
+    def overdue(self) -> pl.DataFrame:
+        return entities.overdue_dividends(self.con, self.scope)
+
+    @cached_property
+    def capacity(self) -> float:
+        return overview.pv_capacity_mw(self.con, self.scope)
+
+    @cached_property
+    def bags(self) -> float | None:
+        return overview.fungus_bags_wan(self.con, self.scope)
+
+    @cached_property
+    def area(self) -> float | None:
+        return overview.artichoke_mu(self.con, self.scope)
+
+    @cached_property
+    def goals(self) -> dict:
+        return {industry: overview.target(self.con, industry, self.scope) for industry in ("光伏", "食用菌", "菊芋")}
+
+    @cached_property
+    def pilots(self) -> dict:
+        return overview.pilot_kpis(self.con, self.scope)
+
+    @cached_property
+    def entities(self) -> dict:
+        return overview.entity_kpis(self.con, self.scope)
+
+    @cached_property
+    def lifecycle(self) -> dict:
+        return _lifecycle_values(self.con, self.scope)
+
+
+def _goal(industry: str) -> Callable[[_Parts], float | None]:
+    return lambda p: p.goals[industry]["value"] if p.goals[industry] else None
+
+
+def _from(part: str, key: str | None = None) -> Callable[[_Parts], object]:
+    return lambda p, k=key: getattr(p, part)[k]
+
+
+# How each indicator is computed from the parts: the one place a figure is defined.
+_FORMULAS: dict[str, Callable[[_Parts], object]] = {
+    **{
+        k: _from("h", k)
+        for k in (
+            "households_registered",
+            "people_registered",
+            "households_exited_cum",
+            "people_exited_cum",
+            "households_exited_year",
+            "people_exited_year",
+            "households_remaining",
+            "people_remaining",
+            "coverage_base_households",
+            "covered_households",
+            "coverage_rate",
+            "uncovered_households",
+            "labour_unreported_households",
+            "linked_households",
+            "linked_people",
+            "poor_labourers",
+            "labourers_employed",
+            "income_reported_households",
+            "households_below_poverty_line",
+            "exited_below_poverty_line",
+        )
+    },  # fmt: skip
+    "agri_population": _from("v", "agri_population"),
+    "poverty_incidence": lambda p: round(p.h["people_remaining"] / p.v["agri_population"], 6) if p.v["agri_population"] else None,
+    **{
+        k: _from("v", k)
+        for k in ("poverty_villages", "deep_poverty_villages", "villages_exited_year", "villages_exited_cum", "poverty_villages_remaining")
+    },
+    "linked_income_wan": lambda p: _wan(p.h["linked_income_yuan"]),
+    "linked_income_per_household_yuan": lambda p: (
+        round(p.h["linked_income_yuan"] / p.h["linked_households"], 6) if p.h["linked_households"] else None
+    ),
+    "poverty_line_yuan": lambda p: p.line,
+    "pv_capacity_mw": lambda p: p.capacity,
+    "pv_target_mw": _goal("光伏"),
+    "pv_progress": lambda p: _progress(p.capacity, p.goals["光伏"]),
+    **{k: _from("stations", k) for k in ("pv_stations_poverty", "pv_village_stations", "pv_household_systems", "pv_commercial_mw")},
+    "pv_generation_10k_kwh": lambda p: None if p.pv_out["kwh"] is None else round(p.pv_out["kwh"] / 10_000, 6),
+    "pv_revenue_wan": lambda p: _wan(p.pv_out["revenue_yuan"]),
+    "fungus_bags_wan": lambda p: p.bags,
+    "fungus_target_wan": _goal("食用菌"),
+    "fungus_progress": lambda p: _progress(p.bags, p.goals["食用菌"]),
+    "artichoke_mu": lambda p: p.area,
+    "artichoke_target_mu": _goal("菊芋"),
+    "artichoke_progress": lambda p: _progress(p.area, p.goals["菊芋"]),
+    "integrated_funds_allocated_wan": _from("integrated", "allocated_wan"),
+    "integrated_funds_spent_wan": _from("integrated", "spent_wan"),
+    "integrated_funds_spend_rate": _from("integrated", "spend_rate"),
+    "special_funds_allocated_wan": _from("special", "special_funds_allocated_wan"),
+    "special_funds_spent_wan": _from("special", "special_funds_spent_wan"),
+    **{k: _from("totals", k) for k in ("funds_allocated_wan", "funds_spent_wan", "funds_spend_rate", "self_funded_wan")},
+    "low_spending_projects": lambda p: funds.low_spending_projects(p.con, p.scope).height,
+    **{k: _from("pilots", k) for k in ("pilot_villages", "pilot_funds_wan")},
+    **{k: _from("entities", k) for k in ("entities", "cooperatives", "leading_enterprises", "invested_wan")},
+    "dividends_due_wan": lambda p: _wan(p.divs["due_yuan"]),
+    "dividends_paid_wan": lambda p: _wan(p.divs["paid_yuan"]),
+    "dividend_payout_rate": lambda p: p.divs["payout_rate"],
+    "overdue_dividends": lambda p: p.overdue.height,
+    "dividends_owed_wan": lambda p: _wan(float(p.overdue["欠付金额(元)"].sum())),
+    "weak_stations": lambda p: pv.underperforming_stations(p.con, p.scope).height,
+    "overdue_townships": lambda p: rounds.overdue_townships(p.con, p.scope),
+    **{ind.key: _from("lifecycle", ind.key) for ind in INDICATORS if ind.group == _A},
+}
+_missing = {ind.key for ind in INDICATORS} ^ set(_FORMULAS)
+assert not _missing, f"indicators without a formula, or formulas without an indicator: {_missing}"
+
+
+def values(con: duckdb.DuckDBPyConnection, scope: Scope, keys: Iterable[str] | None = None) -> dict:
+    """Every indicator for the scope, under its key (None = 未上报 or not applicable), plus `year`.
+
+    `keys`: only these indicators (a trend, a ranking), computed by the same formulas and only the
+    queries they need, so a value equals the card's."""
+    parts = _Parts(con, scope)
+    wanted = [ind.key for ind in INDICATORS] if keys is None else list(dict.fromkeys(keys))
+    unknown = [k for k in wanted if k not in _FORMULAS]
+    if unknown:
+        raise KeyError(f"没有这些指标：{unknown}")
+    return {"year": scope.year} | {key: _FORMULAS[key](parts) for key in wanted}
 
 
 def _lifecycle_values(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
@@ -506,6 +625,9 @@ def kpi_frame(kpis: dict, keys: Callable[[Indicator], bool] | None = None) -> pl
     )
 
 
+BETTER_WORDS = {UP: "好转", DOWN: "变差", None: "—"}
+
+
 def render_markdown() -> str:
     """docs/INDICATORS.md: every indicator with its key, unit, decimals and 口径."""
     lines = [
@@ -514,14 +636,17 @@ def render_markdown() -> str:
         "由 `fupin_core/metrics/indicators.py` 自动生成（`fupin indicators --out docs/INDICATORS.md`），请勿手工修改。",
         "页面指标卡、`fupin kpi --json`、需要关注、汇总表（Excel）和进度报告（Word）都从这份登记表取数，",
         "数字格式按单位统一（兆瓦、万元保留2位小数，万袋、亩保留1位，元取整，比率保留1位小数的百分数）；没有数据显示“未上报”，不显示0。",
+        "“增加为”：与上年相比数值增加是好转还是变差（指标卡的增减颜色、镇办排名的先后），“—”为规模或基数，不论好坏。",
         "",
     ]
     group = None
     for ind in INDICATORS:
         if ind.group != group:
             group = ind.group
-            lines += [f"## {group}", "", "| 键（JSON） | 指标 | 单位 | 小数位 | 适用 | 口径 |", "|---|---|---|---|---|---|"]
-        lines.append(f"| `{ind.key}` | {ind.name} | {ind.unit} | {ind.decimals} | {'、'.join(ind.levels)} | {ind.definition} |")
+            lines += [f"## {group}", "", "| 键（JSON） | 指标 | 单位 | 小数位 | 适用 | 增加为 | 口径 |", "|---|---|---|---|---|---|---|"]
+        lines.append(
+            f"| `{ind.key}` | {ind.name} | {ind.unit} | {ind.decimals} | {'、'.join(ind.levels)} | {BETTER_WORDS[ind.better]} | {ind.definition} |"
+        )
         if ind is INDICATORS[-1] or INDICATORS[INDICATORS.index(ind) + 1].group != group:
             lines.append("")
     return "\n".join(lines)

@@ -11,6 +11,7 @@ import duckdb
 
 from fupin_core.metrics.indicators import overview_kpis
 from fupin_core.metrics.overview import townships
+from fupin_core.metrics.trends import previous_scope
 from fupin_core.reports import names, tables
 from fupin_core.reports.tables import Filled
 from fupin_core.scope import Scope
@@ -26,6 +27,7 @@ class Summary:
     sheets: list[tuple[str, list[Filled]]]
     sample: bool
     today: dt.date
+    previous: dict | None = None  # last year's indicators (与上年相比)
 
     @property
     def note(self) -> str:
@@ -55,6 +57,7 @@ def collect(
         place=place,
         area=names.area_word(con, scope),
         kpis=overview_kpis(con, scope),
+        previous=overview_kpis(con, previous_scope(scope)),
         sheets=[(s.name, tables.fill_sheet(s, con, scope, place)) for s in chosen],
         sample=store.has_sample_data(con),
         today=today or dt.date.today(),

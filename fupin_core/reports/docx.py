@@ -29,9 +29,11 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from fupin_core.charts import overview as charts
+from fupin_core.charts.trends import trend_charts
 from fupin_core.metrics.alerts import alerts
 from fupin_core.metrics.indicators import NOT_REPORTED, UNIT_DECIMALS, programme_progress
 from fupin_core.metrics.overview import township_breakdown
+from fupin_core.metrics.trends import trend
 from fupin_core.reports import narrative
 from fupin_core.reports.contents import Summary
 from fupin_core.reports.tables import TOTAL_LABEL, Filled
@@ -47,6 +49,7 @@ LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
 LINE_PITCH_PT = 28.95
 BODY_CONDENSE_PT = -0.25
 CHART_WIDTH_PX, IMAGE_WIDTH = 560, Cm(15.5)
+TREND_KEY = "linked_households"  # the report's one trend chart
 MAX_TOWNSHIPS = 40  # a by-镇办 chart and table fit a district (商州区 has 18), not a province
 CHINESE_NUMERALS = "一二三四五六七八九十"
 NEXT_STEPS_HEADING = "下一步工作"
@@ -351,6 +354,8 @@ def write(con: duckdb.DuckDBPyConnection, s: Summary) -> bytes:
 
     overview = s.tables_of("总览")
     by_township = township_breakdown(con, s.scope)
+    linked_trend = trend(con, s.scope, (TREND_KEY,))
+    figures = iter(range(1, 10))
     sections = narrative.outline(s)
     numbered = [section for section in sections if section[0] != "appendix"]
     for key, heading, paragraphs in sections:
@@ -371,10 +376,15 @@ def write(con: duckdb.DuckDBPyConnection, s: Summary) -> bytes:
             _table(doc, _without_definitions(overview[0]), "表1　主要指标（口径见附）")
         elif key == "programmes":
             _table(doc, overview[1], "表2　“百千万”产业工程完成情况")
-            _figure(doc, charts.progress_chart(programme_progress(con, s.scope, s.kpis)), "图1　“百千万”产业工程完成情况")
-        elif key == "linkage" and 1 < by_township.height <= MAX_TOWNSHIPS:
+            chart = charts.progress_chart(programme_progress(con, s.scope, s.kpis))
+            _figure(doc, chart, f"图{next(figures)}　“百千万”产业工程完成情况")
+        if key == "linkage" and linked_trend["年度"].n_unique() > 1:
+            # 与上年相比 in a picture: the indicator over the years, the report's year marked.
+            (chart,) = trend_charts(linked_trend, s.scope.year)
+            _figure(doc, chart, f"图{next(figures)}　历年带动增收户数")
+        if key == "linkage" and 1 < by_township.height <= MAX_TOWNSHIPS:
             # One 镇办: its row would repeat the text; hundreds (province scale): unreadable on paper.
-            _figure(doc, charts.linked_vs_gap_chart(by_township), "图2　各镇办带动增收与未覆盖户数")
+            _figure(doc, charts.linked_vs_gap_chart(by_township), f"图{next(figures)}　各镇办带动增收与未覆盖户数")
             _table(doc, overview[2], "表3　各镇办产业扶贫情况")
         elif key == "linkage" and by_township.height > MAX_TOWNSHIPS:
             _paragraph(doc, f"各镇办（{by_township.height:,}个）情况见项目汇总表“总览”工作表。")

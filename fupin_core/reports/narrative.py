@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from fupin_core.catalog import ENTITY_TYPES, LINK_MECHANISMS
-from fupin_core.metrics import indicators
+from fupin_core.metrics import indicators, trends
 from fupin_core.metrics.indicators import NOT_REPORTED, UNIT_DECIMALS
 from fupin_core.reports.contents import Summary
 
@@ -209,6 +209,19 @@ def lifecycle(s: Summary) -> str:
     return text
 
 
+def compared(s: Summary, programme: str, keys: tuple[str, ...] | None = None) -> str | None:
+    """与上年相比: each main indicator of the programme (metrics.trends.PROGRAMME_KEYS) against last year,
+    last year's figure written by the registry; None when there is nothing to compare."""
+    if s.previous is None:
+        return None
+    parts = []
+    for key in keys or trends.PROGRAMME_KEYS[programme]:
+        moved = trends.change(key, s.kpis, s.previous).text()
+        if moved is not None:
+            parts.append(f"{indicators.indicator(key).name}{moved}（{s.scope.year - 1}年{indicators.text(key, s.previous[key])}）")
+    return f"与上年相比，{'，'.join(parts)}。" if parts else None
+
+
 def concerns(s: Summary) -> list[str]:
     """需要关注的问题: only those the figures show, each with its indicator."""
     k, y, out = s.kpis, s.scope.year, []
@@ -246,14 +259,26 @@ def appendix() -> list[str]:
     return [f"{ind.name}（{ind.unit}）：{ind.definition}" for ind in indicators.INDICATORS]
 
 
+# 总体情况 compares the poverty figures; coverage and 带动增收 are compared under 利益联结.
+POVERTY_CHANGES = ("households_exited_cum", "households_remaining", "poverty_incidence")
+
+
+def _with_changes(paragraphs: list[str | None]) -> list[str]:
+    return [p for p in paragraphs if p]
+
+
 def outline(s: Summary) -> list[tuple[str, str, list[str]]]:
     """(key, heading, paragraphs) of the report in order; the docx adds tables and figures by key."""
     return [
-        ("overall", "一、总体情况", [overall(s)]),
-        ("programmes", "二、“百千万”产业工程进展", [pv(s), fungus(s), artichoke(s)]),
-        ("linkage", "三、产业覆盖与带动贫困户增收情况", [linkage(s)]),
-        ("pilots", "四、“三变”改革试点", [pilots(s)]),
-        ("entities", "五、经营主体带动与资金使用", [entities(s), funds(s)]),
+        ("overall", "一、总体情况", _with_changes([overall(s), compared(s, "总览", POVERTY_CHANGES)])),
+        (
+            "programmes",
+            "二、“百千万”产业工程进展",
+            _with_changes([pv(s), compared(s, "光伏"), fungus(s), compared(s, "食用菌"), artichoke(s), compared(s, "菊芋")]),
+        ),
+        ("linkage", "三、产业覆盖与带动贫困户增收情况", _with_changes([linkage(s), compared(s, "利益联结")])),
+        ("pilots", "四、“三变”改革试点", _with_changes([pilots(s), compared(s, "三变")])),
+        ("entities", "五、经营主体带动与资金使用", _with_changes([entities(s), funds(s), compared(s, "资金")])),
         ("lifecycle", "六、项目库与扶贫资产", [lifecycle(s)]),
         ("concerns", "七、需要关注的问题", concerns(s)),  # the docx numbers them （一）（二）…
         ("appendix", "附：指标口径", appendix()),

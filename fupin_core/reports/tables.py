@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 
 from fupin_core.catalog import LINK_MECHANISMS
-from fupin_core.metrics import artichoke, assets, entities, funds, fungus, indicators, linkage, pilots, pv
+from fupin_core.metrics import artichoke, assets, entities, funds, fungus, indicators, linkage, pilots, pv, trends
 from fupin_core.metrics.overview import township_breakdown
 from fupin_core.scope import Scope
 
@@ -42,7 +42,7 @@ class Table:
     totals: tuple[str, ...] = ()
     rates: tuple[Rate, ...] = ()
     # Excel number formats by column where the writer's default (by dtype and name) is wrong;
-    # "auto" = per cell, for columns that mix units (the KPI list).
+    # "auto" = per cell, for columns that mix units (the KPI list); "*": every numeric column not named.
     formats: dict[str, str] = field(default_factory=dict)
 
 
@@ -99,7 +99,11 @@ def with_total(filled: Filled) -> pl.DataFrame:
 
 def fill(table: Table, con: duckdb.DuckDBPyConnection, scope: Scope, place: str) -> Filled:
     frame = _plain(table.build(con, scope))
-    return Filled(table.title.format(place=place, year=scope.year), frame, total_row(table, frame), dict(table.formats))
+    formats = dict(table.formats)
+    every = formats.pop("*", None)
+    if every:  # columns known only once built (one per year)
+        formats = {c: every for c, dtype in frame.schema.items() if dtype.is_numeric()} | formats
+    return Filled(table.title.format(place=place, year=scope.year), frame, total_row(table, frame), formats)
 
 
 # --- 总览 -------------------------------------------------------------------------------------
@@ -330,6 +334,17 @@ SHEETS: tuple[Sheet, ...] = (
     ),
     area("资产台账", "{place}{year}年扶贫资产台账", asset_register, ("原值(万元)",)),
 )
+
+# 历年情况: each page's main indicators (metrics.trends.PROGRAMME_KEYS) from the first year with data,
+# one column a year, the registry's values as reported (rates in per cent).
+HISTORY_KEYS: tuple[str, ...] = tuple(dict.fromkeys(k for keys in trends.PROGRAMME_KEYS.values() for k in keys))
+
+
+def history_table(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    return trends.history_table(con, scope, HISTORY_KEYS)
+
+
+SHEETS = (*SHEETS, Sheet("历年情况", (Table("{place}{year}年及以前历年主要指标", history_table, formats={"*": "auto"}),)))
 
 SHEET_NAMES: tuple[str, ...] = tuple(s.name for s in SHEETS)
 

@@ -145,10 +145,19 @@ def test_split_item_and_chinese_numerals():
 
 
 def test_the_report_contains_the_chart_images(district_report, township_report):
-    for document, charts in ((district_report, 2), (township_report, 1)):
+    # 百千万 progress, 历年带动增收户数, and (district only) 各镇办带动增收与未覆盖户数.
+    for document, charts in ((district_report, 3), (township_report, 2)):
         assert len(document.inline_shapes) == charts
         images = [rel.target_part for rel in document.part.rels.values() if "image" in rel.reltype]
         assert len(images) == charts
         for part in images:
             assert part.content_type == "image/png"
             assert part.blob.startswith(b"\x89PNG") and len(part.blob) > 20_000
+
+
+def test_the_report_compares_each_programme_with_last_year(district_report):
+    texts = [p.text for p in district_report.paragraphs]
+    changes = [t for t in texts if t.startswith("与上年相比，")]
+    assert len(changes) == 7  # 总体情况, 光伏, 食用菌, 菊芋, 利益联结, 三变, 资金
+    assert any(t.startswith("与上年相比，光伏扶贫装机容量增加") for t in changes)
+    assert "图2　历年带动增收户数" in texts

@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from fupin_core.catalog import INTEGRATED_FUNDS
-from fupin_core.metrics import Scope, artichoke, entities, funds, fungus, indicators, linkage, pilots, pv
+from fupin_core.metrics import Scope, artichoke, entities, funds, fungus, indicators, linkage, pilots, pv, trends
 from fupin_core.metrics import overview as m
 from fupin_core.reports import summary, tables
 from fupin_core.reports.xlsx import display_width
@@ -21,6 +21,9 @@ from tests.reports.readback import blocks, load
 
 TODAY = dt.date(2026, 11, 28)
 YEJIACUN = "611002101"  # 夜村镇 in the sample; T2 of the tiny database is the same code
+
+# The sheets of one area each (历年情况 has a column per year and the same rows for every place).
+AREA_SHEETS = [name for name in tables.SHEET_NAMES[1:] if name != "历年情况"]
 
 
 def _workbook(con, scope, sheet_names=None):
@@ -33,7 +36,7 @@ def _all_blocks(book) -> dict[str, list]:
 
 def test_sheets_titles_and_headers(sample_con):
     book = _workbook(sample_con, Scope.of(2017))
-    assert book.sheetnames == ["总览", "光伏", "食用菌", "菊芋", "三变改革", "经营主体与投资", "利益联结", "资金", "资产台账"]
+    assert book.sheetnames == ["总览", "光伏", "食用菌", "菊芋", "三变改革", "经营主体与投资", "利益联结", "资金", "资产台账", "历年情况"]
     read = _all_blocks(book)
     assert read["光伏"][0].title == "商州区2017年光伏扶贫项目汇总表"
     assert read["总览"][0].note.startswith("统计年度：2017年\u3000范围：商州区")
@@ -43,7 +46,7 @@ def test_sheets_titles_and_headers(sample_con):
         for block, table in zip(read[name], tables_of_sheet, strict=True):
             assert block.header == table.frame.columns
             assert len(block.rows) == table.frame.height
-    for name in tables.SHEET_NAMES[1:]:  # area sheets: every numeric header names its unit (or is a rate/year)
+    for name in AREA_SHEETS:  # area sheets: every numeric header names its unit (or is a rate/year)
         frame = dict(filled.sheets)[name][0].frame
         for col, dtype in frame.schema.items():
             if dtype.is_numeric():
@@ -206,8 +209,11 @@ def test_a_township_filter_limits_every_sheet(sample_con):
             assert block.title.startswith("商州区夜村镇2017年"), block.title
             if "镇办" in block.header:
                 assert set(block.column("镇办")) == {"夜村镇"}, name
-    for name in tables.SHEET_NAMES[1:]:
+    for name in AREA_SHEETS:
         assert 0 < len(read[name][0].rows) < len(whole[name][0].rows), name
+    # 历年情况: the same indicators, the 镇办's own figures.
+    assert read["历年情况"][0].column("指标") == whole["历年情况"][0].column("指标")
+    assert read["历年情况"][0].rows != whole["历年情况"][0].rows
     assert read["总览"][0].note.startswith("统计年度：2017年\u3000范围：商州区夜村镇")
 
 
@@ -261,3 +267,13 @@ def test_choosing_sheets(tiny_con):
     assert book.sheetnames == ["光伏", "资金"]  # the workbook's order, not the order asked
     with pytest.raises(ValueError, match="没有名为“水电”的汇总表"):
         summary.workbook_bytes(tiny_con, Scope.of(2017), ("水电",), TODAY)
+
+
+def test_history_sheet_is_the_registry_year_by_year(sample_con):
+    scope = Scope.of(2017, YEJIACUN)
+    block = _all_blocks(_workbook(sample_con, scope))["历年情况"][0]
+    expected = trends.history_table(sample_con, scope, tables.HISTORY_KEYS)
+    assert block.header == expected.columns and block.header[-1] == "2017年"
+    assert block.rows == [list(row) for row in expected.rows()]
+    coverage = next(row for row in block.rows if row[0] == "产业覆盖率")
+    assert coverage[-1] == round(indicators.values(sample_con, scope)["coverage_rate"] * 100, 1)
