@@ -11,35 +11,31 @@ import polars as pl
 
 from fupin_core.charts.programme import value_axis
 from fupin_core.charts.theme import ACTUAL, FONT, TARGET, apply_theme
-from fupin_core.metrics import indicators
-from fupin_core.metrics.trends import Ranking
 
 ROW_PX = 22
 
 
-def _shown_unit(key: str) -> str:
-    return "%" if indicators.indicator(key).is_rate else indicators.indicator(key).unit
+RATE_UNIT = "%"
 
 
-def _scaled(key: str, column: str) -> pl.Expr:
+def _scaled(unit: str, column: str) -> pl.Expr:
     """Rates in per cent on an axis (90.1, not 0.901)."""
-    return pl.col(column) * 100 if indicators.indicator(key).is_rate else pl.col(column)
+    return pl.col(column) * 100 if unit == RATE_UNIT else pl.col(column)
 
 
 def _one_trend(frame: pl.DataFrame, key: str, year: int, years: list[str]) -> alt.LayerChart:
-    ind = indicators.indicator(key)
-    unit = _shown_unit(key)
     rows = frame.filter(pl.col("key") == key)
+    name, unit, decimals = rows["指标"][0], rows["单位"][0], rows["小数位"][0]
     data = rows.filter(pl.col("数值").is_not_null()).select(
         pl.format("{}年", pl.col("年度")).alias("年份"),
         pl.col("年度"),
-        _scaled(key, "数值").alias("数值"),
-        pl.col("数值").map_elements(lambda v, k=key: indicators.display(k, v), return_dtype=pl.String).alias("标注"),
+        _scaled(unit, "数值").alias("数值"),
+        pl.col("标注"),
         (pl.col("年度") == year).alias("所选年度"),
     )
     x = alt.X("年份:N", sort=years, scale=alt.Scale(domain=years), title="年度")
-    y = alt.Y("数值:Q", title=f"{ind.name}（{unit}）", axis=value_axis(",.1f" if ind.decimals else ",.0f"))
-    tooltip = [alt.Tooltip("年份:N", title="年度"), alt.Tooltip("标注:N", title=ind.name)]
+    y = alt.Y("数值:Q", title=f"{name}（{unit}）", axis=value_axis(",.1f" if decimals else ",.0f"))
+    tooltip = [alt.Tooltip("年份:N", title="年度"), alt.Tooltip("标注:N", title=name)]
     line = alt.Chart(data).mark_line(color=ACTUAL, point=alt.OverlayMarkDef(color=ACTUAL, size=40)).encode(x=x, y=y, tooltip=tooltip)
     # The chosen year: a larger point with its value written beside it.
     chosen = data.filter(pl.col("所选年度"))
@@ -47,13 +43,13 @@ def _one_trend(frame: pl.DataFrame, key: str, year: int, years: list[str]) -> al
     label = alt.Chart(chosen).mark_text(font=FONT, dy=-12, fontSize=11, color="#222").encode(x=x, y=y, text="标注:N")
     layers = [line, marked, label]
     targets = rows.filter(pl.col("目标").is_not_null()).select(
-        pl.format("{}年", pl.col("年度")).alias("年份"), _scaled(key, "目标").alias("数值")
+        pl.format("{}年", pl.col("年度")).alias("年份"), _scaled(unit, "目标").alias("数值")
     )
     subtitle = f"{years[0]}—{year}年，实心大点为{year}年"
     if targets.height:
         layers.append(alt.Chart(targets).mark_line(color=TARGET, strokeDash=[4, 3]).encode(x=x, y=y))
         subtitle += "；虚线为目标"
-    return alt.layer(*layers).properties(title=alt.Title(ind.name, subtitle=subtitle), height=170)
+    return alt.layer(*layers).properties(title=alt.Title(name, subtitle=subtitle), height=170)
 
 
 def trend_charts(frame: pl.DataFrame, year: int) -> list[alt.LayerChart]:
@@ -64,40 +60,38 @@ def trend_charts(frame: pl.DataFrame, year: int) -> list[alt.LayerChart]:
     return [apply_theme(_one_trend(frame, key, year, years)) for key in keys]
 
 
-def ranking_chart(ranking: Ranking) -> alt.LayerChart:
-    """The places of a ranking as bars in rank order (未上报 left out), the reference as a dashed rule."""
-    ind = indicators.indicator(ranking.key)
-    unit = _shown_unit(ranking.key)
-    data = ranking.frame.filter(pl.col("数值").is_not_null()).select(
+def ranking_chart(ranking) -> alt.LayerChart:
+    """The places of a ranking (metrics.trends.Ranking) as bars in rank order (未上报 left out), the
+    reference as a dashed rule."""
+    unit = ranking.unit
+    data = ranking.labelled.filter(pl.col("数值").is_not_null()).select(
         pl.format("{}. {}", pl.col("名次"), pl.col("名称")).alias("名称"),
-        _scaled(ranking.key, "数值").alias("数值"),
-        pl.col("数值").map_elements(lambda v, k=ranking.key: indicators.display(k, v), return_dtype=pl.String).alias("标注"),
+        _scaled(unit, "数值").alias("数值"),
+        pl.col("标注"),
     )
     order = data["名称"].to_list()
-    x = alt.X("数值:Q", title=f"{ind.name}（{unit}）", axis=value_axis(",.1f" if ind.decimals else ",.0f"))
+    x = alt.X("数值:Q", title=f"{ranking.name}（{unit}）", axis=value_axis(",.1f" if ranking.decimals else ",.0f"))
     bars = (
         alt.Chart(data)
         .mark_bar(color=ACTUAL)
         .encode(
             x=x,
             y=alt.Y("名称:N", sort=order, title=None),
-            tooltip=[alt.Tooltip("名称:N", title=ranking.level), alt.Tooltip("标注:N", title=ind.name)],
+            tooltip=[alt.Tooltip("名称:N", title=ranking.level), alt.Tooltip("标注:N", title=ranking.name)],
         )
     )
     labels = bars.mark_text(align="left", dx=3, font=FONT, fontSize=11).encode(text="标注:N")
     layers = [bars, labels]
     subtitle = "按名次排列，数值相同名次并列"
     if ranking.reference is not None:
-        shown = ranking.reference * 100 if ind.is_rate else ranking.reference
-        reference = pl.DataFrame(
-            {"数值": [shown], "说明": [f"{ranking.reference_label}{indicators.display(ranking.key, ranking.reference)}"]}
-        )
+        shown = ranking.reference * 100 if unit == RATE_UNIT else ranking.reference
+        reference = pl.DataFrame({"数值": [shown], "说明": [f"{ranking.reference_label}{ranking.reference_text}"]})
         layers.append(alt.Chart(reference).mark_rule(color=TARGET, strokeDash=[4, 3]).encode(x="数值:Q", tooltip=["说明:N"]))
-        subtitle += f"；虚线为{ranking.reference_label}（{indicators.display(ranking.key, ranking.reference)}）"
+        subtitle += f"；虚线为{ranking.reference_label}（{ranking.reference_text}）"
     missing = ranking.frame.height - data.height
     if missing:
         subtitle += f"；另有{missing}个{ranking.level}未上报"
-    title = alt.Title(f"各{ranking.level}{ind.name}", subtitle=subtitle)
+    title = alt.Title(f"各{ranking.level}{ranking.name}", subtitle=subtitle)
     return apply_theme(alt.layer(*layers).properties(height=max(80, ROW_PX * len(order)), title=title))
 
 

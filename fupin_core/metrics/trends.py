@@ -51,7 +51,9 @@ TREND_SCHEMA = {
     "key": pl.String,
     "指标": pl.String,
     "单位": pl.String,
+    "小数位": pl.Int64,
     "数值": pl.Float64,
+    "标注": pl.String,  # the value as the registry writes it (未上报 where there is none)
     "目标": pl.Float64,
 }
 
@@ -78,7 +80,8 @@ def trend(con: duckdb.DuckDBPyConnection, scope: Scope, keys: tuple[str, ...]) -
         for key in keys:
             ind = indicators.indicator(key)
             target = kpis.get(TARGET_OF.get(key, ""), None)
-            rows.append((year, key, ind.name, ind.unit, _float(kpis[key]), _float(target)))
+            value = _float(kpis[key])
+            rows.append((year, key, ind.name, ind.unit, ind.decimals, value, indicators.display(key, value), _float(target)))
     frame = pl.DataFrame(rows, schema=TREND_SCHEMA, orient="row")
     with_data = frame.filter(pl.col("数值").is_not_null() & (pl.col("数值") != 0))["年度"]
     return frame.filter(pl.col("年度") >= (with_data.min() if with_data.len() else scope.year))
@@ -166,6 +169,29 @@ class Ranking:
     reference: float | None
     reference_label: str  # 全区 / 所选镇办合计 / 本镇办 (a rate) or 各镇办平均 / 各村平均 (an amount)
     too_many: int = 0  # > MAX_RANKED places: not ranked
+
+    # What a chart writes (charts never read the registry themselves).
+    @property
+    def name(self) -> str:
+        return indicators.indicator(self.key).name
+
+    @property
+    def unit(self) -> str:
+        return indicators.indicator(self.key).unit
+
+    @property
+    def decimals(self) -> int:
+        return indicators.indicator(self.key).decimals
+
+    @property
+    def reference_text(self) -> str:
+        return indicators.display(self.key, self.reference)
+
+    @property
+    def labelled(self) -> pl.DataFrame:
+        """`frame` with 标注: each value as the registry writes it."""
+        texts = [indicators.display(self.key, v) for v in self.frame["数值"].to_list()]
+        return self.frame.with_columns(pl.Series("标注", texts, dtype=pl.String))
 
 
 RANK_SCHEMA = {"代码": pl.String, "名称": pl.String, "数值": pl.Float64, "名次": pl.Int64}

@@ -84,7 +84,18 @@ def test_township_table_total_is_the_overall_coverage(tiny_con):
 
 
 def test_sheet_list_and_selection():
-    assert tables.SHEET_NAMES == ("总览", "光伏", "食用菌", "菊芋", "三变改革", "经营主体与投资", "利益联结", "资金", "资产台账", "历年情况")
+    assert tables.SHEET_NAMES == (
+        "总览",
+        "光伏",
+        "食用菌",
+        "菊芋",
+        "三变改革",
+        "经营主体与投资",
+        "利益联结",
+        "资金",
+        "资产台账",
+        "历年情况",
+    )
     assert [s.name for s in tables.sheets(["资金", "总览"])] == ["总览", "资金"]
     with pytest.raises(ValueError, match="可选：总览、光伏"):
         tables.sheets(["光伏", "水电"])
