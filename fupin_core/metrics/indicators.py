@@ -99,13 +99,15 @@ UP, DOWN = "up", "down"
 _DOWN = (
     "households_remaining", "people_remaining", "poverty_incidence", "poverty_villages_remaining", "uncovered_households",
     "labour_unreported_households", "households_below_poverty_line", "exited_below_poverty_line", "weak_stations",
-    "low_spending_projects", "overdue_dividends", "dividends_owed_wan",
+    "low_spending_projects", "overdue_dividends", "dividends_owed_wan", "overdue_townships", "stuck_projects",
+    "unsettled_assets", "troubled_assets", "zero_income_villages", "weak_collective_villages", "distribution_gap_projects",
 )  # fmt: skip
 # Sizes, bases and targets: a change is neither progress nor a setback.
 _NEUTRAL = (
     "households_registered", "people_registered", "agri_population", "poverty_villages", "deep_poverty_villages",
     "coverage_base_households", "poor_labourers", "poverty_line_yuan", "income_reported_households", "pv_target_mw",
     "pv_commercial_mw", "fungus_target_wan", "artichoke_target_mu", "self_funded_wan", "dividends_due_wan",
+    "projects_in_library", "assets", "asset_value_wan",
 )  # fmt: skip
 
 
