@@ -27,6 +27,7 @@ import duckdb
 
 from fupin_core import schema
 from fupin_core.catalog import DATASETS, Dataset
+from fupin_core.metrics import summaries
 from fupin_core.store import WRITE_LOCK, current_versions_sql, quoted_names
 
 # A batch row that a rollback wrote in part: rollback_batch sets status, time and user together.
@@ -166,6 +167,8 @@ def repair(con: duckdb.DuckDBPyConnection) -> list[str]:
             if orphans:
                 found.append(f"删除了 {orphans} 个不属于任何批次的原始文件（未完成的上传留下的）")
             schema.advance_counters(con, create_missing=False)
+            # Summaries are keyed by data version, which a repair may leave unchanged: build them again.
+            summaries.clear(con, tables)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

@@ -208,6 +208,13 @@ def _m007_fund_categories(con: duckdb.DuckDBPyConnection) -> None:
     split_legacy_fund_sources(con)
 
 
+def _m010_summaries(con: duckdb.DuckDBPyConnection) -> None:
+    """Per-village summaries of the household pass, per data version and year (issue 18)."""
+    from fupin_core.metrics import summaries  # late: metrics modules import the store
+
+    summaries.create_tables(con)
+
+
 COUNTER_TABLE = "id_counters"
 # Counter row name -> (table, id column) whose ids it hands out (migrations 5 and 6).
 COUNTED_IDS = {"batch_id": ("batches", "batch_id"), "audit_entry": ("audit_log", "entry_id")}
@@ -237,6 +244,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "batch_id_counter", _m005_id_counters),
     Migration(6, "audit_entry_counter", _m006_audit_counter),
     Migration(7, "fund_categories_household_income", _m007_fund_categories),
+    Migration(10, "household_summaries", _m010_summaries),
 )
 
 
