@@ -23,6 +23,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 from fupin_core import __version__, db, restore_checks, schema, session_tokens
+from fupin_core.metrics import summaries
 
 FORMAT = "fupin-backup"
 FORMAT_VERSION = 1
@@ -52,6 +53,8 @@ def store_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
                ORDER BY table_name"""
         ).fetchall()
     ]
+    # Summaries (fupin_core.metrics.summaries) are derived from the rest and rebuilt on demand.
+    names = [name for name in names if name not in summaries.DERIVED_TABLES]
     for name in names:
         # Table names are formatted into SQL below: accept only the plain names fupin creates.
         if not _TABLE_NAME.match(name):
