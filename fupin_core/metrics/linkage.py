@@ -260,6 +260,13 @@ def below_poverty_line(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int 
     cond, params = scope.where("v.township_code", "h.village_code")
     line = poverty_line(con, scope.year)
     exited = "AND h.exit_year <= ?" if exited_only else ""
+    source = summaries.relation(con, scope.year, line) if limit else None
+    if source is not None:
+        # The first page of a province's list lies in its first villages (counted in the summary).
+        counted = "s.exited_below_line" if exited_only else "s.below_line"
+        villages = summaries.first_villages(con, source, counted, scope.where("s.township_code", "s.village_code"), limit)
+        cond += f" AND h.village_code IN ({', '.join('?' for _ in villages) or 'NULL'})"
+        params = [*params, *villages]
     return con.execute(
         f"""WITH inc AS (
                 SELECT household_id, coalesce(wage_income_yuan, 0) + coalesce(business_income_yuan, 0)

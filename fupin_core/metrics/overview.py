@@ -479,6 +479,14 @@ def _gap_sql(scope: Scope) -> tuple[str, list]:
 def coverage_gap(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int | None = None) -> pl.DataFrame:
     """Registered households with labour capacity that no industry support of Y reaches."""
     gap, params = _gap_sql(scope)
+    source = summaries.relation_of_year(con, scope.year) if limit else None
+    if source is not None:
+        # The first page of a province's list (a million households) lies in its first villages.
+        villages = summaries.first_villages(
+            con, source, "s.capable - s.covered", scope.where("s.township_code", "s.village_code"), limit, reported_only=True
+        )
+        gap += f" AND h.village_code IN ({', '.join('?' for _ in villages) or 'NULL'})"
+        params = [*params, *villages]
     limit_sql = "LIMIT ?" if limit else ""
     return con.execute(
         f"""

@@ -325,6 +325,42 @@ def relation_of_year(con: duckdb.DuckDBPyConnection, year: int) -> tuple[str, li
     return relation(con, year, line)
 
 
+def first_villages(
+    con: duckdb.DuckDBPyConnection,
+    source: tuple[str, list],
+    counted: str,
+    scope_cond: tuple[str, list],
+    limit: int,
+    reported_only: bool = False,
+) -> list[str]:
+    """The villages, in (镇办, 村) code order, that hold the first `limit` rows of a household list
+    ordered by 镇办, 村 and 户编号, from the list's count per village (`counted`, an expression of
+    the summary's columns): a list's first page then reads those villages only. `reported_only`:
+    only 镇办 that reported linkages for the year (the coverage gap)."""
+    relation, params = source
+    cond, scope_params = scope_cond
+    reported = (
+        "AND s.township_code IN (SELECT township_code FROM summary GROUP BY township_code HAVING sum(supported) > 0)"
+        if reported_only
+        else ""
+    )
+    rows = con.execute(
+        f"""WITH summary AS {relation},
+            counted AS (
+                SELECT s.township_code, s.village_code, {counted} AS n
+                FROM summary AS s JOIN townships AS t ON t.township_code = s.township_code
+                WHERE {counted} > 0 {reported} {cond}
+            ),
+            running AS (
+                SELECT village_code, sum(n) OVER (ORDER BY township_code, village_code ROWS UNBOUNDED PRECEDING) - n AS before
+                FROM counted
+            )
+            SELECT village_code FROM running WHERE before < ? ORDER BY village_code""",
+        [*params, *scope_params, limit],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def clear(con: duckdb.DuckDBPyConnection, present: set[str]) -> None:
     """Forget every summary (crash repair rebuilt current tables without a new data version).
     `present`: the store's table names (a statement that fails would end the caller's transaction)."""

@@ -26,6 +26,10 @@ CALLS = {
     "linkage.income_bands": linkage.income_bands,
     "linkage.by_township": linkage.by_township,
     "linkage.by_mechanism": linkage.by_mechanism,
+    # A list's first page reads only the villages the summary says hold it.
+    "overview.coverage_gap, first 2": lambda con, scope: overview.coverage_gap(con, scope, limit=2),
+    "linkage.below_poverty_line, first 2": lambda con, scope: linkage.below_poverty_line(con, scope, limit=2),
+    "linkage.exited_below_poverty_line, first 1": lambda con, scope: linkage.exited_below_poverty_line(con, scope, limit=1),
     "linkage.welfare_posts": linkage.welfare_posts,
     "pivot 村 × 贫困户属性": lambda con, scope: pivot.pivot(con, scope, "村", "贫困户属性", "户均收益(元)"),
     "pivot 年度 × 产业": lambda con, scope: pivot.pivot(con, scope, "年度", "产业", "人数"),
