@@ -8,7 +8,7 @@ import polars as pl
 
 from fupin_core import store
 from fupin_core.catalog import LINK_MECHANISMS
-from fupin_core.metrics import Scope, indicators, linkage, overview, pivot, summaries
+from fupin_core.metrics import Scope, drilldown, indicators, linkage, overview, pivot, summaries
 from tests import tiny_data
 from tests.tiny_data import T1, T2, V1, V2, V3
 
@@ -26,6 +26,7 @@ CALLS = {
     "linkage.income_bands": linkage.income_bands,
     "linkage.by_township": linkage.by_township,
     "linkage.by_mechanism": linkage.by_mechanism,
+    "drilldown.villages": drilldown.villages,
     # A list's first page reads only the villages the summary says hold it.
     "overview.coverage_gap, first 2": lambda con, scope: overview.coverage_gap(con, scope, limit=2),
     "linkage.below_poverty_line, first 2": lambda con, scope: linkage.below_poverty_line(con, scope, limit=2),
