@@ -9,14 +9,12 @@ household links through several categories — totals are therefore queried, not
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import duckdb
 import polars as pl
 
 from fupin_core.catalog import HOUSEHOLD_KINDS, INDUSTRIES, LINK_MECHANISMS, PROJECT_TYPES, WELFARE_POST_TYPES
-from fupin_core.metrics import summaries
 from fupin_core.metrics.scope import Scope
 
 TOTAL = "合计"
@@ -88,27 +86,6 @@ def aggregate(
     the rows to one category of a dimension (e.g. {"联结方式": "公益岗位"}). Rows come sorted by the
     dimensions' order; each dimension also gets a `<name>_序` column with its sort key.
     """
-    return _aggregate(con, scope, dims, equals, all_years, summaries.facts_relation(con))
-
-
-# The base rows' joins; the linkage facts (summaries.FACT_COLUMNS) hold the same columns under the
-# same names, so the dimensions' SQL reads them with every table alias turned into the facts' one.
-_BASE_JOINS = """FROM linkages AS l
-            JOIN households AS h ON h.household_id = l.household_id
-            JOIN villages AS v ON v.village_code = h.village_code
-            JOIN townships AS t ON t.township_code = v.township_code
-            LEFT JOIN projects AS p ON p.project_id = l.project_id"""
-_ALIAS = re.compile(r"\b[tvlph]\.")
-
-
-def _aggregate(
-    con: duckdb.DuckDBPyConnection,
-    scope: Scope,
-    dims: tuple[str, ...] | list[str],
-    equals: dict[str, str] | None,
-    all_years: bool | None,
-    facts: tuple[str, list] | None,
-) -> pl.DataFrame:
     chosen = [_dimension(d) for d in dims]
     filters = [(_dimension(name), value) for name, value in (equals or {}).items()]
     select, params = [], []
@@ -118,22 +95,21 @@ def _aggregate(
         params += order_params
     cond, scope_params = scope.where("v.township_code", "h.village_code")
     year_cond = "l.year <= ?" if (("年度" in dims) if all_years is None else all_years) else "l.year = ?"
-    if facts is not None:
-        params += facts[1]  # the FROM item's, after the SELECT list's and before the WHERE's
     params += [scope.year, *scope_params]
     for dim, value in filters:
         cond += f" AND {dim.label_sql} = ?"
         params.append(value)
     keys = [f"{p}{i}" for i in range(len(chosen)) for p in ("d", "o")]
     group_keys = ", ".join(keys)
-    base = f"""
-            SELECT {", ".join([*select, "l.household_id", "h.family_size", "l.income_yuan"])}
-            {_BASE_JOINS}
-            WHERE l.income_yuan > 0 AND {year_cond} {cond}"""
-    if facts is not None:
-        base = _ALIAS.sub("f.", base.replace(_BASE_JOINS, f"FROM {facts[0]} AS f"))
     sql = f"""
-        WITH base AS ({base}
+        WITH base AS (
+            SELECT {", ".join([*select, "l.household_id", "h.family_size", "l.income_yuan"])}
+            FROM linkages AS l
+            JOIN households AS h ON h.household_id = l.household_id
+            JOIN villages AS v ON v.village_code = h.village_code
+            JOIN townships AS t ON t.township_code = v.township_code
+            LEFT JOIN projects AS p ON p.project_id = l.project_id
+            WHERE l.income_yuan > 0 AND {year_cond} {cond}
         ),
         per_household AS (
             SELECT {group_keys + ", " if keys else ""}household_id, max(family_size) AS family_size,

@@ -32,29 +32,8 @@ from fupin_core.catalog import WORKING_CAPACITIES
 from fupin_core.retry import run_with_retry
 
 TABLE = "summary_village_year"
-FACTS_TABLE = "summary_linkage_facts"
 STATE_TABLE = "summary_state"
-DERIVED_TABLES = (TABLE, FACTS_TABLE, STATE_TABLE)
-# summary_state.kind: per-village rows of one year, or the linkage facts of every year (year 0).
-VILLAGE_YEAR, LINKAGE_FACTS = "village_year", "linkage_facts"
-# The linkage facts: each income-bringing linkage (收益金额 > 0) with what pivot.aggregate groups and
-# filters by, (dataset, column) under the column's own name, so its SQL reads them unchanged.
-FACT_COLUMNS = (
-    ("linkages", "year"),
-    ("linkages", "household_id"),
-    ("households", "family_size"),
-    ("households", "household_kind"),
-    ("townships", "township_code"),
-    ("townships", "township_name"),
-    ("villages", "village_code"),
-    ("villages", "village_name"),
-    ("linkages", "mechanism"),
-    ("linkages", "sub_type"),
-    ("projects", "industry"),
-    ("projects", "project_type"),
-    ("linkages", "income_yuan"),
-)
-_FACT_ALIASES = {"linkages": "l", "households": "h", "townships": "t", "villages": "v", "projects": "p"}
+DERIVED_TABLES = (TABLE, STATE_TABLE)
 # Shares of the poverty line that bound the bands of linkage.income_bands (its BAND_SHARES).
 BAND_SHARES = (0.25, 0.5, 0.75, 1.0)
 BANDS = len(BAND_SHARES) + 1
@@ -110,16 +89,7 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
         f"""CREATE TABLE IF NOT EXISTS {TABLE} ({_VERSION_COLUMNS}, township_code VARCHAR, village_code VARCHAR,
             {counts}, earned_income DECIMAL(38,4), labourers BIGINT, employed_labourers BIGINT)"""
     )
-    from fupin_core.catalog import dataset
-
-    facts = ", ".join(f'"{name}" {dataset(ds).column(name).sql_type}' for ds, name in FACT_COLUMNS)
-    con.execute(
-        f"CREATE TABLE IF NOT EXISTS {FACTS_TABLE} (v_count BIGINT NOT NULL, v_max BIGINT NOT NULL, v_rolled BIGINT NOT NULL, {facts})"
-    )
-    con.execute(
-        f"""CREATE TABLE IF NOT EXISTS {STATE_TABLE} ({_VERSION_COLUMNS}, kind VARCHAR NOT NULL, line_yuan DOUBLE,
-            built_at TIMESTAMP NOT NULL)"""
-    )
+    con.execute(f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} ({_VERSION_COLUMNS}, line_yuan DOUBLE NOT NULL, built_at TIMESTAMP NOT NULL)")
 
 
 def band_bounds(line: float) -> list[float]:
@@ -198,49 +168,15 @@ def _version(con: duckdb.DuckDBPyConnection) -> tuple:
     return tuple(int(v) for v in data_version(con))
 
 
-def _state(con: duckdb.DuckDBPyConnection, version: tuple, kind: str, year: int):
+def _state(con: duckdb.DuckDBPyConnection, version: tuple, year: int):
     return con.execute(
-        f"SELECT line_yuan FROM {STATE_TABLE} WHERE v_count = ? AND v_max = ? AND v_rolled = ? AND kind = ? AND year = ?",
-        [*version, kind, year],
+        f"SELECT line_yuan FROM {STATE_TABLE} WHERE v_count = ? AND v_max = ? AND v_rolled = ? AND year = ?", [*version, year]
     ).fetchone()
 
 
-def _facts_sql() -> str:
-    columns = ", ".join(f'{_FACT_ALIASES[ds]}."{name}"' for ds, name in FACT_COLUMNS)
-    # The joins of pivot.aggregate's base rows.
-    return f"""
-        INSERT INTO {FACTS_TABLE}
-        SELECT ?, ?, ?, {columns}
-        FROM linkages AS l
-        JOIN households AS h ON h.household_id = l.household_id
-        JOIN villages AS v ON v.village_code = h.village_code
-        JOIN townships AS t ON t.township_code = v.township_code
-        LEFT JOIN projects AS p ON p.project_id = l.project_id
-        WHERE l.income_yuan > 0
-    """
-
-
-def _drop_stale(con: duckdb.DuckDBPyConnection, version: tuple) -> None:
-    """Rows of older versions built a while ago (a reader may still be using a newer old one)."""
-    for table in (TABLE, FACTS_TABLE):
-        con.execute(
-            f"""DELETE FROM {table} AS s WHERE EXISTS (
-                    SELECT 1 FROM {STATE_TABLE} AS o
-                    WHERE o.v_count = s.v_count AND o.v_max = s.v_max AND o.v_rolled = s.v_rolled
-                      AND NOT (o.v_count = ? AND o.v_max = ? AND o.v_rolled = ?)
-                      AND o.built_at < current_timestamp - to_seconds(?))""",
-            [*version, STALE_GRACE_SECONDS],
-        )
-    con.execute(
-        f"""DELETE FROM {STATE_TABLE} WHERE NOT (v_count = ? AND v_max = ? AND v_rolled = ?)
-              AND built_at < current_timestamp - to_seconds(?)""",
-        [*version, STALE_GRACE_SECONDS],
-    )
-
-
-def _build(con: duckdb.DuckDBPyConnection, kind: str, year: int) -> None:
-    """Build the summary `kind` of `year` at the current data version (if nobody has), in one
-    transaction that holds the store's write turn."""
+def _build(con: duckdb.DuckDBPyConnection, year: int) -> None:
+    """Build the rows of `year` at the current data version (if nobody has), in one transaction that
+    holds the store's write turn; drop rows of older versions built a while ago."""
     from fupin_core.metrics.indicators import poverty_line
     from fupin_core.store import WRITE_LOCK, _take_write_turn
 
@@ -249,15 +185,23 @@ def _build(con: duckdb.DuckDBPyConnection, kind: str, year: int) -> None:
         try:
             _take_write_turn(con)
             version = _version(con)
-            if _state(con, version, kind, year) is None:
-                _drop_stale(con, version)
-                line = None
-                if kind == VILLAGE_YEAR:
-                    line = poverty_line(con, year)[0]
-                    con.execute(_build_sql(), _build_params(version, year, line))
-                else:
-                    con.execute(_facts_sql(), list(version))
-                con.execute(f"INSERT INTO {STATE_TABLE} VALUES (?, ?, ?, ?, ?, ?, current_timestamp)", [*version, year, kind, line])
+            if _state(con, version, year) is None:
+                line = poverty_line(con, year)[0]
+                con.execute(
+                    f"""DELETE FROM {TABLE} AS s WHERE EXISTS (
+                            SELECT 1 FROM {STATE_TABLE} AS o
+                            WHERE o.v_count = s.v_count AND o.v_max = s.v_max AND o.v_rolled = s.v_rolled
+                              AND NOT (o.v_count = ? AND o.v_max = ? AND o.v_rolled = ?)
+                              AND o.built_at < current_timestamp - to_seconds(?))""",
+                    [*version, STALE_GRACE_SECONDS],
+                )
+                con.execute(
+                    f"""DELETE FROM {STATE_TABLE} WHERE NOT (v_count = ? AND v_max = ? AND v_rolled = ?)
+                          AND built_at < current_timestamp - to_seconds(?)""",
+                    [*version, STALE_GRACE_SECONDS],
+                )
+                con.execute(_build_sql(), _build_params(version, year, line))
+                con.execute(f"INSERT INTO {STATE_TABLE} VALUES (?, ?, ?, ?, ?, current_timestamp)", [*version, year, line])
             con.execute("COMMIT")
         except Exception:
             with contextlib.suppress(duckdb.Error):
@@ -268,50 +212,34 @@ def _build(con: duckdb.DuckDBPyConnection, kind: str, year: int) -> None:
         run_with_retry(attempt)
 
 
-def _ready(con: duckdb.DuckDBPyConnection, kind: str, year: int) -> tuple[tuple, tuple] | None:
-    """(data version, state row) of the summary `kind` of `year`, built first if needed; None when
-    it cannot be had: a read-only or busy connection, a store from before migration 10."""
+def relation(con: duckdb.DuckDBPyConnection, year: int, line: float) -> tuple[str, list] | None:
+    """A FROM item (SQL, parameters) with the summary rows of `year` at the current data version,
+    built first if needed; None when no summary can be used (the caller computes from the rows):
+    a read-only or busy connection, a store from before migration 10, or `line` not the year's line."""
     if _disabled.get():
         return None
+    year = int(year)
     try:
         version = _version(con)
-        state = _state(con, version, kind, year)
+        state = _state(con, version, year)
     except duckdb.Error:  # no summary tables yet (not migrated), or no batches table
         return None
     if state is None:
         try:
-            _build(con, kind, year)
+            _build(con, year)
         except duckdb.Error as exc:  # read-only store, inside someone's transaction, lost a write race
-            logger.info("未能生成汇总 %s %s（改为按明细计算）：%s", kind, year, str(exc).splitlines()[0] if str(exc) else exc)
+            logger.info("未能生成 %s 年度汇总（改为按明细计算）：%s", year, str(exc).splitlines()[0] if str(exc) else exc)
             return None
         try:
             version = _version(con)
-            state = _state(con, version, kind, year)
+            state = _state(con, version, year)
         except duckdb.Error:
             return None
         if state is None:  # a commit came between the build and this read: the rows, this once
             return None
-    return version, state
-
-
-def relation(con: duckdb.DuckDBPyConnection, year: int, line: float) -> tuple[str, list] | None:
-    """A FROM item (SQL, parameters) with the per-village summary rows of `year` at the current data
-    version, built first if needed; None when no summary can be used (the caller computes from the
-    rows): a read-only or busy connection, a store from before migration 10, or `line` not the
-    year's line."""
-    ready = _ready(con, VILLAGE_YEAR, int(year))
-    if ready is None or float(ready[1][0]) != float(line):
+    if float(state[0]) != float(line):
         return None
-    return f"(SELECT * FROM {TABLE} WHERE v_count = ? AND v_max = ? AND v_rolled = ? AND year = ?)", [*ready[0], int(year)]
-
-
-def facts_relation(con: duckdb.DuckDBPyConnection) -> tuple[str, list] | None:
-    """A FROM item with the linkage facts (FACT_COLUMNS, every year) at the current data version, or
-    None (as `relation`)."""
-    ready = _ready(con, LINKAGE_FACTS, 0)
-    if ready is None:
-        return None
-    return f"(SELECT * FROM {FACTS_TABLE} WHERE v_count = ? AND v_max = ? AND v_rolled = ?)", list(ready[0])
+    return f"(SELECT * FROM {TABLE} WHERE v_count = ? AND v_max = ? AND v_rolled = ? AND year = ?)", [*version, year]
 
 
 def relation_of_year(con: duckdb.DuckDBPyConnection, year: int) -> tuple[str, list] | None:

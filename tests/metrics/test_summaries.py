@@ -8,7 +8,7 @@ import polars as pl
 
 from fupin_core import store
 from fupin_core.catalog import LINK_MECHANISMS
-from fupin_core.metrics import Scope, drilldown, indicators, linkage, overview, pivot, summaries
+from fupin_core.metrics import Scope, drilldown, indicators, linkage, overview, summaries
 from tests import tiny_data
 from tests.tiny_data import T1, T2, V1, V2, V3
 
@@ -25,16 +25,11 @@ CALLS = {
     "linkage.income_by_township": linkage.income_by_township,
     "linkage.income_bands": linkage.income_bands,
     "linkage.by_township": linkage.by_township,
-    "linkage.by_mechanism": linkage.by_mechanism,
     "drilldown.villages": drilldown.villages,
     # A list's first page reads only the villages the summary says hold it.
     "overview.coverage_gap, first 2": lambda con, scope: overview.coverage_gap(con, scope, limit=2),
     "linkage.below_poverty_line, first 2": lambda con, scope: linkage.below_poverty_line(con, scope, limit=2),
     "linkage.exited_below_poverty_line, first 1": lambda con, scope: linkage.exited_below_poverty_line(con, scope, limit=1),
-    "linkage.welfare_posts": linkage.welfare_posts,
-    "pivot 村 × 贫困户属性": lambda con, scope: pivot.pivot(con, scope, "村", "贫困户属性", "户均收益(元)"),
-    "pivot 年度 × 产业": lambda con, scope: pivot.pivot(con, scope, "年度", "产业", "人数"),
-    "pivot 项目类型 × 细分类型": lambda con, scope: pivot.pivot(con, scope, "项目类型", "细分类型", "联结笔数"),
 }
 
 
@@ -47,7 +42,6 @@ def _same(a, b) -> bool:
 def assert_summaries_exact(con) -> None:
     for year in CHECKED_YEARS:
         assert summaries.relation_of_year(con, year) is not None, "the summary was not built"
-        assert summaries.facts_relation(con) is not None, "the linkage facts were not built"
         for make in SCOPES:
             scope = make(year)
             for name, fn in CALLS.items():
@@ -135,24 +129,20 @@ def test_summaries_equal_the_rows_after_random_uploads_and_rollbacks(tiny_con):
 
 def test_built_once_per_data_version_and_year(tiny_con):
     def builds() -> int:
-        return tiny_con.execute(f"SELECT count(*) FROM {summaries.STATE_TABLE} WHERE kind = ?", [summaries.VILLAGE_YEAR]).fetchone()[0]
+        return tiny_con.execute(f"SELECT count(*) FROM {summaries.STATE_TABLE}").fetchone()[0]
 
     indicators.values(tiny_con, Scope.of(2017))
     linkage.by_township(tiny_con, Scope.of(2017, T1))
     assert builds() == 1
     indicators.values(tiny_con, Scope.of(2016))
-    linkage.by_mechanism(tiny_con, Scope.of(2016))
     assert builds() == 2
-    facts = tiny_con.execute(f"SELECT count(*) FROM {summaries.STATE_TABLE} WHERE kind = ?", [summaries.LINKAGE_FACTS]).fetchone()[0]
-    assert facts == 1  # every year at once
     store.commit_rows(tiny_con, "linkages", _random_linkages(random.Random(3), ["H1", "H2"]), user="测试")
     indicators.values(tiny_con, Scope.of(2017))
     version = store.data_version(tiny_con)
     current = tiny_con.execute(
-        f"SELECT kind, year FROM {summaries.STATE_TABLE} WHERE v_count = ? AND v_max = ? AND v_rolled = ? ORDER BY kind",
-        list(version),
+        f"SELECT year FROM {summaries.STATE_TABLE} WHERE v_count = ? AND v_max = ? AND v_rolled = ?", list(version)
     ).fetchall()
-    assert current == [(summaries.VILLAGE_YEAR, 2017)]  # the linkage facts: when a pivot first needs them
+    assert current == [(2017,)]
 
 
 def test_another_poverty_line_is_computed_from_the_rows(tiny_con):
