@@ -181,13 +181,13 @@ def _build(con: duckdb.DuckDBPyConnection, year: int) -> None:
     from fupin_core.store import WRITE_LOCK, _take_write_turn
 
     def attempt() -> None:
-        con.execute("BEGIN TRANSACTION")  # fails inside a caller's transaction, which stays untouched
+        cur.execute("BEGIN TRANSACTION")
         try:
-            _take_write_turn(con)
-            version = _version(con)
-            if _state(con, version, year) is None:
-                line = poverty_line(con, year)[0]
-                con.execute(
+            _take_write_turn(cur)
+            version = _version(cur)
+            if _state(cur, version, year) is None:
+                line = poverty_line(cur, year)[0]
+                cur.execute(
                     f"""DELETE FROM {TABLE} AS s WHERE EXISTS (
                             SELECT 1 FROM {STATE_TABLE} AS o
                             WHERE o.v_count = s.v_count AND o.v_max = s.v_max AND o.v_rolled = s.v_rolled
@@ -195,21 +195,26 @@ def _build(con: duckdb.DuckDBPyConnection, year: int) -> None:
                               AND o.built_at < current_timestamp - to_seconds(?))""",
                     [*version, STALE_GRACE_SECONDS],
                 )
-                con.execute(
+                cur.execute(
                     f"""DELETE FROM {STATE_TABLE} WHERE NOT (v_count = ? AND v_max = ? AND v_rolled = ?)
                           AND built_at < current_timestamp - to_seconds(?)""",
                     [*version, STALE_GRACE_SECONDS],
                 )
-                con.execute(_build_sql(), _build_params(version, year, line))
-                con.execute(f"INSERT INTO {STATE_TABLE} VALUES (?, ?, ?, ?, ?, current_timestamp)", [*version, year, line])
-            con.execute("COMMIT")
+                cur.execute(_build_sql(), _build_params(version, year, line))
+                cur.execute(f"INSERT INTO {STATE_TABLE} VALUES (?, ?, ?, ?, ?, current_timestamp)", [*version, year, line])
+            cur.execute("COMMIT")
         except Exception:
             with contextlib.suppress(duckdb.Error):
-                con.execute("ROLLBACK")
+                cur.execute("ROLLBACK")
             raise
 
-    with WRITE_LOCK:
-        run_with_retry(attempt)
+    # A cursor of its own: a transaction of its own, whatever the caller's connection is in the middle of.
+    cur = con.cursor()
+    try:
+        with WRITE_LOCK:
+            run_with_retry(attempt)
+    finally:
+        cur.close()
 
 
 def relation(con: duckdb.DuckDBPyConnection, year: int, line: float) -> tuple[str, list] | None:

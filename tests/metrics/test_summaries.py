@@ -169,3 +169,15 @@ def test_read_only_and_unmigrated_stores_compute_from_the_rows(sample_con, tiny_
         tiny_con.execute(f"DROP TABLE {table}")
     assert summaries.relation_of_year(tiny_con, 2017) is None
     assert indicators.values(tiny_con, Scope.of(2017)) == expected
+
+
+def test_a_callers_transaction_is_left_alone(tiny_con):
+    """A metric called inside someone's transaction builds the summary on a cursor of its own: the
+    caller's transaction stays usable (a failed BEGIN on the caller's connection would abort it)."""
+    tiny_con.execute("BEGIN TRANSACTION")
+    got = indicators.values(tiny_con, Scope.of(2017))
+    assert tiny_con.execute("SELECT count(*) FROM households").fetchone()[0] == 5
+    tiny_con.execute("COMMIT")
+    with summaries.disabled():
+        assert got == indicators.values(tiny_con, Scope.of(2017))
+    assert summaries.relation_of_year(tiny_con, 2017) is not None
