@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from fupin_core import store
 from fupin_core.metrics.overview import townships
+from fupin_core.storage import store
 from fupin_ui import auth_ui, data, filters, nav, style
 
 st.set_page_config(page_title="产业扶贫追踪", layout="wide")

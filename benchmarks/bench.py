@@ -24,9 +24,11 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fupin_core import backup, db, sample  # noqa: E402
+from fupin_core.ingest import sample  # noqa: E402
+from fupin_core.maintenance import backup
 from fupin_core.metrics import Scope  # noqa: E402
 from fupin_core.metrics.indicators import overview_kpis  # noqa: E402
+from fupin_core.storage import db
 
 OUT = Path(__file__).resolve().parent / "out"
 

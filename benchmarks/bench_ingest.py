@@ -24,9 +24,12 @@ import xlsxwriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fupin_core import sample, schema  # noqa: E402
 from fupin_core.catalog import dataset  # noqa: E402
-from fupin_core.ingest import pipeline  # noqa: E402
+from fupin_core.ingest import (
+    pipeline,  # noqa: E402
+    sample,
+)
+from fupin_core.storage import schema  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 LINKAGES = dataset("linkages")

@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench import OUT, build  # noqa: E402
-from fupin_core import auth, schema  # noqa: E402
+from fupin_core.security import auth
+from fupin_core.storage import schema  # noqa: E402
 from fupin_ui import auth_ui, data  # noqa: E402
 from fupin_ui.nav import PAGE_SPECS  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""Benchmark: the crash repair (fupin_core.recovery.repair), which runs when a DuckDB file is opened
+"""Benchmark: the crash repair (fupin_core.storage.recovery.repair), which runs when a DuckDB file is opened
 with its write-ahead log still there (only after a crash), at sample scale 1 (and 100 if asked).
 
     .venv/bin/python benchmarks/bench_recovery.py [--scales 1] [--runs 7]
@@ -27,8 +27,8 @@ import duckdb
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.bench import build  # noqa: E402
-from fupin_core import recovery  # noqa: E402
 from fupin_core.catalog import dataset  # noqa: E402
+from fupin_core.storage import recovery  # noqa: E402
 
 
 def _added_checks(con: duckdb.DuckDBPyConnection) -> None:

@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench import OUT, build  # noqa: E402
-from fupin_core import schema  # noqa: E402
 from fupin_core.metrics import Scope, drilldown, indicators, linkage, overview, summaries  # noqa: E402
+from fupin_core.storage import schema  # noqa: E402
 
 TOWNSHIP = "611002111"  # 牧护关镇 of the first district
 

@@ -1,6 +1,6 @@
 """The login gate: first-start 创建管理员 form, login form, logout button and the acting user.
 
-A login is kept as a signed session token (fupin_core.session_tokens) in st.session_state and in a
+A login is kept as a signed session token (fupin_core.security.session_tokens) in st.session_state and in a
 same-site cookie of this site (never in the page address, so a copied link logs nobody in), so a
 page refresh keeps the session. The token is checked on the server on every run against the user's
 current state in the database, so a logout, password reset, disabling or role change ends every
@@ -15,10 +15,10 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from fupin_core import access, auth, session_tokens
-from fupin_core.access import Actor
 from fupin_core.formatting import markdown_literal
 from fupin_core.metrics import Scope
+from fupin_core.security import access, auth, session_tokens
+from fupin_core.security.access import Actor
 from fupin_ui import data, downloads, nav
 
 USER, TOKEN, ACTOR, NOTICE = "auth_user", "auth_token", "auth_actor", "auth_notice"

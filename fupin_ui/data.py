@@ -9,7 +9,8 @@ from typing import Any
 
 import streamlit as st
 
-from fupin_core import db, schema, session_tokens, store
+from fupin_core.security import session_tokens
+from fupin_core.storage import db, schema, store
 
 
 @st.cache_resource(show_spinner=False)

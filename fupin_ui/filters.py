@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from fupin_core import access, schema
 from fupin_core.metrics import Scope
 from fupin_core.metrics.overview import available_years, townships
+from fupin_core.security import access
+from fupin_core.storage import schema
 from fupin_ui import auth_ui, data
 
 ALL = "全区"
@@ -50,7 +51,7 @@ def sidebar() -> None:
 
 
 def scope() -> Scope:
-    """The chosen 年度/镇办 as the acting user may see them (fupin_core.access.scope_for)."""
+    """The chosen 年度/镇办 as the acting user may see them (fupin_core.security.access.scope_for)."""
     frame = data.call(townships)
     names = dict(zip(frame["镇办代码"].to_list(), frame["镇办"].to_list(), strict=True))
     actor = auth_ui.require("view")  # also stops a page that runs before anyone logged in

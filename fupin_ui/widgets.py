@@ -5,11 +5,11 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from fupin_core import access, privacy
 from fupin_core.metrics import Scope, indicators
 from fupin_core.metrics import provenance as provenance_metrics
 from fupin_core.reports.csv import csv_bytes
 from fupin_core.reports.list_xlsx import list_xlsx_bytes
+from fupin_core.security import access, privacy
 from fupin_ui import auth_ui, data
 
 

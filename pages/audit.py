@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from fupin_core import audit
+from fupin_core.security import audit
 from fupin_ui import auth_ui, data, widgets
 
 auth_ui.require("view_audit")

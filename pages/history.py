@@ -3,9 +3,10 @@
 import polars as pl
 import streamlit as st
 
-from fupin_core import access, store
 from fupin_core.formatting import markdown_literal
 from fupin_core.ingest import history
+from fupin_core.security import access
+from fupin_core.storage import store
 from fupin_ui import auth_ui, data, widgets
 
 actor = auth_ui.require("upload")

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from fupin_core import locks
 from fupin_core.formatting import markdown_literal
 from fupin_core.metrics.overview import available_years, townships
+from fupin_core.security import locks
 from fupin_ui import auth_ui, data, widgets
 
 actor = auth_ui.require("lock")

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from fupin_core import access
 from fupin_core.catalog import BY_KEY, DATASETS
 from fupin_core.formatting import markdown_literal
 from fupin_core.ingest import display, fixlist, guard, history, mapping, pipeline, templates
 from fupin_core.ingest.read import UnreadableFile, column_letter, max_upload_mb, sheet_names
-from fupin_core.privacy import mask_text
+from fupin_core.security import access
+from fupin_core.security.privacy import mask_text
 from fupin_ui import auth_ui, data, nav, widgets
 
 actor = auth_ui.require("upload")

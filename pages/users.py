@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from fupin_core import auth
 from fupin_core.formatting import markdown_literal
 from fupin_core.metrics.overview import townships
+from fupin_core.security import auth
 from fupin_ui import auth_ui, data, widgets
 
 WHOLE_DISTRICT = ""  # the 镇办范围 choice "全区" (no 镇办 code)

@@ -15,7 +15,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from fupin_core import db, sample, schema
+from fupin_core.ingest import sample
+from fupin_core.storage import db, schema
 from tests import pg_databases, tiny_data
 
 TESTS_DIR = Path(__file__).resolve().parent

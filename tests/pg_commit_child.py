@@ -13,7 +13,8 @@ import time
 
 import polars as pl
 
-from fupin_core import audit, db, retry, store
+from fupin_core.security import audit
+from fupin_core.storage import db, retry, store
 from tests import tiny_data
 
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from fupin_core import db
+from fupin_core.storage import db
 
 ENV_VAR = "FUPIN_TEST_PG"
 MISSING_SERVER = (

@@ -6,8 +6,9 @@ import datetime as dt
 
 import polars as pl
 
-from fupin_core import catalog, schema, store
-from fupin_core.sample import _credit_code
+from fupin_core import catalog
+from fupin_core.ingest.sample import _credit_code
+from fupin_core.storage import schema, store
 
 T1, T2 = "611002001", "611002101"
 V1, V2, V3 = "611002001201", "611002101201", "611002101202"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from fupin_core import privacy
 from fupin_core.ingest.header import ROW
 from fupin_core.ingest.mapping import clean_header
 from fupin_core.ingest.pipeline import Preview
 from fupin_core.ingest.read import column_letter
+from fupin_core.security import privacy
 
 CHANGE_LABELS = {"new": "新增", "updated": "更新", "unchanged": "未变"}
 REJECTED = "有误"

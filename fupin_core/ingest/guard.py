@@ -1,12 +1,12 @@
-"""The upload path under the acting user: who may import which rows (fupin_core.access: 镇办 scope,
+"""The upload path under the acting user: who may import which rows (fupin_core.security.access: 镇办 scope,
 periods locked after review), rollback through access.rollback_batch, and the audit entries."""
 
 from __future__ import annotations
 
 import duckdb
 
-from fupin_core import access, audit, locks
 from fupin_core.ingest.pipeline import Check, CommitOutcome, Preview
+from fupin_core.security import access, audit, locks
 
 
 def import_check(actor: access.Actor) -> Check:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from fupin_core import privacy, store
 from fupin_core.catalog import BY_KEY
+from fupin_core.security import privacy
+from fupin_core.storage import store
 
 STATUS_LABELS = {"committed": "已导入", "rolled_back": "已回滚"}
 KIND_LABELS = {"upload": "上传", "sample": "示例数据"}

@@ -14,7 +14,7 @@ from functools import lru_cache
 import duckdb
 
 from fupin_core.catalog import Dataset
-from fupin_core.store import WRITE_LOCK
+from fupin_core.storage.store import WRITE_LOCK
 
 # Headers that are never data: silently ignored (序号 columns, our own fix-list columns).
 IGNORED_HEADERS = frozenset({"序号", "编号序号", "行号", "原行号", "问题说明", "备注", "说明"})

@@ -2,7 +2,7 @@
 
 `prepare` is the dry run: it writes nothing and returns a Preview (counts of new / updated /
 unchanged / rejected rows and every problem with the row number as the user sees it in Excel).
-`commit` writes the preview's rows as one atomic batch through fupin_core.store: strict by default
+`commit` writes the preview's rows as one atomic batch through fupin_core.storage.store: strict by default
 (nothing when any row has an error), partial on request (the valid rows only).
 """
 
@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
-from fupin_core import store
 from fupin_core.catalog import Dataset, dataset
 from fupin_core.ingest import header, read
 from fupin_core.ingest.header import ROW, HeaderNotFound
 from fupin_core.ingest.mapping import Mapping, auto_map
 from fupin_core.ingest.normalize import normalize
 from fupin_core.ingest.validate import ERROR, RAW, WARNING, empty_problems, validate
+from fupin_core.storage import store
 
 Progress = Callable[[float, str], None]
 # (connection, dataset key, rows with catalog columns, their row numbers) -> [(row number, message)]:

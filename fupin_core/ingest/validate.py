@@ -12,11 +12,12 @@ import difflib
 import duckdb
 import polars as pl
 
-from fupin_core import idcodes, privacy
+from fupin_core import idcodes
 from fupin_core.catalog import LEGACY_FUND_SOURCES, MAX_YEAR, Column, Dataset
 from fupin_core.ingest import references, rules
 from fupin_core.ingest.header import ROW
 from fupin_core.ingest.normalize import BAD, MANGLED
+from fupin_core.security import privacy
 
 RAW = "__raw__"  # prefix of the columns holding each value as the user wrote it
 MAX_TEXT = 200  # characters; longer is a paste gone wrong, not a code or a name

@@ -1,5 +1,5 @@
 """KPI and chart queries: (connection, Scope) -> plain values or polars frames."""
 
-from fupin_core.metrics.scope import Scope
+from fupin_core.scope import Scope
 
 __all__ = ["Scope"]

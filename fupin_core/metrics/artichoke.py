@@ -14,7 +14,7 @@ import polars as pl
 from fupin_core.catalog import PROJECT_TYPES
 from fupin_core.metrics import programme
 from fupin_core.metrics.overview import artichoke_mu
-from fupin_core.metrics.scope import Scope
+from fupin_core.scope import Scope
 
 ARTICHOKE = "菊芋"
 # Order farming first: it is how most households take part.

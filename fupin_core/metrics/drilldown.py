@@ -14,7 +14,7 @@ from fupin_core.catalog import WORKING_CAPACITIES
 from fupin_core.metrics import summaries
 from fupin_core.metrics.overview import REPORTED_TOWNSHIPS_SQL
 from fupin_core.metrics.pivot import DIMENSIONS
-from fupin_core.metrics.scope import Scope
+from fupin_core.scope import Scope
 
 
 def villages(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:

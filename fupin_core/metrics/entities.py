@@ -15,7 +15,7 @@ import polars as pl
 
 from fupin_core.catalog import ENTITY_TYPES, FUND_SOURCES
 from fupin_core.metrics.overview import dividend_kpis
-from fupin_core.metrics.scope import Scope
+from fupin_core.scope import Scope
 
 # A year's dividend is due by the end of that year (分红 is settled annually, by 12月31日);
 # DESIGN.md counts 分红兑现率 over the dividends of year Y the same way.

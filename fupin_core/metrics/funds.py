@@ -15,7 +15,7 @@ import polars as pl
 
 from fupin_core.catalog import FUND_CATEGORIES, FUND_SOURCES, SELF_FUNDED_SOURCES
 from fupin_core.metrics.overview import fund_kpis
-from fupin_core.metrics.scope import Scope
+from fupin_core.scope import Scope
 
 LOW_SPENDING = 0.9
 

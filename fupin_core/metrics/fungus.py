@@ -13,7 +13,7 @@ import polars as pl
 from fupin_core.catalog import PROJECT_TYPES
 from fupin_core.metrics import programme
 from fupin_core.metrics.overview import fungus_bags_wan, period_rows_sql
-from fupin_core.metrics.scope import Scope
+from fupin_core.scope import Scope
 
 FUNGUS = "食用菌"
 PROJECT_KINDS = PROJECT_TYPES[FUNGUS]

@@ -16,7 +16,7 @@ import polars as pl
 
 from fupin_core.catalog import INTEGRATED_FUNDS
 from fupin_core.metrics import entities, funds, overview, pv
-from fupin_core.metrics.scope import Scope
+from fupin_core.scope import Scope
 
 NOT_REPORTED = "未上报"
 

@@ -17,7 +17,7 @@ import polars as pl
 from fupin_core.catalog import INDUSTRIES, LINK_MECHANISMS
 from fupin_core.metrics import indicators, overview, summaries
 from fupin_core.metrics.pivot import DIMENSIONS, aggregate
-from fupin_core.metrics.scope import Scope
+from fupin_core.scope import Scope
 
 # Shares of the poverty line that bound the income bands of the distribution chart.
 BAND_SHARES = (0.25, 0.5, 0.75, 1.0)

@@ -10,7 +10,7 @@ import polars as pl
 
 from fupin_core.catalog import INTEGRATED_FUNDS, SELF_FUNDED_SOURCES, SPECIAL_POVERTY_FUNDS, WORKING_CAPACITIES
 from fupin_core.metrics import summaries
-from fupin_core.metrics.scope import Scope
+from fupin_core.scope import Scope
 
 BUILT = ("已建成", "运营中")
 # 镇办 that reported any linkage for the year (bound: the year). Coverage is counted only where the

@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 
 from fupin_core.metrics.overview import pilot_kpis
-from fupin_core.metrics.scope import Scope
+from fupin_core.scope import Scope
 
 PILOT_INDUSTRY = "三变"
 DIVIDEND = "分红"

@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 
 from fupin_core.catalog import HOUSEHOLD_KINDS, INDUSTRIES, LINK_MECHANISMS, PROJECT_TYPES, WELFARE_POST_TYPES
-from fupin_core.metrics.scope import Scope
+from fupin_core.scope import Scope
 
 TOTAL = "合计"
 NO_VALUE = "（无）"

@@ -11,7 +11,7 @@ import polars as pl
 
 from fupin_core.catalog import LINK_MECHANISMS
 from fupin_core.metrics.overview import target
-from fupin_core.metrics.scope import Scope
+from fupin_core.scope import Scope
 
 # Shown as the 村 of a project run for a whole 镇办 (菌袋发放到户, 订单种植, a 集中式电站), and as the
 # operator of a project that names none.

@@ -9,9 +9,9 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from fupin_core import row_places
 from fupin_core.catalog import BY_KEY
-from fupin_core.metrics.scope import Scope
+from fupin_core.scope import Scope
+from fupin_core.security import row_places
 
 KIND_LABELS = {"sample": "示例数据", "upload": "上传文件", "import": "命令行导入"}
 COLUMNS = ["数据表", "批次号", "来源", "文件名", "上传人", "上传时间", "本范围行数"]

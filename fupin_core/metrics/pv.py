@@ -13,7 +13,7 @@ import polars as pl
 from fupin_core.catalog import PROJECT_TYPES, WELFARE_POST_TYPES
 from fupin_core.metrics.overview import BUILT, POVERTY_PROJECT, period_rows_sql, pv_capacity_mw
 from fupin_core.metrics.programme import NO_OPERATOR, WHOLE_TOWNSHIP, linked_totals, target_progress, with_period_labels
-from fupin_core.metrics.scope import Scope
+from fupin_core.scope import Scope
 
 PV = "光伏"
 STATION_TYPES = PROJECT_TYPES[PV]

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 import duckdb
 
 from fupin_core.catalog import WORKING_CAPACITIES
-from fupin_core.retry import run_with_retry
+from fupin_core.storage.retry import run_with_retry
 
 TABLE = "summary_village_year"
 STATE_TABLE = "summary_state"
@@ -163,7 +163,7 @@ def _build_params(version: tuple, year: int, line: float) -> list:
 
 
 def _version(con: duckdb.DuckDBPyConnection) -> tuple:
-    from fupin_core.store import data_version  # store imports catalog only; late to keep metrics light
+    from fupin_core.storage.store import data_version  # store imports catalog only; late to keep metrics light
 
     return tuple(int(v) for v in data_version(con))
 
@@ -178,7 +178,7 @@ def _build(con: duckdb.DuckDBPyConnection, year: int) -> None:
     """Build the rows of `year` at the current data version (if nobody has), in one transaction that
     holds the store's write turn; drop rows of older versions built a while ago."""
     from fupin_core.metrics.indicators import poverty_line
-    from fupin_core.store import WRITE_LOCK, _take_write_turn
+    from fupin_core.storage.store import WRITE_LOCK, _take_write_turn
 
     def attempt() -> None:
         cur.execute("BEGIN TRANSACTION")

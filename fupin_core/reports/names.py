@@ -7,9 +7,9 @@ import re
 
 import duckdb
 
-from fupin_core import schema
 from fupin_core.metrics.overview import townships
-from fupin_core.metrics.scope import Scope
+from fupin_core.scope import Scope
+from fupin_core.storage import schema
 
 SUMMARY = "产业扶贫项目汇总表"
 REPORT = "产业扶贫工作进展情况报告"

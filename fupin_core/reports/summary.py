@@ -9,13 +9,13 @@ from pathlib import Path
 
 import duckdb
 
-from fupin_core import store
 from fupin_core.metrics.indicators import overview_kpis
 from fupin_core.metrics.overview import townships
-from fupin_core.metrics.scope import Scope
 from fupin_core.reports import names, tables
 from fupin_core.reports.csv import csv_bytes
 from fupin_core.reports.tables import Filled
+from fupin_core.scope import Scope
+from fupin_core.storage import store
 
 FORMATS = ("xlsx", "docx", "csv")
 MIME = {

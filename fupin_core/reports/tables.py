@@ -20,7 +20,7 @@ import polars as pl
 from fupin_core.catalog import LINK_MECHANISMS
 from fupin_core.metrics import artichoke, entities, funds, fungus, indicators, linkage, pilots, pv
 from fupin_core.metrics.overview import township_breakdown
-from fupin_core.metrics.scope import Scope
+from fupin_core.scope import Scope
 
 Builder = Callable[[duckdb.DuckDBPyConnection, Scope], pl.DataFrame]
 TOTAL_LABEL = "合计"

@@ -8,7 +8,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from fupin_core import auth, schema
+from fupin_core.security import auth
+from fupin_core.storage import schema
 from fupin_ui import auth_ui
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")

@@ -3,7 +3,7 @@
 import duckdb
 import pytest
 
-from fupin_core import auth, locks
+from fupin_core.security import auth, locks
 from tests.app.conftest import TEST_PASSWORD
 
 
@@ -151,7 +151,7 @@ def test_audit_page_shows_a_whole_entry_in_the_detail_view(app, app_db):
     long_detail = "；".join(f"第{i}行：**不是Markdown** 的说明文字，原样显示" for i in range(1, 30))
     con = _db(app_db)
     try:
-        from fupin_core import audit
+        from fupin_core.security import audit
 
         audit.record(con, "admin", "export", "导出长文件名.xlsx", long_detail)
     finally:

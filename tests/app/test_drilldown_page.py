@@ -5,7 +5,7 @@ import pytest
 
 from fupin_core.metrics import Scope
 from fupin_core.metrics import drilldown as d
-from fupin_core.privacy import mask_id_number
+from fupin_core.security.privacy import mask_id_number
 from tests.app.pages import open_page, table_with
 
 PAGE = "pages/drilldown.py"

@@ -5,10 +5,10 @@ in 来源 and 上传记录."""
 import duckdb
 import polars as pl
 
-from fupin_core import store
 from fupin_core.catalog import dataset
 from fupin_core.formatting import markdown_literal
-from fupin_core.privacy import mask_text
+from fupin_core.security.privacy import mask_text
+from fupin_core.storage import store
 from tests.app.conftest import logged_in_app
 from tests.app.pages import open_page
 

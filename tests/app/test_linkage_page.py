@@ -6,7 +6,7 @@ import pytest
 from fupin_core.metrics import Scope
 from fupin_core.metrics import linkage as m
 from fupin_core.metrics.overview import coverage_gap
-from fupin_core.privacy import mask_id_number
+from fupin_core.security.privacy import mask_id_number
 from tests.app.pages import assert_registry_cards, open_page, table_with
 
 PAGE = "pages/linkage.py"

@@ -5,14 +5,14 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from fupin_core import auth, session_tokens
-from fupin_core.access import Actor
+from fupin_core.security import auth, session_tokens
+from fupin_core.security.access import Actor
 from fupin_ui import auth_ui, nav
 from tests.app.conftest import APP, TEST_PASSWORD, logged_in_app, session_token
-from tests.auth.test_permissions import PAGES
+from tests.security.test_permissions import PAGES
 
 PAGE_FILES = {spec.title: spec.path for spec in nav.PAGE_SPECS}
-# The role × page matrix is declared once, in tests/auth/test_permissions.py.
+# The role × page matrix is declared once, in tests/security/test_permissions.py.
 EXPECTED_PAGES = {role: [t for t in PAGE_FILES if PAGES[(t, role)]] for role in ("admin", "editor", "viewer")}
 
 

@@ -3,7 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from fupin_core.access import Actor
+from fupin_core.security.access import Actor
 from fupin_ui import auth_ui
 
 

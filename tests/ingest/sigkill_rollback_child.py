@@ -6,7 +6,7 @@ at some moment after "ROLLING BACK".
 
 import sys
 
-from fupin_core import db, store
+from fupin_core.storage import db, store
 
 if __name__ == "__main__":
     url, batch_id = sys.argv[1], int(sys.argv[2])

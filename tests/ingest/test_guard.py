@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from fupin_core import access, audit, locks
 from fupin_core.ingest import guard, pipeline
+from fupin_core.security import access, audit, locks
 from tests.ingest.make_corpus import LINK_HEAD, csv
 from tests.tiny_data import T1, T2
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fupin_core import store
 from fupin_core.ingest import history, pipeline
+from fupin_core.storage import store
 from tests.ingest.make_corpus import LINK_HEAD, csv
 
 

@@ -10,10 +10,11 @@ import openpyxl
 import polars as pl
 import pytest
 
-from fupin_core import catalog, schema, store
+from fupin_core import catalog
 from fupin_core.ingest import fixlist, pipeline, templates
 from fupin_core.metrics import Scope
 from fupin_core.metrics.indicators import overview_kpis
+from fupin_core.storage import schema, store
 from tests.ingest.make_corpus import HH_HEAD, ID_A, ID_B, LINK_HEAD, csv, hh_row
 
 

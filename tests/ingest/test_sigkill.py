@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from fupin_core import db, store
+from fupin_core.storage import db, store
 from tests import tiny_data
 
 ROOT = Path(__file__).resolve().parents[2]

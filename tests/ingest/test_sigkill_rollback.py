@@ -3,7 +3,7 @@
 After each kill the store is opened again (as the app opens it) and must show one of two states:
 the batch 已回滚 with none of its rows current, or 已导入 with all of them, every KPI agreeing with
 that state; and a batch still 已导入 can then be rolled back. On DuckDB the crash repair
-(fupin_core.recovery) sees to it when DuckDB replays part of a cut-short write-ahead log; on
+(fupin_core.storage.recovery) sees to it when DuckDB replays part of a cut-short write-ahead log; on
 PostgreSQL the rollback is one transaction, which the server aborts when its client dies, so the
 repair finds nothing to do there (checked too).
 
@@ -26,10 +26,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from fupin_core import db, recovery, store
 from fupin_core.metrics import linkage
 from fupin_core.metrics.indicators import overview_kpis
-from fupin_core.metrics.scope import Scope
+from fupin_core.scope import Scope
+from fupin_core.storage import db, recovery, store
 from tests import tiny_data
 
 ROOT = Path(__file__).resolve().parents[2]

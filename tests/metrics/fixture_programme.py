@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from fupin_core import catalog, store
+from fupin_core import catalog
+from fupin_core.storage import store
 from tests.tiny_data import T2, V2, V3
 
 _TYPES = {"text": pl.String, "int": pl.Int64, "decimal": pl.Float64, "date": pl.Date, "period": pl.String}

@@ -3,8 +3,8 @@ linkages of fixture_programme), and agreement with the 总览 KPI on the sample.
 
 import pytest
 
+from fupin_core.ingest.sample import ARTICHOKE_AREA_2017_MU, SEED_FIGURES
 from fupin_core.metrics import Scope, artichoke, overview
-from fupin_core.sample import ARTICHOKE_AREA_2017_MU, SEED_FIGURES
 from tests.metrics.fixture_programme import add_artichoke_orders
 from tests.tiny_data import T1, T2
 

@@ -4,9 +4,9 @@ and agreement with overview and the linkage gap on the sample."""
 import polars as pl
 import pytest
 
-from fupin_core import store
 from fupin_core.metrics import Scope, indicators, linkage
 from fupin_core.metrics import drilldown as d
+from fupin_core.storage import store
 from tests import tiny_data
 from tests.tiny_data import T1, T2, V1, V2, V3
 

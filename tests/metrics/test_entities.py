@@ -7,9 +7,10 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from fupin_core import catalog, store
+from fupin_core import catalog
 from fupin_core.metrics import Scope, indicators, overview
 from fupin_core.metrics import entities as m
+from fupin_core.storage import store
 from tests.tiny_data import E1, T1, T2
 
 Y = Scope.of(2017)

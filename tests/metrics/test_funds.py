@@ -5,9 +5,10 @@ with the 总览 整合资金 KPIs on the sample."""
 import polars as pl
 import pytest
 
-from fupin_core import catalog, store
+from fupin_core import catalog
 from fupin_core.metrics import Scope, overview
 from fupin_core.metrics import funds as m
+from fupin_core.storage import store
 from tests.tiny_data import T1, T2
 
 Y = Scope.of(2017)

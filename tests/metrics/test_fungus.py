@@ -4,8 +4,8 @@ the 总览 KPI on the sample."""
 import polars as pl
 import pytest
 
+from fupin_core.ingest.sample import FUNGUS_BAGS_2017_WAN, SEED_FIGURES
 from fupin_core.metrics import Scope, fungus, overview
-from fupin_core.sample import FUNGUS_BAGS_2017_WAN, SEED_FIGURES
 from tests.tiny_data import T1, T2
 
 Y = Scope.of(2017)

@@ -8,10 +8,10 @@ Total income 2017 (household_income): H1 3,166.67 per person, H2 and H3 2,500, H
 import polars as pl
 import pytest
 
-from fupin_core import store
 from fupin_core.catalog import INDUSTRIES, LINK_MECHANISMS
 from fupin_core.metrics import Scope, indicators, overview
 from fupin_core.metrics import linkage as m
+from fupin_core.storage import store
 from tests import tiny_data
 from tests.tiny_data import T1, T2, V2
 

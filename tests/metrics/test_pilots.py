@@ -4,8 +4,9 @@
 import polars as pl
 import pytest
 
-from fupin_core import catalog, store
+from fupin_core import catalog
 from fupin_core.metrics import Scope, indicators, pilots
+from fupin_core.storage import store
 from tests.tiny_data import T1, T2, V1, V2
 
 Y = Scope.of(2017)

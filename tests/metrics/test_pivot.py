@@ -6,9 +6,10 @@ import re
 import polars as pl
 import pytest
 
-from fupin_core import catalog, store
+from fupin_core import catalog
 from fupin_core.metrics import Scope, indicators, linkage
 from fupin_core.metrics import pivot as p
+from fupin_core.storage import store
 from tests import tiny_data
 
 Y = Scope.of(2017)

@@ -2,9 +2,9 @@
 
 import polars as pl
 
-from fupin_core import store
 from fupin_core.metrics import Scope
 from fupin_core.metrics.provenance import sources
+from fupin_core.storage import store
 from tests import tiny_data
 
 

@@ -3,8 +3,8 @@
 
 import pytest
 
+from fupin_core.ingest.sample import SEED_FIGURES
 from fupin_core.metrics import Scope, overview, pv
-from fupin_core.sample import SEED_FIGURES
 from tests.metrics.fixture_programme import add_pv_stations
 from tests.tiny_data import T1, T2
 

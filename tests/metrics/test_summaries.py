@@ -6,9 +6,9 @@ import random
 
 import polars as pl
 
-from fupin_core import store
 from fupin_core.catalog import LINK_MECHANISMS
 from fupin_core.metrics import Scope, drilldown, indicators, linkage, overview, summaries
+from fupin_core.storage import store
 from tests import tiny_data
 from tests.tiny_data import T1, T2, V1, V2, V3
 
@@ -153,7 +153,7 @@ def test_another_poverty_line_is_computed_from_the_rows(tiny_con):
 
 
 def test_repair_forgets_the_summaries(tiny_con):
-    from fupin_core import recovery
+    from fupin_core.storage import recovery
 
     indicators.values(tiny_con, Scope.of(2017))
     recovery.repair(tiny_con)

@@ -9,8 +9,8 @@ import io
 import openpyxl
 import polars as pl
 
-from fupin_core import access, privacy
 from fupin_core.reports import list_xlsx
+from fupin_core.security import access, privacy
 
 ID = "611002198001010037"
 

@@ -9,9 +9,10 @@ import duckdb
 import polars as pl
 import pytest
 
-from fupin_core import audit, cli
+from fupin_core import cli
 from fupin_core.metrics import Scope, indicators
 from fupin_core.reports import summary
+from fupin_core.security import audit
 from tests.reports.readback import blocks, load
 
 DAY = dt.date(2026, 11, 28)

@@ -10,12 +10,12 @@ import zipfile
 import polars as pl
 import pytest
 
-from fupin_core import store
 from fupin_core.catalog import INTEGRATED_FUNDS
 from fupin_core.metrics import Scope, artichoke, entities, funds, fungus, indicators, linkage, pilots, pv
 from fupin_core.metrics import overview as m
 from fupin_core.reports import summary, tables
 from fupin_core.reports.xlsx import display_width
+from fupin_core.storage import store
 from tests import tiny_data
 from tests.reports.readback import blocks, load
 

@@ -1,0 +1,285 @@
+"""DDL derived from the catalog, and named, numbered migrations recorded in `schema_migrations`.
+
+Only portable DDL is used (plain tables, no sequences, indexes or constraints) so the same
+statements run on embedded DuckDB and on a PostgreSQL catalog attached to DuckDB.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+
+from fupin_core.catalog import (
+    DATASETS,
+    FISCAL_SOURCES,
+    INTEGRATED_FUNDS,
+    INTEGRATION_FIRST_YEAR,
+    LEGACY_FUND_SOURCES,
+    OTHER_FUNDS,
+    SPECIAL_POVERTY_FUNDS,
+    Dataset,
+)
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[duckdb.DuckDBPyConnection], None]
+
+
+def _column_ddl(ds: Dataset) -> str:
+    return ", ".join(f'"{c.name}" {c.sql_type}' for c in ds.columns)
+
+
+def create_dataset_tables(con: duckdb.DuckDBPyConnection, ds: Dataset) -> None:
+    cols = _column_ddl(ds)
+    con.execute(f'CREATE TABLE IF NOT EXISTS "{ds.history_table}" ({cols}, batch_id BIGINT NOT NULL, source_row BIGINT)')
+    con.execute(f'CREATE TABLE IF NOT EXISTS "{ds.table}" ({cols}, batch_id BIGINT NOT NULL)')
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """Column names of an existing table (portable: works on an attached PostgreSQL catalog too)."""
+    return [d[0] for d in con.execute(f'SELECT * FROM "{table}" LIMIT 0').description]
+
+
+def sync_dataset_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the tables of datasets added to the catalog later, and add columns added later (empty:
+    an older row has no value for them, which the metrics read as 未上报)."""
+    for ds in DATASETS:
+        create_dataset_tables(con, ds)
+        for table in (ds.table, ds.history_table):
+            present = set(table_columns(con, table))
+            for col in ds.columns:
+                if col.name not in present:
+                    con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{col.name}" {col.sql_type}')
+
+
+def _m001_core(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS batches (
+            batch_id BIGINT NOT NULL,
+            dataset VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            file_name VARCHAR,
+            sha256 VARCHAR,
+            user_name VARCHAR,
+            created_at TIMESTAMP NOT NULL,
+            rows_read BIGINT NOT NULL,
+            rows_new BIGINT NOT NULL,
+            rows_updated BIGINT NOT NULL,
+            rows_unchanged BIGINT NOT NULL,
+            rows_rejected BIGINT NOT NULL,
+            status VARCHAR NOT NULL,
+            rolled_back_at TIMESTAMP,
+            rolled_back_by VARCHAR
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS stored_files (
+            sha256 VARCHAR NOT NULL,
+            file_name VARCHAR NOT NULL,
+            size_bytes BIGINT NOT NULL,
+            content BLOB NOT NULL,
+            stored_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+    con.execute("CREATE TABLE IF NOT EXISTS settings (key VARCHAR NOT NULL, value VARCHAR)")
+
+
+def _m002_datasets(con: duckdb.DuckDBPyConnection) -> None:
+    for ds in DATASETS:
+        create_dataset_tables(con, ds)
+
+
+def _m003_accounts(con: duckdb.DuckDBPyConnection) -> None:
+    """Users (fupin_core.security.auth), period locks (fupin_core.security.locks) and the audit log (fupin_core.security.audit)."""
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS users (
+            username VARCHAR NOT NULL,
+            display_name VARCHAR,
+            role VARCHAR NOT NULL,
+            townships VARCHAR NOT NULL,
+            password_hash VARCHAR NOT NULL,
+            disabled BOOLEAN NOT NULL,
+            failed_attempts INTEGER NOT NULL,
+            locked_until TIMESTAMP,
+            created_at TIMESTAMP NOT NULL,
+            sessions_valid_after TIMESTAMP NOT NULL
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS period_locks (
+            year INTEGER NOT NULL,
+            township_code VARCHAR,
+            locked_by VARCHAR NOT NULL,
+            locked_at TIMESTAMP NOT NULL,
+            unlocked_by VARCHAR,
+            unlocked_at TIMESTAMP
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS audit_log (
+            entry_id BIGINT NOT NULL,
+            logged_at TIMESTAMP NOT NULL,
+            user_name VARCHAR NOT NULL,
+            action VARCHAR NOT NULL,
+            target VARCHAR,
+            detail VARCHAR
+        )
+        """
+    )
+
+
+def _m004_header_mappings(con: duckdb.DuckDBPyConnection) -> None:
+    """Column mappings made by hand on the 数据上报 page, saved per source (fupin_core.ingest.mapping)."""
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS header_mappings (
+            source VARCHAR NOT NULL,
+            dataset VARCHAR NOT NULL,
+            header VARCHAR NOT NULL,
+            column_name VARCHAR NOT NULL,
+            saved_by VARCHAR,
+            saved_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+
+
+def _m005_id_counters(con: duckdb.DuckDBPyConnection) -> None:
+    """The batch id counter row (fupin_core.storage.store._claim_batch_id): ids stay unique when several
+    processes (app replicas on one PostgreSQL, the CLI) commit at the same time."""
+    con.execute("CREATE TABLE IF NOT EXISTS id_counters (name VARCHAR NOT NULL, last_value BIGINT NOT NULL)")
+    con.execute("INSERT INTO id_counters SELECT 'batch_id', coalesce(max(batch_id), 0) FROM batches")
+
+
+def _m006_audit_counter(con: duckdb.DuckDBPyConnection) -> None:
+    """The audit entry id counter row (fupin_core.security.audit), for the same reason as migration 5."""
+    con.execute("INSERT INTO id_counters SELECT 'audit_entry', coalesce(max(entry_id), 0) FROM audit_log")
+
+
+# The year a legacy fund row belongs to, per table (investments have a date, not a year).
+_FUND_YEAR = {
+    "funds": "year",
+    "funds_history": "year",
+    "investments": "EXTRACT(YEAR FROM invest_date)",
+    "investments_history": "EXTRACT(YEAR FROM invest_date)",
+}
+
+
+def split_legacy_fund_sources(con: duckdb.DuckDBPyConnection) -> None:
+    """Rows written before 资金类别 existed (an older database, or a backup of one): 统筹整合涉农资金 and
+    中央财政专项 were sources of their own. Each gets a level and a category: integrated money from 2016
+    on stays 统筹整合涉农资金 (listed under 区级财政, which pools it), earlier "integrated" rows and every
+    other fiscal row are 财政专项扶贫资金 (all of this money went to poverty projects), the rest 其他资金."""
+    fiscal_legacy = (*LEGACY_FUND_SOURCES, *FISCAL_SOURCES)
+    marks = ", ".join("?" for _ in fiscal_legacy)
+    legacy = list(LEGACY_FUND_SOURCES.items())
+    source_case = "CASE fund_source " + " ".join("WHEN ? THEN ?" for _ in legacy) + " ELSE fund_source END"
+    source_params = [v for name, (source, _) in legacy for v in (name, source)]
+    for table, year in _FUND_YEAR.items():
+        con.execute(
+            f"""UPDATE "{table}" SET fund_category = CASE
+                    WHEN fund_source = ? AND {year} >= ? THEN ?
+                    WHEN fund_source IN ({marks}) THEN ?
+                    ELSE ? END
+                WHERE fund_category IS NULL""",
+            [INTEGRATED_FUNDS, INTEGRATION_FIRST_YEAR, INTEGRATED_FUNDS, *fiscal_legacy, SPECIAL_POVERTY_FUNDS, OTHER_FUNDS],
+        )
+        con.execute(f'UPDATE "{table}" SET fund_source = {source_case}', source_params)
+
+
+def _m007_fund_categories(con: duckdb.DuckDBPyConnection) -> None:
+    """资金来源 split into 资金来源 (level) and 资金类别 (statistics: split_legacy_fund_sources); the new
+    datasets and columns of issue 12 arrive empty (未上报)."""
+    sync_dataset_tables(con)
+    split_legacy_fund_sources(con)
+
+
+def _m010_summaries(con: duckdb.DuckDBPyConnection) -> None:
+    """Per-village summaries of the household pass, per data version and year (issue 18)."""
+    from fupin_core.metrics import summaries  # late: metrics modules import the store
+
+    summaries.create_tables(con)
+
+
+COUNTER_TABLE = "id_counters"
+# Counter row name -> (table, id column) whose ids it hands out (migrations 5 and 6).
+COUNTED_IDS = {"batch_id": ("batches", "batch_id"), "audit_entry": ("audit_log", "entry_id")}
+
+
+def advance_counters(con: duckdb.DuckDBPyConnection, *, create_missing: bool = True) -> None:
+    """Make sure every counter row exists (unless not `create_missing`: a store that a migration
+    will give it) and is past every id in use, so no id is handed out twice (after a restore from an
+    older backup, or a crash that kept a row but lost its counter update)."""
+    for name, (table, column) in COUNTED_IDS.items():
+        if create_missing:
+            con.execute(
+                f"INSERT INTO {COUNTER_TABLE} SELECT ?, 0 WHERE NOT EXISTS (SELECT 1 FROM {COUNTER_TABLE} WHERE name = ?)", [name, name]
+            )
+        con.execute(
+            f"""UPDATE {COUNTER_TABLE} SET last_value = greatest(last_value, (SELECT coalesce(max({column}), 0) FROM {table}))
+                WHERE name = ?""",
+            [name],
+        )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "core_tables", _m001_core),
+    Migration(2, "dataset_tables", _m002_datasets),
+    Migration(3, "accounts_locks_audit", _m003_accounts),
+    Migration(4, "ingest_header_mappings", _m004_header_mappings),
+    Migration(5, "batch_id_counter", _m005_id_counters),
+    Migration(6, "audit_entry_counter", _m006_audit_counter),
+    Migration(7, "fund_categories_household_income", _m007_fund_categories),
+    Migration(10, "household_summaries", _m010_summaries),
+)
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply pending migrations in order; return the versions applied (empty when up to date)."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied: list[int] = []
+    for mig in MIGRATIONS:
+        if mig.version in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            mig.apply(con)
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, current_timestamp)",
+                [mig.version, mig.name],
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(mig.version)
+    # A dataset or column added to the catalog after the last migration gets its (empty) table or column here.
+    sync_dataset_tables(con)
+    return applied
+
+
+def get_setting(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    row = con.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_setting(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute("DELETE FROM settings WHERE key = ?", [key])
+    con.execute("INSERT INTO settings VALUES (?, ?)", [key, value])

@@ -1,0 +1,149 @@
+"""Versioned storage: batches, unchanged rows, updates and rollback."""
+
+import polars as pl
+import pytest
+
+from fupin_core import catalog
+from fupin_core.metrics import Scope
+from fupin_core.metrics.indicators import overview_kpis
+from fupin_core.storage import store
+from tests import tiny_data
+
+
+def _townships(rows):
+    return pl.DataFrame(rows, schema={"township_code": pl.String, "township_name": pl.String}, orient="row")
+
+
+def test_commit_update_unchanged_and_rollback(fresh_con):
+    con = fresh_con
+    first = store.commit_rows(con, "townships", _townships([("611002001", "城关街道"), ("611002101", "夜村镇")]), user="a")
+    assert (first.rows_new, first.rows_updated, first.rows_unchanged) == (2, 0, 0)
+    again = store.commit_rows(con, "townships", _townships([("611002001", "城关街道"), ("611002101", "夜村镇")]), user="a")
+    assert again.batch_id is None and again.rows_unchanged == 2
+    assert con.execute("SELECT count(*) FROM batches").fetchone()[0] == 1
+    upd = store.commit_rows(con, "townships", _townships([("611002001", "城关街道办"), ("611002104", "沙河子镇")]), user="b")
+    assert (upd.rows_new, upd.rows_updated) == (1, 1)
+    names = dict(con.execute("SELECT township_code, township_name FROM townships").fetchall())
+    assert names == {"611002001": "城关街道办", "611002101": "夜村镇", "611002104": "沙河子镇"}
+    assert con.execute("SELECT count(*) FROM townships_history").fetchone()[0] == 4
+    store.rollback_batch(con, upd.batch_id, user="b")
+    names = dict(con.execute("SELECT township_code, township_name FROM townships").fetchall())
+    assert names == {"611002001": "城关街道", "611002101": "夜村镇"}
+    with pytest.raises(store.StoreError, match="已经回滚"):
+        store.rollback_batch(con, upd.batch_id, user="b")
+
+
+def test_rollback_of_an_older_batch_keeps_a_newer_version(fresh_con):
+    con = fresh_con
+    b1 = store.commit_rows(con, "townships", _townships([("611002001", "一")]), user="a").batch_id
+    b2 = store.commit_rows(con, "townships", _townships([("611002001", "二")]), user="a").batch_id
+    store.commit_rows(con, "townships", _townships([("611002001", "三")]), user="a")
+    store.rollback_batch(con, b2, user="a")
+    assert con.execute("SELECT township_name FROM townships").fetchone()[0] == "三"
+    store.rollback_batch(con, b1, user="a")
+    assert con.execute("SELECT township_name, count(*) OVER () FROM townships").fetchone() == ("三", 1)
+
+
+def test_duplicate_keys_in_one_batch_rejected(fresh_con):
+    with pytest.raises(store.StoreError, match="重复"):
+        store.commit_rows(fresh_con, "townships", _townships([("611002001", "一"), ("611002001", "二")]), user="a")
+    assert fresh_con.execute("SELECT count(*) FROM batches").fetchone()[0] == 0
+
+
+def test_rollback_restores_every_kpi(tiny_con):
+    before = overview_kpis(tiny_con, Scope.of(2017))
+    extra = tiny_data.frame("linkages").head(1).with_columns(pl.lit("H4").alias("household_id"), pl.lit(999.0).alias("income_yuan"))
+    result = store.commit_rows(tiny_con, "linkages", extra, user="a")
+    changed = overview_kpis(tiny_con, Scope.of(2017))
+    assert changed["linked_households"] == 3 and changed != before
+    store.rollback_batch(tiny_con, result.batch_id, user="a")
+    assert overview_kpis(tiny_con, Scope.of(2017)) == before
+
+
+def test_classify_writes_nothing(tiny_con):
+    frame = tiny_data.frame("townships").with_columns(pl.Series("township_name", ["改名", "夜村镇"]))
+    labelled = store.classify(tiny_con, catalog.dataset("townships"), frame)
+    assert labelled["change"].to_list() == ["updated", "unchanged"]
+    assert tiny_con.execute("SELECT count(*) FROM townships WHERE township_name = '改名'").fetchone()[0] == 0
+
+
+def test_original_file_kept_once(fresh_con):
+    rows = _townships([("611002001", "城关街道")])
+    store.commit_rows(fresh_con, "townships", rows, user="a", file_name="t.xlsx", sha256="abc", file_bytes=b"xyz")
+    rows = _townships([("611002001", "城关")])
+    store.commit_rows(fresh_con, "townships", rows, user="a", file_name="t.xlsx", sha256="abc", file_bytes=b"xyz")
+    assert fresh_con.execute("SELECT count(*), any_value(content) FROM stored_files").fetchone() == (1, b"xyz")
+    assert store.list_batches(fresh_con)["sha256"].to_list() == ["abc", "abc"]
+
+
+def test_batch_ids_come_from_the_counter_row_without_gaps(tiny_con):
+    last = tiny_con.execute("SELECT max(batch_id) FROM batches").fetchone()[0]
+    assert tiny_con.execute("SELECT last_value FROM id_counters WHERE name = 'batch_id'").fetchone()[0] == last
+    unchanged = store.commit_rows(tiny_con, "townships", tiny_data.frame("townships"), user="a")
+    assert unchanged.batch_id is None  # nothing stored: the claimed id went back with the rollback
+    renamed = tiny_data.frame("townships").with_columns(pl.Series("township_name", ["改名", "夜村镇"]))
+    result = store.commit_rows(tiny_con, "townships", renamed, user="a")
+    assert result.batch_id == last + 1
+    store.rollback_batch(tiny_con, result.batch_id, user="a")
+    again = store.commit_rows(tiny_con, "townships", renamed, user="a")
+    assert again.batch_id == last + 2  # a rolled-back batch keeps its id; ids are never reused
+
+
+def test_a_store_without_the_counter_asks_for_fupin_init(fresh_con):
+    fresh_con.execute("DROP TABLE id_counters")
+    with pytest.raises(store.StoreError, match="fupin init"):
+        store.commit_rows(fresh_con, "townships", _townships([("611002001", "一")]), user="a")
+    assert fresh_con.execute("SELECT count(*) FROM batches").fetchone()[0] == 0
+
+
+def _current(con) -> list[tuple]:
+    return sorted(con.execute("SELECT township_code, township_name, batch_id FROM townships").fetchall())
+
+
+def test_commit_writes_what_refresh_current_would_derive(fresh_con):
+    """Commits put their rows into the current table directly; that must equal deriving the newest
+    committed version of every key from the history (what rollbacks do)."""
+    con = fresh_con
+    store.commit_rows(con, "townships", _townships([("611002001", "城关街道"), ("611002101", "夜村镇")]), user="a")
+    rolled = store.commit_rows(con, "townships", _townships([("611002101", "夜村")]), user="a")
+    store.rollback_batch(con, rolled.batch_id, user="a")
+    last = store.commit_rows(
+        con, "townships", _townships([("611002001", "城关"), ("611002101", "夜村镇"), ("611002104", "沙河子镇")]), user="b"
+    )
+    assert (last.rows_new, last.rows_updated, last.rows_unchanged) == (1, 1, 1)
+    written = _current(con)
+    store.refresh_current(con, catalog.BY_KEY["townships"], last.batch_id)
+    store.refresh_current(con, catalog.BY_KEY["townships"], rolled.batch_id)
+    assert _current(con) == written
+    assert written == [("611002001", "城关", last.batch_id), ("611002101", "夜村镇", 1), ("611002104", "沙河子镇", last.batch_id)]
+
+
+def _labels(frame: pl.DataFrame, change: str) -> pl.DataFrame:
+    return pl.DataFrame({"source_row": list(range(1, frame.height + 1)), "change": [change] * frame.height})
+
+
+def test_commit_reuses_the_dry_run_labels_while_nothing_changed(fresh_con):
+    con = fresh_con
+    rows = _townships([("611002001", "城关街道"), ("611002101", "夜村镇")])
+    # Labels that are plainly wrong ("unchanged" for new keys) show that they were used, not recomputed.
+    known = store.KnownChanges(_labels(rows, "unchanged"), store.data_version(con))
+    result = store.commit_rows(con, "townships", rows, user="a", known=known)
+    assert (result.batch_id, result.rows_unchanged) == (None, 2)
+    assert con.execute("SELECT count(*) FROM townships").fetchone()[0] == 0
+
+
+def test_commit_recomputes_the_labels_after_another_commit(fresh_con):
+    con = fresh_con
+    rows = _townships([("611002001", "城关街道"), ("611002101", "夜村镇")])
+    known = store.KnownChanges(_labels(rows, "new"), store.data_version(con))
+    store.commit_rows(con, "townships", _townships([("611002001", "城关街道")]), user="b")  # in between
+    result = store.commit_rows(con, "townships", rows, user="a", known=known)
+    assert (result.rows_new, result.rows_unchanged) == (1, 1)
+    assert con.execute("SELECT count(*) FROM townships_history").fetchone()[0] == 2
+
+
+def test_labels_for_other_rows_are_not_used(fresh_con):
+    con = fresh_con
+    rows = _townships([("611002001", "城关街道"), ("611002101", "夜村镇")])
+    known = store.KnownChanges(_labels(rows.head(1), "unchanged"), store.data_version(con))
+    assert store.commit_rows(con, "townships", rows, user="a", known=known).rows_new == 2
