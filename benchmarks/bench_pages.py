@@ -5,13 +5,18 @@ figures cached; the ratio is scale 100 ÷ scale 1 of the cold time.
 
     .venv/bin/python benchmarks/bench_pages.py [--scales 1 100] [--runs 3]
 
-Uses the databases of benchmarks/bench.py (benchmarks/out/sample_x{scale}.duckdb), on a copy.
+Uses the databases of benchmarks/bench.py (benchmarks/out/sample_x{scale}.duckdb), on a copy (migrated:
+since issue 18 the summaries of the year are built by the first open of the 总览 before the timed
+opens, as the first page opened after a commit builds them; benchmarks/bench_summaries.py times that).
+At the end it prints the process's memory: peak and current RSS after every page (AppTest runs the
+pages in this process, so that is the app's memory plus the test harness).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import sys
@@ -94,5 +99,14 @@ def main() -> None:
             )
 
 
+def rss_mib() -> tuple[float, float]:
+    """(peak, current) resident memory of this process in MiB."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    current = next(int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmRSS:"))
+    return peak, current / 1024
+
+
 if __name__ == "__main__":
     main()
+    peak, current = rss_mib()
+    print(f"process memory after every page: peak RSS {peak:,.0f} MiB, current RSS {current:,.0f} MiB")

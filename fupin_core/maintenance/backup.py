@@ -25,6 +25,7 @@ from fupin_core import __version__
 from fupin_core.maintenance import restore_checks
 from fupin_core.security import session_tokens
 from fupin_core.storage import db, schema, writes
+from fupin_core.storage.summary_tables import DERIVED_TABLES
 
 FORMAT = "fupin-backup"
 FORMAT_VERSION = 1
@@ -54,6 +55,8 @@ def store_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
                ORDER BY table_name"""
         ).fetchall()
     ]
+    # Summaries (fupin_core.metrics.summaries) are derived from the rest and rebuilt on demand.
+    names = [name for name in names if name not in DERIVED_TABLES]
     for name in names:
         # Table names are formatted into SQL below: accept only the plain names fupin creates.
         if not _TABLE_NAME.match(name):

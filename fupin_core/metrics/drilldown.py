@@ -11,6 +11,7 @@ import duckdb
 import polars as pl
 
 from fupin_core.catalog import WORKING_CAPACITIES
+from fupin_core.metrics import summaries
 from fupin_core.metrics.overview import REPORTED_TOWNSHIPS_SQL
 from fupin_core.metrics.pivot import DIMENSIONS
 from fupin_core.scope import Scope
@@ -22,9 +23,10 @@ def villages(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     cond, params = scope.where("v.township_code", "v.village_code")
     working = ", ".join("?" for _ in WORKING_CAPACITIES)
     y = scope.year
-    return con.execute(
-        f"""
-        WITH lk AS (SELECT household_id, bool_or(income_yuan > 0) AS earned FROM linkages WHERE year = ? GROUP BY household_id),
+    source = summaries.relation_of_year(con, y)
+    if source is None:
+        per_village = f"""
+        lk AS (SELECT household_id, bool_or(income_yuan > 0) AS earned FROM linkages WHERE year = ? GROUP BY household_id),
         hh AS (
             SELECT h.village_code,
                    count(*) FILTER (WHERE h.identified_year <= ?) AS registered,
@@ -34,8 +36,22 @@ def villages(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
             FROM households AS h LEFT JOIN lk ON lk.household_id = h.household_id
             GROUP BY h.village_code
         ),
-        pr AS (SELECT village_code, count(*) AS projects FROM projects WHERE build_year <= ? GROUP BY village_code),
-        reported AS ({REPORTED_TOWNSHIPS_SQL})
+        reported AS ({REPORTED_TOWNSHIPS_SQL})"""
+        per_village_params = [y, y, y, *WORKING_CAPACITIES, y, *WORKING_CAPACITIES, y]
+    else:
+        relation, per_village_params = source
+        per_village = f"""
+        summary AS {relation},
+        hh AS (
+            SELECT village_code, CAST(registered AS BIGINT) AS registered, CAST(earned AS BIGINT) AS linked,
+                   CAST(capable AS BIGINT) AS working, CAST(covered AS BIGINT) AS covered
+            FROM summary
+        ),
+        reported AS (SELECT township_code FROM summary GROUP BY township_code HAVING sum(supported) > 0)"""
+    return con.execute(
+        f"""
+        WITH {per_village},
+        pr AS (SELECT village_code, count(*) AS projects FROM projects WHERE build_year <= ? GROUP BY village_code)
         SELECT v.village_code AS 村代码, t.township_name AS 镇办, v.village_name AS 村, v.is_poverty_village AS 贫困村,
                coalesce(hh.registered, 0) AS 建档立卡户数, coalesce(hh.linked, 0) AS 带动增收户数,
                CASE WHEN v.township_code IN (SELECT township_code FROM reported) THEN coalesce(hh.working - hh.covered, 0) END AS 未覆盖户数,
@@ -49,7 +65,7 @@ def villages(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
         WHERE TRUE {cond}
         ORDER BY v.village_code
         """,
-        [y, y, y, *WORKING_CAPACITIES, y, *WORKING_CAPACITIES, y, y, *params],
+        [*per_village_params, y, *params],
     ).pl()
 
 

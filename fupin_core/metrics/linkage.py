@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 
 from fupin_core.catalog import INDUSTRIES, LINK_MECHANISMS
-from fupin_core.metrics import indicators, overview
+from fupin_core.metrics import indicators, overview, summaries
 from fupin_core.metrics.pivot import DIMENSIONS, aggregate
 from fupin_core.scope import Scope
 
@@ -47,14 +47,31 @@ def _households_income_sql(cond: str) -> str:
     """
 
 
+def _summary_in_scope(source: tuple[str, list], scope: Scope) -> tuple[str, str, list]:
+    """The summary rows of villages in scope whose 镇办 is in `townships` (as the rows' join requires):
+    (FROM item, conditions, parameters)."""
+    relation, source_params = source
+    cond, params = scope.where("s.township_code", "s.village_code")
+    joined = f"{relation} AS s JOIN townships AS t ON t.township_code = s.township_code"
+    return joined, cond, [*source_params, *params]
+
+
 def summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """Linked households and people, their linked income (元) and that income per person."""
-    cond, params = scope.where("v.township_code", "h.village_code")
-    row = con.execute(
-        f"""SELECT count(*), coalesce(sum(family_size), 0), coalesce(sum(income_yuan), 0)
-            FROM ({_households_income_sql(cond)}) AS linked""",
-        [scope.year, *params],
-    ).fetchone()
+    source = summaries.relation_of_year(con, scope.year)
+    if source is None:
+        cond, params = scope.where("v.township_code", "h.village_code")
+        row = con.execute(
+            f"""SELECT count(*), coalesce(sum(family_size), 0), coalesce(sum(income_yuan), 0)
+                FROM ({_households_income_sql(cond)}) AS linked""",
+            [scope.year, *params],
+        ).fetchone()
+    else:
+        relation, cond, params = _summary_in_scope(source, scope)
+        row = con.execute(
+            f"SELECT coalesce(sum(earned), 0), coalesce(sum(earned_people), 0), coalesce(sum(earned_income), 0) FROM {relation} WHERE TRUE {cond}",
+            params,
+        ).fetchone()
     households, people, income = int(row[0]), int(row[1]), round(float(row[2]), 2)
     return {
         "linked_households": households,
@@ -103,6 +120,9 @@ def income_by_township(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataF
     cond, params = scope.where("v.township_code", "h.village_code")
     township_cond, township_params = Scope(scope.year, scope.townships).where("t.township_code", None)
     line = poverty_line(con, scope.year)
+    source = summaries.relation(con, scope.year, line)
+    if source is not None:
+        return _income_by_township_from_summary(con, scope, source, line)
     return con.execute(
         f"""
         WITH linked AS ({_households_income_sql(cond)}),
@@ -133,6 +153,34 @@ def income_by_township(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataF
         ORDER BY t.township_code
         """,
         [scope.year, *params, line, scope.year, scope.year, *params, line, *township_params],
+    ).pl()
+
+
+def _income_by_township_from_summary(con: duckdb.DuckDBPyConnection, scope: Scope, source: tuple[str, list], line: float) -> pl.DataFrame:
+    relation, cond, params = _summary_in_scope(source, scope)
+    township_cond, township_params = Scope(scope.year, scope.townships).where("t.township_code", None)
+    return con.execute(
+        f"""
+        WITH per_township AS (
+            SELECT s.township_code, CAST(sum(earned) AS BIGINT) AS households, CAST(sum(earned_people) AS BIGINT) AS people,
+                   CAST(sum(earned_income) AS DOUBLE) AS income,
+                   sum(income_reported_sized) AS reported, CAST(sum(below_line) AS BIGINT) AS below
+            FROM {relation} WHERE TRUE {cond}
+            GROUP BY s.township_code
+        )
+        SELECT t.township_code AS 镇办代码, t.township_name AS 镇办,
+               CAST(CASE WHEN p.households > 0 THEN p.households ELSE 0 END AS BIGINT) AS 带动户数,
+               CAST(CASE WHEN p.households > 0 THEN p.people ELSE 0 END AS BIGINT) AS 带动人数,
+               round(CASE WHEN p.households > 0 THEN p.income ELSE 0 END, 2) AS "收益金额(元)",
+               CASE WHEN p.households > 0 AND p.people > 0 THEN round(p.income / p.people, 2) END AS "人均联结收益(元)",
+               CAST(? AS DOUBLE) AS "贫困线(元)",
+               CASE WHEN p.reported > 0 THEN p.below END AS 低于贫困线户数
+        FROM townships AS t
+        LEFT JOIN per_township AS p ON p.township_code = t.township_code
+        WHERE TRUE {township_cond}
+        ORDER BY t.township_code
+        """,
+        [*params, line, *township_params],
     ).pl()
 
 
@@ -177,13 +225,20 @@ def income_bands(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     cond, params = scope.where("v.township_code", "h.village_code")
     line = poverty_line(con, scope.year)
     bounds = [round(line * share, 2) for share in BAND_SHARES]
-    whens = " ".join(f"WHEN per_person < ? THEN {i}" for i in range(len(bounds)))
-    rows = con.execute(
-        f"""SELECT CASE {whens} ELSE {len(bounds)} END AS band, count(*), coalesce(sum(family_size), 0)
-            FROM ({_households_income_sql(cond)}) AS linked GROUP BY 1""",
-        [*bounds, scope.year, *params],
-    ).fetchall()
-    counts = {int(band): (int(n), int(people)) for band, n, people in rows}
+    source = summaries.relation(con, scope.year, line) if BAND_SHARES == summaries.BAND_SHARES else None
+    if source is None:
+        whens = " ".join(f"WHEN per_person < ? THEN {i}" for i in range(len(bounds)))
+        rows = con.execute(
+            f"""SELECT CASE {whens} ELSE {len(bounds)} END AS band, count(*), coalesce(sum(family_size), 0)
+                FROM ({_households_income_sql(cond)}) AS linked GROUP BY 1""",
+            [*bounds, scope.year, *params],
+        ).fetchall()
+        counts = {int(band): (int(n), int(people)) for band, n, people in rows}
+    else:
+        relation, cond, params = _summary_in_scope(source, scope)
+        sums = ", ".join(f"coalesce(sum(band{i}), 0), coalesce(sum(band{i}_people), 0)" for i in range(summaries.BANDS))
+        row = con.execute(f"SELECT {sums} FROM {relation} WHERE TRUE {cond}", params).fetchone()
+        counts = {i: (int(row[2 * i]), int(row[2 * i + 1])) for i in range(summaries.BANDS)}
     labels = [f"{bounds[0]:,.0f}元以下"]
     labels += [f"{lo:,.0f}–{hi:,.0f}元" for lo, hi in zip(bounds, bounds[1:], strict=False)]
     labels.append(f"{bounds[-1]:,.0f}元及以上")
@@ -205,6 +260,13 @@ def below_poverty_line(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int 
     cond, params = scope.where("v.township_code", "h.village_code")
     line = poverty_line(con, scope.year)
     exited = "AND h.exit_year <= ?" if exited_only else ""
+    source = summaries.relation(con, scope.year, line) if limit else None
+    if source is not None:
+        # The first page of a province's list lies in its first villages (counted in the summary).
+        counted = "s.exited_below_line" if exited_only else "s.below_line"
+        villages = summaries.first_villages(con, source, counted, scope.where("s.township_code", "s.village_code"), limit)
+        cond += f" AND h.village_code IN ({', '.join('?' for _ in villages) or 'NULL'})"
+        params = [*params, *villages]
     return con.execute(
         f"""WITH inc AS (
                 SELECT household_id, coalesce(wage_income_yuan, 0) + coalesce(business_income_yuan, 0)

@@ -9,6 +9,7 @@ import duckdb
 import polars as pl
 
 from fupin_core.catalog import INTEGRATED_FUNDS, SELF_FUNDED_SOURCES, SPECIAL_POVERTY_FUNDS, WORKING_CAPACITIES
+from fupin_core.metrics import summaries
 from fupin_core.scope import Scope
 
 BUILT = ("已建成", "运营中")
@@ -45,10 +46,52 @@ def household_kpis(con: duckdb.DuckDBPyConnection, scope: Scope, line_yuan: floa
     included (脱贫不脱政策), that have any linkage of Y (income or not yet), in the 镇办 that reported
     linkages for Y (REPORTED_TOWNSHIPS_SQL). 带动增收: a linkage of Y
     with 收益金额 > 0. Income: 家庭人均纯收入 = the four incomes of Y ÷ 家庭人口, where reported."""
+    source = summaries.relation(con, scope.year, line_yuan)
+    row = _household_row_from_rows(con, scope, line_yuan) if source is None else _household_row_from_summary(con, scope, source)
+    return _household_out(row)
+
+
+def _household_row_from_summary(con: duckdb.DuckDBPyConnection, scope: Scope, source: tuple[str, list]) -> dict:
+    relation, source_params = source
+    cond, params = scope.where("s.township_code", "s.village_code")
+    reported = "s.township_code IN (SELECT township_code FROM reported)"
+    return _one(
+        con,
+        f"""
+        WITH summary AS {relation},
+        reported AS (SELECT township_code FROM summary GROUP BY township_code HAVING sum(supported) > 0)
+        SELECT
+            coalesce(sum(registered), 0) AS households_registered,
+            coalesce(sum(registered_people), 0) AS people_registered,
+            coalesce(sum(exited_cum), 0) AS households_exited_cum,
+            coalesce(sum(exited_cum_people), 0) AS people_exited_cum,
+            coalesce(sum(exited_year), 0) AS households_exited_year,
+            coalesce(sum(exited_year_people), 0) AS people_exited_year,
+            coalesce(sum(remaining), 0) AS households_remaining,
+            coalesce(sum(remaining_people), 0) AS people_remaining,
+            coalesce(sum(capable) FILTER (WHERE {reported}), 0) AS coverage_base_households,
+            coalesce(sum(covered) FILTER (WHERE {reported}), 0) AS covered_households,
+            coalesce(sum(labour_unknown), 0) AS labour_unreported_households,
+            coalesce(sum(earned), 0) AS linked_households,
+            coalesce(sum(earned_people), 0) AS linked_people,
+            coalesce(sum(earned_income), 0) AS linked_income_yuan,
+            coalesce(sum(income_reported), 0) AS income_reported_households,
+            coalesce(sum(below_line), 0) AS households_below_poverty_line,
+            coalesce(sum(exited_below_line), 0) AS exited_below_poverty_line,
+            sum(labourers) AS poor_labourers,
+            sum(employed_labourers) AS labourers_employed,
+            coalesce(sum(supported), 0) AS households_with_linkages
+        FROM summary AS s WHERE TRUE {cond}
+        """,
+        [*source_params, *params],
+    )
+
+
+def _household_row_from_rows(con: duckdb.DuckDBPyConnection, scope: Scope, line_yuan: float) -> dict:
     cond, params = scope.where("v.township_code", "h.village_code")
     y = scope.year
     working = ", ".join("?" for _ in WORKING_CAPACITIES)
-    row = _one(
+    return _one(
         con,
         f"""
         WITH lk AS (
@@ -100,6 +143,9 @@ def household_kpis(con: duckdb.DuckDBPyConnection, scope: Scope, line_yuan: floa
         """,
         [y, y, y, y, *WORKING_CAPACITIES, *params, y, y, y, y, y, y, line_yuan, y, line_yuan],
     )
+
+
+def _household_out(row: dict) -> dict:
     out = {k: (None if v is None else int(v)) for k, v in row.items() if k != "linked_income_yuan"}
     out["linked_income_yuan"] = round(float(row["linked_income_yuan"]), 2)
     labour_known = out["coverage_base_households"] or out["households_registered"] > out["labour_unreported_households"]
@@ -356,9 +402,10 @@ def township_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataF
     pv_cond, pv_params = townships.where("p.township_code", None)
     working = ", ".join("?" for _ in WORKING_CAPACITIES)
     y = scope.year
-    return con.execute(
-        f"""
-        WITH lk AS (SELECT household_id, bool_or(income_yuan > 0) AS earned FROM linkages WHERE year = ? GROUP BY household_id),
+    source = summaries.relation_of_year(con, y)
+    if source is None:
+        hh_sql = f"""
+        lk AS (SELECT household_id, bool_or(income_yuan > 0) AS earned FROM linkages WHERE year = ? GROUP BY household_id),
         hh AS (
             SELECT v.township_code, count(lk.household_id) AS with_links,
                    count(*) FILTER (WHERE h.identified_year <= ?) AS registered,
@@ -370,7 +417,23 @@ def township_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataF
             LEFT JOIN lk ON lk.household_id = h.household_id
             WHERE TRUE {hh_cond}
             GROUP BY v.township_code
-        ),
+        )"""
+        hh_params = [y, y, y, *WORKING_CAPACITIES, y, *WORKING_CAPACITIES, y, *hh_params]
+    else:
+        relation, source_params = source
+        hh_cond, hh_params = townships.where("s.township_code", None)
+        hh_sql = f"""
+        hh AS (
+            SELECT s.township_code, CAST(sum(supported) AS BIGINT) AS with_links, CAST(sum(registered) AS BIGINT) AS registered,
+                   CAST(sum(earned) AS BIGINT) AS linked, CAST(sum(capable) AS BIGINT) AS working,
+                   CAST(sum(covered) AS BIGINT) AS covered, CAST(sum(labour_unknown) AS BIGINT) AS labour_unknown
+            FROM {relation} AS s WHERE TRUE {hh_cond}
+            GROUP BY s.township_code
+        )"""
+        hh_params = [*source_params, *hh_params]
+    return con.execute(
+        f"""
+        WITH {hh_sql},
         pv AS (
             SELECT township_code, sum(scale) / 1000 AS pv_mw FROM projects AS p
             WHERE industry = '光伏' AND build_status IN (?, ?) AND build_year <= ? AND {POVERTY_PROJECT} {pv_cond}
@@ -391,7 +454,7 @@ def township_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataF
         WHERE TRUE {cond}
         ORDER BY t.township_code
         """,
-        [y, y, y, *WORKING_CAPACITIES, y, *WORKING_CAPACITIES, y, *hh_params, *BUILT, y, *pv_params, *params],
+        [*hh_params, *BUILT, y, *pv_params, *params],
     ).pl()
 
 
@@ -416,6 +479,14 @@ def _gap_sql(scope: Scope) -> tuple[str, list]:
 def coverage_gap(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int | None = None) -> pl.DataFrame:
     """Registered households with labour capacity that no industry support of Y reaches."""
     gap, params = _gap_sql(scope)
+    source = summaries.relation_of_year(con, scope.year) if limit else None
+    if source is not None:
+        # The first page of a province's list (a million households) lies in its first villages.
+        villages = summaries.first_villages(
+            con, source, "s.capable - s.covered", scope.where("s.township_code", "s.village_code"), limit, reported_only=True
+        )
+        gap += f" AND h.village_code IN ({', '.join('?' for _ in villages) or 'NULL'})"
+        params = [*params, *villages]
     limit_sql = "LIMIT ?" if limit else ""
     return con.execute(
         f"""
@@ -433,6 +504,24 @@ def coverage_gap(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int | None
 def coverage_gap_by_village(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """The gap counted per village (villages with a gap only), in code order: 未覆盖户数 and 未覆盖人数.
     Counted in SQL: a province's list is a million households, too many to fetch for a table of villages."""
+    source = summaries.relation_of_year(con, scope.year)
+    if source is not None:
+        relation, source_params = source
+        cond, params = scope.where("s.township_code", "s.village_code")
+        return con.execute(
+            f"""
+            WITH summary AS {relation},
+            reported AS (SELECT township_code FROM summary GROUP BY township_code HAVING sum(supported) > 0)
+            SELECT t.township_name AS 镇办, v.village_name AS 村, CAST(s.capable - s.covered AS BIGINT) AS 未覆盖户数,
+                   CAST(s.capable_people - s.covered_people AS BIGINT) AS 未覆盖人数
+            FROM summary AS s
+            JOIN villages AS v ON v.village_code = s.village_code
+            JOIN townships AS t ON t.township_code = s.township_code
+            WHERE s.capable > s.covered AND s.township_code IN (SELECT township_code FROM reported) {cond}
+            ORDER BY s.township_code, s.village_code
+            """,
+            [*source_params, *params],
+        ).pl()
     gap, params = _gap_sql(scope)
     return con.execute(
         f"""

@@ -26,7 +26,7 @@ from __future__ import annotations
 import duckdb
 
 from fupin_core.catalog import DATASETS, Dataset
-from fupin_core.storage import schema
+from fupin_core.storage import schema, summary_tables
 from fupin_core.storage.store import current_versions_sql, quoted_names
 from fupin_core.storage.writes import transaction
 
@@ -165,4 +165,6 @@ def repair(con: duckdb.DuckDBPyConnection) -> list[str]:
         if orphans:
             found.append(f"删除了 {orphans} 个不属于任何批次的原始文件（未完成的上传留下的）")
         schema.advance_counters(con, create_missing=False)
+        # Summaries are keyed by data version, which a repair may leave unchanged: build them again.
+        summary_tables.clear(con, tables)
     return found

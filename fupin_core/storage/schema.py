@@ -21,6 +21,7 @@ from fupin_core.catalog import (
     SPECIAL_POVERTY_FUNDS,
     Dataset,
 )
+from fupin_core.storage import summary_tables
 from fupin_core.storage.writes import transaction
 
 
@@ -245,6 +246,11 @@ def _m008_report_rounds(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _m010_summaries(con: duckdb.DuckDBPyConnection) -> None:
+    """Per-village summaries of the household pass, per data version and year (issue 18)."""
+    summary_tables.create_tables(con)
+
+
 COUNTER_TABLE = "id_counters"
 # Counter row name -> (table, id column) whose ids it hands out (migrations 5 and 6).
 COUNTED_IDS = {"batch_id": ("batches", "batch_id"), "audit_entry": ("audit_log", "entry_id")}
@@ -275,6 +281,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "audit_entry_counter", _m006_audit_counter),
     Migration(7, "fund_categories_household_income", _m007_fund_categories),
     Migration(8, "report_rounds", _m008_report_rounds),
+    Migration(10, "household_summaries", _m010_summaries),
 )
 
 

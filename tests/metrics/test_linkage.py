@@ -11,6 +11,7 @@ import pytest
 from fupin_core.catalog import INDUSTRIES, LINK_MECHANISMS
 from fupin_core.metrics import Scope, indicators, overview
 from fupin_core.metrics import linkage as m
+from fupin_core.metrics import poverty_line as poverty_line_module
 from fupin_core.storage import store
 from tests import tiny_data
 from tests.tiny_data import T1, T2, V2
@@ -31,7 +32,7 @@ def test_poverty_line_per_year(tiny_con):
     assert m.poverty_line(tiny_con, 2017) == 2952
     assert m.poverty_line(tiny_con, 2016) == 2952
     assert m.poverty_line(tiny_con, 2019) == 3218
-    table = indicators.NATIONAL_POVERTY_LINE_YUAN
+    table = poverty_line_module.NATIONAL_POVERTY_LINE_YUAN
     assert m.poverty_line(tiny_con, 2005) == table[min(table)]  # before the table: its first year
     assert m.poverty_line(tiny_con, 2030) == table[max(table)]
 

@@ -1,0 +1,248 @@
+"""Per-village summaries of the household pass, kept once per data version and year (issue 18).
+
+Several pages aggregate the same per-household figures of a year over the whole household table:
+whether a household has a linkage of Y, its linked income (收益金额 > 0), its reported total income
+against the poverty line, its labour capacity. At province scale that pass costs seconds, so it is
+done once per data version (store.data_version: changes with every commit or rollback) and year, and
+its per-village counts are stored in `summary_village_year` (migration 10) for every session, process
+and replica to read. A 镇办 or village scope is a sum over those rows.
+
+The summary is an implementation detail behind fupin_core.metrics (overview.household_kpis,
+township_breakdown, the coverage gap per village, linkage.summary / income_by_township /
+income_bands): the indicator registry still defines every figure, and each function keeps its
+computation from the rows, used when no summary can be had (a read-only connection, a store from
+before migration 10, a poverty line other than the year's) and compared with the summary by
+tests/metrics/test_summaries.py after random uploads and rollbacks.
+
+Built lazily: the first call for a year after a change builds it (one pass, the cost the first page
+used to pay on every process and for every scope), inside one transaction that also takes the
+store's write turn, so replicas on one PostgreSQL never build the same rows twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import logging
+from collections.abc import Iterator
+
+import duckdb
+
+from fupin_core.catalog import WORKING_CAPACITIES
+from fupin_core.metrics.poverty_line import poverty_line
+from fupin_core.storage.summary_tables import (
+    BAND_SHARES,
+    BANDS,
+    STATE_TABLE,
+    TABLE,
+)
+from fupin_core.storage.writes import write
+
+# Rows of an older data version stay this long after a newer one is built, so a reader that checked
+# the older version a moment before still finds its rows.
+STALE_GRACE_SECONDS = 300
+
+logger = logging.getLogger(__name__)
+_disabled = contextvars.ContextVar("summaries_disabled", default=False)
+
+
+@contextlib.contextmanager
+def disabled() -> Iterator[None]:
+    """Compute every figure from the rows inside this block (the reference the tests compare with)."""
+    token = _disabled.set(True)
+    try:
+        yield
+    finally:
+        _disabled.reset(token)
+
+
+def band_bounds(line: float) -> list[float]:
+    return [round(line * share, 2) for share in BAND_SHARES]
+
+
+def _build_sql() -> str:
+    working = ", ".join("?" for _ in WORKING_CAPACITIES)
+    band = " ".join(f"WHEN linked_per_person < ? THEN {i}" for i in range(BANDS - 1))
+    bands = ", ".join(f"count(*) FILTER (WHERE earned AND band = {i})" for i in range(BANDS))
+    band_people = ", ".join(f"coalesce(sum(family_size) FILTER (WHERE earned AND band = {i}), 0)" for i in range(BANDS))
+    # The same expressions as overview.household_kpis and linkage._households_income_sql.
+    return f"""
+        INSERT INTO {TABLE}
+        WITH lk AS (
+            SELECT household_id, bool_or(income_yuan > 0) AS earned, sum(income_yuan) FILTER (WHERE income_yuan > 0) AS income
+            FROM linkages WHERE year = ? GROUP BY household_id
+        ),
+        inc AS (
+            SELECT household_id, labourers, employed_labourers,
+                   coalesce(wage_income_yuan, 0) + coalesce(business_income_yuan, 0)
+                   + coalesce(property_income_yuan, 0) + coalesce(transfer_income_yuan, 0) AS total_income
+            FROM household_income WHERE year = ?
+        ),
+        hh AS (
+            SELECT v.township_code, h.village_code, h.family_size, h.exit_year, h.identified_year <= ? AS registered,
+                   h.labour_capacity IN ({working}) AS capable, h.labour_capacity IS NULL AS labour_unknown,
+                   lk.household_id IS NOT NULL AS supported, coalesce(lk.earned, FALSE) AS earned, lk.income,
+                   inc.household_id IS NOT NULL AS income_reported, inc.labourers, inc.employed_labourers,
+                   CASE WHEN h.family_size > 0 THEN inc.total_income / h.family_size END AS income_per_person,
+                   CASE WHEN h.family_size > 0 THEN CAST(lk.income AS DOUBLE) / h.family_size END AS linked_per_person
+            FROM households AS h
+            JOIN villages AS v ON v.village_code = h.village_code
+            LEFT JOIN lk ON lk.household_id = h.household_id
+            LEFT JOIN inc ON inc.household_id = h.household_id
+        ),
+        banded AS (SELECT *, CASE {band} ELSE {BANDS - 1} END AS band FROM hh)
+        SELECT ?, ?, ?, ?, township_code, village_code,
+            count(*) FILTER (WHERE registered),
+            coalesce(sum(family_size) FILTER (WHERE registered), 0),
+            count(*) FILTER (WHERE exit_year <= ?),
+            coalesce(sum(family_size) FILTER (WHERE exit_year <= ?), 0),
+            count(*) FILTER (WHERE exit_year = ?),
+            coalesce(sum(family_size) FILTER (WHERE exit_year = ?), 0),
+            count(*) FILTER (WHERE registered AND (exit_year IS NULL OR exit_year > ?)),
+            coalesce(sum(family_size) FILTER (WHERE registered AND (exit_year IS NULL OR exit_year > ?)), 0),
+            count(*) FILTER (WHERE registered AND capable),
+            coalesce(sum(family_size) FILTER (WHERE registered AND capable), 0),
+            count(*) FILTER (WHERE registered AND capable AND supported),
+            coalesce(sum(family_size) FILTER (WHERE registered AND capable AND supported), 0),
+            count(*) FILTER (WHERE registered AND labour_unknown),
+            count(*) FILTER (WHERE supported),
+            count(*) FILTER (WHERE earned),
+            coalesce(sum(family_size) FILTER (WHERE earned), 0),
+            count(*) FILTER (WHERE registered AND income_reported),
+            count(*) FILTER (WHERE registered AND income_reported AND family_size > 0),
+            count(*) FILTER (WHERE registered AND income_per_person < ?),
+            count(*) FILTER (WHERE registered AND exit_year <= ? AND income_per_person < ?),
+            {bands}, {band_people},
+            coalesce(sum(income) FILTER (WHERE earned), 0),
+            sum(labourers) FILTER (WHERE registered),
+            sum(employed_labourers) FILTER (WHERE registered)
+        FROM banded
+        GROUP BY township_code, village_code
+    """
+
+
+def _build_params(version: tuple, year: int, line: float) -> list:
+    y = year
+    return [y, y, y, *WORKING_CAPACITIES, *band_bounds(line), *version, y, y, y, y, y, y, y, line, y, line]
+
+
+def _version(con: duckdb.DuckDBPyConnection) -> tuple:
+    from fupin_core.storage.store import data_version  # store imports catalog only; late to keep metrics light
+
+    return tuple(int(v) for v in data_version(con))
+
+
+def _state(con: duckdb.DuckDBPyConnection, version: tuple, year: int):
+    return con.execute(
+        f"SELECT line_yuan FROM {STATE_TABLE} WHERE v_count = ? AND v_max = ? AND v_rolled = ? AND year = ?", [*version, year]
+    ).fetchone()
+
+
+def _build(con: duckdb.DuckDBPyConnection, year: int) -> None:
+    """Build the rows of `year` at the current data version (if nobody has), in one transaction that
+    holds the store's write turn; drop rows of older versions built a while ago."""
+    from fupin_core.storage.store import _take_write_turn
+
+    def attempt(_tx) -> None:  # one transaction (storage.writes), retried from the start on a write conflict
+        _take_write_turn(cur)
+        version = _version(cur)
+        if _state(cur, version, year) is None:
+            line = poverty_line(cur, year)[0]
+            cur.execute(
+                f"""DELETE FROM {TABLE} AS s WHERE EXISTS (
+                        SELECT 1 FROM {STATE_TABLE} AS o
+                        WHERE o.v_count = s.v_count AND o.v_max = s.v_max AND o.v_rolled = s.v_rolled
+                          AND NOT (o.v_count = ? AND o.v_max = ? AND o.v_rolled = ?)
+                          AND o.built_at < current_timestamp - to_seconds(?))""",
+                [*version, STALE_GRACE_SECONDS],
+            )
+            cur.execute(
+                f"""DELETE FROM {STATE_TABLE} WHERE NOT (v_count = ? AND v_max = ? AND v_rolled = ?)
+                      AND built_at < current_timestamp - to_seconds(?)""",
+                [*version, STALE_GRACE_SECONDS],
+            )
+            cur.execute(_build_sql(), _build_params(version, year, line))
+            cur.execute(f"INSERT INTO {STATE_TABLE} VALUES (?, ?, ?, ?, ?, current_timestamp)", [*version, year, line])
+
+    # A cursor of its own: a transaction of its own, whatever the caller's connection is in the middle of.
+    cur = con.cursor()
+    try:
+        write(cur, attempt)
+    finally:
+        cur.close()
+
+
+def relation(con: duckdb.DuckDBPyConnection, year: int, line: float) -> tuple[str, list] | None:
+    """A FROM item (SQL, parameters) with the summary rows of `year` at the current data version,
+    built first if needed; None when no summary can be used (the caller computes from the rows):
+    a read-only or busy connection, a store from before migration 10, or `line` not the year's line."""
+    if _disabled.get():
+        return None
+    year = int(year)
+    try:
+        version = _version(con)
+        state = _state(con, version, year)
+    except duckdb.Error:  # no summary tables yet (not migrated), or no batches table
+        return None
+    if state is None:
+        try:
+            _build(con, year)
+        except duckdb.Error as exc:  # read-only store, inside someone's transaction, lost a write race
+            logger.info("未能生成 %s 年度汇总（改为按明细计算）：%s", year, str(exc).splitlines()[0] if str(exc) else exc)
+            return None
+        try:
+            version = _version(con)
+            state = _state(con, version, year)
+        except duckdb.Error:
+            return None
+        if state is None:  # a commit came between the build and this read: the rows, this once
+            return None
+    if float(state[0]) != float(line):
+        return None
+    return f"(SELECT * FROM {TABLE} WHERE v_count = ? AND v_max = ? AND v_rolled = ? AND year = ?)", [*version, year]
+
+
+def relation_of_year(con: duckdb.DuckDBPyConnection, year: int) -> tuple[str, list] | None:
+    """`relation` for a figure that does not depend on the poverty line (the year's line is used)."""
+
+    try:
+        line = poverty_line(con, year)[0]
+    except duckdb.Error:
+        return None
+    return relation(con, year, line)
+
+
+def first_villages(
+    con: duckdb.DuckDBPyConnection,
+    source: tuple[str, list],
+    counted: str,
+    scope_cond: tuple[str, list],
+    limit: int,
+    reported_only: bool = False,
+) -> list[str]:
+    """The villages, in (镇办, 村) code order, that hold the first `limit` rows of a household list
+    ordered by 镇办, 村 and 户编号, from the list's count per village (`counted`, an expression of
+    the summary's columns): a list's first page then reads those villages only. `reported_only`:
+    only 镇办 that reported linkages for the year (the coverage gap)."""
+    relation, params = source
+    cond, scope_params = scope_cond
+    reported = (
+        "AND s.township_code IN (SELECT township_code FROM summary GROUP BY township_code HAVING sum(supported) > 0)"
+        if reported_only
+        else ""
+    )
+    rows = con.execute(
+        f"""WITH summary AS {relation},
+            counted AS (
+                SELECT s.township_code, s.village_code, {counted} AS n
+                FROM summary AS s JOIN townships AS t ON t.township_code = s.township_code
+                WHERE {counted} > 0 {reported} {cond}
+            ),
+            running AS (
+                SELECT village_code, sum(n) OVER (ORDER BY township_code, village_code ROWS UNBOUNDED PRECEDING) - n AS before
+                FROM counted
+            )
+            SELECT village_code FROM running WHERE before < ? ORDER BY village_code""",
+        [*params, *scope_params, limit],
+    ).fetchall()
+    return [r[0] for r in rows]

@@ -1,0 +1,59 @@
+"""The tables of the per-version summaries (fupin_core.metrics.summaries builds and reads them):
+their DDL for migration 10, their names for backups (derived, left out) and crash repair (cleared).
+Here in storage because the migrations, the repair and the backups must not import the metrics."""
+
+from __future__ import annotations
+
+import duckdb
+
+TABLE = "summary_village_year"
+STATE_TABLE = "summary_state"
+DERIVED_TABLES = (TABLE, STATE_TABLE)
+# Shares of the poverty line that bound the bands of linkage.income_bands (its BAND_SHARES).
+BAND_SHARES = (0.25, 0.5, 0.75, 1.0)
+BANDS = len(BAND_SHARES) + 1
+
+
+VERSION_COLUMNS = "v_count BIGINT NOT NULL, v_max BIGINT NOT NULL, v_rolled BIGINT NOT NULL, year INTEGER NOT NULL"
+COUNT_COLUMNS = (
+    "registered",
+    "registered_people",
+    "exited_cum",
+    "exited_cum_people",
+    "exited_year",
+    "exited_year_people",
+    "remaining",
+    "remaining_people",
+    "capable",  # registered with 有/弱劳动能力
+    "capable_people",
+    "covered",  # of those, with a linkage of Y
+    "covered_people",
+    "labour_unknown",
+    "supported",  # any household with a linkage of Y
+    "earned",  # a linkage of Y with 收益金额 > 0 (带动增收)
+    "earned_people",
+    "income_reported",
+    "income_reported_sized",  # income reported and 家庭人口 > 0
+    "below_line",
+    "exited_below_line",
+    *(f"band{i}" for i in range(BANDS)),
+    *(f"band{i}_people" for i in range(BANDS)),
+)
+
+
+def create_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Migration 10: the summary tables (plain portable DDL, as every table of the store)."""
+    counts = ", ".join(f"{c} BIGINT" for c in COUNT_COLUMNS)
+    con.execute(
+        f"""CREATE TABLE IF NOT EXISTS {TABLE} ({VERSION_COLUMNS}, township_code VARCHAR, village_code VARCHAR,
+            {counts}, earned_income DECIMAL(38,4), labourers BIGINT, employed_labourers BIGINT)"""
+    )
+    con.execute(f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} ({VERSION_COLUMNS}, line_yuan DOUBLE NOT NULL, built_at TIMESTAMP NOT NULL)")
+
+
+def clear(con: duckdb.DuckDBPyConnection, present: set[str]) -> None:
+    """Forget every summary (crash repair rebuilt current tables without a new data version).
+    `present`: the store's table names (a statement that fails would end the caller's transaction)."""
+    for table in DERIVED_TABLES:
+        if table in present:
+            con.execute(f"DELETE FROM {table}")

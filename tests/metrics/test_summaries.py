@@ -1,0 +1,183 @@
+"""The per-version household summaries (issue 18) give exactly what the rows give, after random
+uploads and rollbacks, on both backends; they are built once per data version and year, and never
+used where they would be wrong (another poverty line, a read-only store, a store before migration 10)."""
+
+import random
+
+import polars as pl
+
+from fupin_core.catalog import LINK_MECHANISMS
+from fupin_core.metrics import Scope, drilldown, indicators, linkage, overview, summaries
+from fupin_core.storage import store
+from tests import tiny_data
+from tests.tiny_data import T1, T2, V1, V2, V3
+
+HOUSEHOLDS = [f"H{i}" for i in range(1, 13)]  # H1–H5 exist; H6–H12 are added by the random uploads
+PROJECTS = ["P1", "P2", "P3", "P4"]
+YEARS = (2016, 2017, 2018)
+CHECKED_YEARS = (2017, 2018)
+SCOPES = [lambda y: Scope.of(y), lambda y: Scope.of(y, T2), lambda y: Scope(y, (T1, T2)), lambda y: Scope.of(y, T2, V3)]
+CALLS = {
+    "indicators.values": indicators.values,
+    "overview.township_breakdown": overview.township_breakdown,
+    "overview.coverage_gap_by_village": overview.coverage_gap_by_village,
+    "linkage.summary": linkage.summary,
+    "linkage.income_by_township": linkage.income_by_township,
+    "linkage.income_bands": linkage.income_bands,
+    "linkage.by_township": linkage.by_township,
+    "drilldown.villages": drilldown.villages,
+    # A list's first page reads only the villages the summary says hold it.
+    "overview.coverage_gap, first 2": lambda con, scope: overview.coverage_gap(con, scope, limit=2),
+    "linkage.below_poverty_line, first 2": lambda con, scope: linkage.below_poverty_line(con, scope, limit=2),
+    "linkage.exited_below_poverty_line, first 1": lambda con, scope: linkage.exited_below_poverty_line(con, scope, limit=1),
+}
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, pl.DataFrame):
+        return a.schema == b.schema and a.equals(b)
+    return a == b
+
+
+def assert_summaries_exact(con) -> None:
+    for year in CHECKED_YEARS:
+        assert summaries.relation_of_year(con, year) is not None, "the summary was not built"
+        for make in SCOPES:
+            scope = make(year)
+            for name, fn in CALLS.items():
+                with summaries.disabled():
+                    expected = fn(con, scope)
+                got = fn(con, scope)
+                assert _same(got, expected), f"{name} {scope}: summary {got} ≠ rows {expected}"
+
+
+def _random_households(rng: random.Random) -> pl.DataFrame:
+    base = tiny_data.frame("households")
+    rows = []
+    for i, household in enumerate(rng.sample(HOUSEHOLDS, rng.randint(1, 5))):
+        rows.append(
+            {
+                **base.row(i % base.height, named=True),
+                "household_id": household,
+                "head_id_number": f"6110021950010{int(household[1:]):2d}011".replace(" ", "0"),
+                "village_code": rng.choice([V1, V2, V3]),
+                "family_size": rng.randint(1, 6),
+                "identified_year": rng.choice([2014, 2016, 2017, 2018]),
+                "exit_year": rng.choice([None, 2016, 2017, 2018]),
+                "labour_capacity": rng.choice([None, "有劳动能力", "弱劳动能力", "无劳动能力"]),
+            }
+        )
+    return pl.DataFrame(rows, schema=base.schema, orient="row")
+
+
+def _random_linkages(rng: random.Random, households: list[str]) -> pl.DataFrame:
+    rows = {}
+    for _ in range(rng.randint(1, 6)):
+        key = (rng.choice(households), rng.choice(PROJECTS), rng.choice(LINK_MECHANISMS), rng.choice(YEARS))
+        income = rng.choice([0.0, 0.0, round(rng.uniform(1, 5000), 2), 333.33])
+        rows[key] = {
+            "household_id": key[0],
+            "project_id": key[1],
+            "mechanism": key[2],
+            "sub_type": None,
+            "year": key[3],
+            "income_yuan": income,
+        }
+    return pl.DataFrame(list(rows.values()), schema=tiny_data.frame("linkages").schema, orient="row")
+
+
+def _random_income(rng: random.Random, households: list[str]) -> pl.DataFrame:
+    rows = {}
+    for _ in range(rng.randint(1, 4)):
+        key = (rng.choice(households), rng.choice(YEARS))
+        rows[key] = {
+            "household_id": key[0],
+            "year": key[1],
+            "wage_income_yuan": rng.choice([None, 0.0, 1000.0, round(rng.uniform(0, 12000), 2)]),
+            "business_income_yuan": rng.choice([None, 500.0]),
+            "property_income_yuan": None,
+            "transfer_income_yuan": rng.choice([None, 2000.0]),
+            "labourers": rng.choice([None, 1, 2]),
+            "employed_labourers": rng.choice([None, 0, 1]),
+        }
+    return pl.DataFrame(list(rows.values()), schema=tiny_data.frame("household_income").schema, orient="row")
+
+
+def test_summaries_equal_the_rows_after_random_uploads_and_rollbacks(tiny_con):
+    rng = random.Random(18)
+    assert_summaries_exact(tiny_con)
+    for _ in range(8):
+        known = [r[0] for r in tiny_con.execute("SELECT household_id FROM households").fetchall()]
+        action = rng.choice(["households", "linkages", "linkages", "household_income", "rollback"])
+        if action == "rollback":
+            committed = [r[0] for r in tiny_con.execute("SELECT batch_id FROM batches WHERE status = 'committed'").fetchall()]
+            # Rolling back a households batch could orphan rows that reference it; roll back a leaf dataset.
+            leaves = [
+                b
+                for b in committed
+                if tiny_con.execute("SELECT dataset FROM batches WHERE batch_id = ?", [b]).fetchone()[0] != "households"
+            ]
+            store.rollback_batch(tiny_con, rng.choice(leaves), user="测试")
+        elif action == "households":
+            store.commit_rows(tiny_con, "households", _random_households(rng), user="测试")
+        elif action == "linkages":
+            store.commit_rows(tiny_con, "linkages", _random_linkages(rng, known), user="测试")
+        else:
+            store.commit_rows(tiny_con, "household_income", _random_income(rng, known), user="测试")
+        assert_summaries_exact(tiny_con)
+
+
+def test_built_once_per_data_version_and_year(tiny_con):
+    def builds() -> int:
+        return tiny_con.execute(f"SELECT count(*) FROM {summaries.STATE_TABLE}").fetchone()[0]
+
+    indicators.values(tiny_con, Scope.of(2017))
+    linkage.by_township(tiny_con, Scope.of(2017, T1))
+    assert builds() == 1
+    indicators.values(tiny_con, Scope.of(2016))
+    assert builds() == 2
+    store.commit_rows(tiny_con, "linkages", _random_linkages(random.Random(3), ["H1", "H2"]), user="测试")
+    indicators.values(tiny_con, Scope.of(2017))
+    version = store.data_version(tiny_con)
+    current = tiny_con.execute(
+        f"SELECT year FROM {summaries.STATE_TABLE} WHERE v_count = ? AND v_max = ? AND v_rolled = ?", list(version)
+    ).fetchall()
+    assert current == [(2017,)]
+
+
+def test_another_poverty_line_is_computed_from_the_rows(tiny_con):
+    """household_kpis takes the line as an argument: a line other than the year's never reads the summary."""
+    assert summaries.relation(tiny_con, 2017, 2952.0) is not None
+    assert summaries.relation(tiny_con, 2017, 2400.0) is None
+    assert overview.household_kpis(tiny_con, Scope.of(2017), 2400.0)["households_below_poverty_line"] == 0
+
+
+def test_repair_forgets_the_summaries(tiny_con):
+    from fupin_core.storage import recovery
+
+    indicators.values(tiny_con, Scope.of(2017))
+    recovery.repair(tiny_con)
+    assert tiny_con.execute(f"SELECT count(*) FROM {summaries.TABLE}").fetchone()[0] == 0
+
+
+def test_read_only_and_unmigrated_stores_compute_from_the_rows(sample_con, tiny_con):
+    """The scale-1 sample is opened read-only: no summary can be written, the figures come from the rows."""
+    assert summaries.relation_of_year(sample_con, 2017) is None
+    assert indicators.values(sample_con, Scope.of(2017))["households_registered"] == 28530
+    expected = indicators.values(tiny_con, Scope.of(2017))
+    for table in summaries.DERIVED_TABLES:
+        tiny_con.execute(f"DROP TABLE {table}")
+    assert summaries.relation_of_year(tiny_con, 2017) is None
+    assert indicators.values(tiny_con, Scope.of(2017)) == expected
+
+
+def test_a_callers_transaction_is_left_alone(tiny_con):
+    """A metric called inside someone's transaction builds the summary on a cursor of its own: the
+    caller's transaction stays usable (a failed BEGIN on the caller's connection would abort it)."""
+    tiny_con.execute("BEGIN TRANSACTION")
+    got = indicators.values(tiny_con, Scope.of(2017))
+    assert tiny_con.execute("SELECT count(*) FROM households").fetchone()[0] == 5
+    tiny_con.execute("COMMIT")
+    with summaries.disabled():
+        assert got == indicators.values(tiny_con, Scope.of(2017))
+    assert summaries.relation_of_year(tiny_con, 2017) is not None
