@@ -58,23 +58,15 @@ def bags_by_base(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Every 食用菌 base/scheme with 建设年度 ≤ Y and any project that reported output in Y: its bags,
     fresh yield and sales of year Y."""
     cond, params = scope.where("p.township_code", "p.village_code")
-    return con.execute(
-        f"""
-        WITH output AS ({_YEAR_OUTPUT})
-        SELECT p.project_id AS 项目编号, p.project_name AS 基地名称, t.township_name AS 镇办,
+    columns = """p.project_id AS 项目编号, p.project_name AS 基地名称, t.township_name AS 镇办,
                coalesce(v.village_name, ?) AS 村, p.project_type AS 项目类型, coalesce(e.entity_name, ?) AS 实施主体,
                p.build_year AS 建设年度,
                CAST(p.scale AS DOUBLE) AS "建设规模(万袋)",
                CAST(coalesce(o.bags, 0) AS DOUBLE) AS "生产菌袋(万袋)", CAST(coalesce(o.fresh_t, 0) AS DOUBLE) AS "鲜菇产量(吨)",
                CAST(coalesce(o.sales, 0) AS DOUBLE) AS "销售收入(万元)"
-        FROM projects AS p
-        JOIN townships AS t ON t.township_code = p.township_code
-        LEFT JOIN villages AS v ON v.village_code = p.village_code
-        LEFT JOIN entities AS e ON e.credit_code = p.operator_credit_code
-        LEFT JOIN output AS o ON o.project_id = p.project_id
-        WHERE ((p.industry = ? AND p.build_year <= ?) OR o.project_id IS NOT NULL) {cond}
-        ORDER BY p.township_code, p.village_code NULLS FIRST, p.project_id
-        """,
+    """
+    return con.execute(
+        programme.projects_with_output_sql(_YEAR_OUTPUT, columns, cond),
         [scope.year, programme.WHOLE_TOWNSHIP, programme.NO_OPERATOR, FUNGUS, scope.year, *params],
     ).pl()
 

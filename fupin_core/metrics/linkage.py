@@ -18,6 +18,7 @@ from fupin_core.catalog import INDUSTRIES, LINK_MECHANISMS
 from fupin_core.metrics import indicators, overview, summaries
 from fupin_core.metrics.pivot import DIMENSIONS, aggregate
 from fupin_core.scope import Scope
+from fupin_core.storage import summary_tables
 
 # Shares of the poverty line that bound the income bands of the distribution chart.
 BAND_SHARES = (0.25, 0.5, 0.75, 1.0)
@@ -225,7 +226,7 @@ def income_bands(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     cond, params = scope.where("v.township_code", "h.village_code")
     line = poverty_line(con, scope.year)
     bounds = [round(line * share, 2) for share in BAND_SHARES]
-    source = summaries.relation(con, scope.year, line) if BAND_SHARES == summaries.BAND_SHARES else None
+    source = summaries.relation(con, scope.year, line) if BAND_SHARES == summary_tables.BAND_SHARES else None
     if source is None:
         whens = " ".join(f"WHEN per_person < ? THEN {i}" for i in range(len(bounds)))
         rows = con.execute(
@@ -236,9 +237,9 @@ def income_bands(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
         counts = {int(band): (int(n), int(people)) for band, n, people in rows}
     else:
         relation, cond, params = _summary_in_scope(source, scope)
-        sums = ", ".join(f"coalesce(sum(band{i}), 0), coalesce(sum(band{i}_people), 0)" for i in range(summaries.BANDS))
+        sums = ", ".join(f"coalesce(sum(band{i}), 0), coalesce(sum(band{i}_people), 0)" for i in range(summary_tables.BANDS))
         row = con.execute(f"SELECT {sums} FROM {relation} WHERE TRUE {cond}", params).fetchone()
-        counts = {i: (int(row[2 * i]), int(row[2 * i + 1])) for i in range(summaries.BANDS)}
+        counts = {i: (int(row[2 * i]), int(row[2 * i + 1])) for i in range(summary_tables.BANDS)}
     labels = [f"{bounds[0]:,.0f}元以下"]
     labels += [f"{lo:,.0f}–{hi:,.0f}元" for lo, hi in zip(bounds, bounds[1:], strict=False)]
     labels.append(f"{bounds[-1]:,.0f}元及以上")

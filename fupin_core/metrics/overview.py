@@ -94,16 +94,7 @@ def _household_row_from_rows(con: duckdb.DuckDBPyConnection, scope: Scope, line_
     return _one(
         con,
         f"""
-        WITH lk AS (
-            SELECT household_id, bool_or(income_yuan > 0) AS earned, sum(income_yuan) FILTER (WHERE income_yuan > 0) AS income
-            FROM linkages WHERE year = ? GROUP BY household_id
-        ),
-        inc AS (
-            SELECT household_id, labourers, employed_labourers,
-                   coalesce(wage_income_yuan, 0) + coalesce(business_income_yuan, 0)
-                   + coalesce(property_income_yuan, 0) + coalesce(transfer_income_yuan, 0) AS total_income
-            FROM household_income WHERE year = ?
-        ),
+        WITH {summaries.HOUSEHOLD_YEAR_CTES},
         reported AS ({REPORTED_TOWNSHIPS_SQL}),
         hh AS (
             SELECT h.family_size, h.exit_year, h.identified_year <= ? AS registered,

@@ -95,3 +95,21 @@ def linked_totals(con: duckdb.DuckDBPyConnection, scope: Scope, industry: str, m
         [industry, scope.year, *mech_params, *params],
     ).fetchone()
     return {"households": int(households), "income_yuan": round(float(income), 2)}
+
+
+def projects_with_output_sql(output_sql: str, columns: str, cond: str) -> str:
+    """A programme's project list of year Y: each project built by Y (建设年度 ≤ Y) or with output
+    reported in Y, with its 镇办 `t`, village `v`, operator `e` and year-Y output `o` (`output_sql`,
+    one row per project_id) for `columns` to choose from. Parameters in order: those of `output_sql`
+    and `columns`, then the industry and the year, then the scope's (`cond`)."""
+    return f"""
+        WITH output AS ({output_sql})
+        SELECT {columns}
+        FROM projects AS p
+        JOIN townships AS t ON t.township_code = p.township_code
+        LEFT JOIN villages AS v ON v.village_code = p.village_code
+        LEFT JOIN entities AS e ON e.credit_code = p.operator_credit_code
+        LEFT JOIN output AS o ON o.project_id = p.project_id
+        WHERE ((p.industry = ? AND p.build_year <= ?) OR o.project_id IS NOT NULL) {cond}
+        ORDER BY p.township_code, p.village_code NULLS FIRST, p.project_id
+        """

@@ -11,6 +11,7 @@ import duckdb
 import polars as pl
 
 from fupin_core.catalog import PROJECT_TYPES, WELFARE_POST_TYPES
+from fupin_core.metrics import programme
 from fupin_core.metrics.overview import BUILT, POVERTY_PROJECT, period_rows_sql, pv_capacity_mw
 from fupin_core.metrics.programme import NO_OPERATOR, WHOLE_TOWNSHIP, linked_totals, target_progress, with_period_labels
 from fupin_core.scope import Scope
@@ -164,10 +165,7 @@ def stations_with_built(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.Data
     """`stations` with 建成装机(千瓦) after 装机容量: the station's capacity where it counts toward
     `overview.pv_capacity_mw` (光伏, 已建成/运营中, 建设年度 ≤ Y), else 0 — the column sums to the KPI."""
     cond, params = scope.where("p.township_code", "p.village_code")
-    return con.execute(
-        f"""
-        WITH output AS ({_output_in_year_sql()})
-        SELECT p.project_id AS 项目编号, p.project_name AS 电站名称, t.township_name AS 镇办, coalesce(v.village_name, ?) AS 村,
+    columns = f"""p.project_id AS 项目编号, p.project_name AS 电站名称, t.township_name AS 镇办, coalesce(v.village_name, ?) AS 村,
                p.project_type AS 电站类型, CAST(p.scale AS DOUBLE) AS "装机容量(千瓦)",
                CASE WHEN p.industry = ? AND p.build_status IN (?, ?) AND p.build_year <= ? THEN CAST(p.scale AS DOUBLE) ELSE 0.0 END
                    AS "{BUILT_KW}",
@@ -176,14 +174,9 @@ def stations_with_built(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.Data
                coalesce(e.entity_name, ?) AS 运营主体,
                CAST(coalesce(o.kwh, 0) AS DOUBLE) AS "发电量(千瓦时)", CAST(coalesce(o.revenue, 0) AS DOUBLE) AS "发电收益(元)",
                CAST(coalesce(o.distributed, 0) AS DOUBLE) AS "收益分配(元)"
-        FROM projects AS p
-        JOIN townships AS t ON t.township_code = p.township_code
-        LEFT JOIN villages AS v ON v.village_code = p.village_code
-        LEFT JOIN entities AS e ON e.credit_code = p.operator_credit_code
-        LEFT JOIN output AS o ON o.project_id = p.project_id
-        WHERE ((p.industry = ? AND p.build_year <= ?) OR o.project_id IS NOT NULL) {cond}
-        ORDER BY p.township_code, p.village_code NULLS FIRST, p.project_id
-        """,
+    """
+    return con.execute(
+        programme.projects_with_output_sql(_output_in_year_sql(), columns, cond),
         [scope.year, WHOLE_TOWNSHIP, PV, *BUILT, scope.year, NO_OPERATOR, PV, scope.year, *params],
     ).pl()
 

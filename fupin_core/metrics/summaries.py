@@ -60,15 +60,10 @@ def band_bounds(line: float) -> list[float]:
     return [round(line * share, 2) for share in BAND_SHARES]
 
 
-def _build_sql() -> str:
-    working = ", ".join("?" for _ in WORKING_CAPACITIES)
-    band = " ".join(f"WHEN linked_per_person < ? THEN {i}" for i in range(BANDS - 1))
-    bands = ", ".join(f"count(*) FILTER (WHERE earned AND band = {i})" for i in range(BANDS))
-    band_people = ", ".join(f"coalesce(sum(family_size) FILTER (WHERE earned AND band = {i}), 0)" for i in range(BANDS))
-    # The same expressions as overview.household_kpis and linkage._households_income_sql.
-    return f"""
-        INSERT INTO {TABLE}
-        WITH lk AS (
+# Per household of year Y (parameters: Y, Y): `lk`, its linkages (any, and income > 0) and `inc`, its
+# reported income. One text for the summary and for the computation from the rows (overview), so the
+# two cannot drift apart.
+HOUSEHOLD_YEAR_CTES = """lk AS (
             SELECT household_id, bool_or(income_yuan > 0) AS earned, sum(income_yuan) FILTER (WHERE income_yuan > 0) AS income
             FROM linkages WHERE year = ? GROUP BY household_id
         ),
@@ -77,7 +72,18 @@ def _build_sql() -> str:
                    coalesce(wage_income_yuan, 0) + coalesce(business_income_yuan, 0)
                    + coalesce(property_income_yuan, 0) + coalesce(transfer_income_yuan, 0) AS total_income
             FROM household_income WHERE year = ?
-        ),
+        )"""
+
+
+def _build_sql() -> str:
+    working = ", ".join("?" for _ in WORKING_CAPACITIES)
+    band = " ".join(f"WHEN linked_per_person < ? THEN {i}" for i in range(BANDS - 1))
+    bands = ", ".join(f"count(*) FILTER (WHERE earned AND band = {i})" for i in range(BANDS))
+    band_people = ", ".join(f"coalesce(sum(family_size) FILTER (WHERE earned AND band = {i}), 0)" for i in range(BANDS))
+    # The same expressions as overview.household_kpis and linkage._households_income_sql.
+    return f"""
+        INSERT INTO {TABLE}
+        WITH {HOUSEHOLD_YEAR_CTES},
         hh AS (
             SELECT v.township_code, h.village_code, h.family_size, h.exit_year, h.identified_year <= ? AS registered,
                    h.labour_capacity IN ({working}) AS capable, h.labour_capacity IS NULL AS labour_unknown,

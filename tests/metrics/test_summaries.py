@@ -8,7 +8,7 @@ import polars as pl
 
 from fupin_core.catalog import LINK_MECHANISMS
 from fupin_core.metrics import Scope, drilldown, indicators, linkage, overview, summaries
-from fupin_core.storage import store
+from fupin_core.storage import store, summary_tables
 from tests import tiny_data
 from tests.tiny_data import T1, T2, V1, V2, V3
 
@@ -129,7 +129,7 @@ def test_summaries_equal_the_rows_after_random_uploads_and_rollbacks(tiny_con):
 
 def test_built_once_per_data_version_and_year(tiny_con):
     def builds() -> int:
-        return tiny_con.execute(f"SELECT count(*) FROM {summaries.STATE_TABLE}").fetchone()[0]
+        return tiny_con.execute(f"SELECT count(*) FROM {summary_tables.STATE_TABLE}").fetchone()[0]
 
     indicators.values(tiny_con, Scope.of(2017))
     linkage.by_township(tiny_con, Scope.of(2017, T1))
@@ -140,7 +140,7 @@ def test_built_once_per_data_version_and_year(tiny_con):
     indicators.values(tiny_con, Scope.of(2017))
     version = store.data_version(tiny_con)
     current = tiny_con.execute(
-        f"SELECT year FROM {summaries.STATE_TABLE} WHERE v_count = ? AND v_max = ? AND v_rolled = ?", list(version)
+        f"SELECT year FROM {summary_tables.STATE_TABLE} WHERE v_count = ? AND v_max = ? AND v_rolled = ?", list(version)
     ).fetchall()
     assert current == [(2017,)]
 
@@ -157,7 +157,7 @@ def test_repair_forgets_the_summaries(tiny_con):
 
     indicators.values(tiny_con, Scope.of(2017))
     recovery.repair(tiny_con)
-    assert tiny_con.execute(f"SELECT count(*) FROM {summaries.TABLE}").fetchone()[0] == 0
+    assert tiny_con.execute(f"SELECT count(*) FROM {summary_tables.TABLE}").fetchone()[0] == 0
 
 
 def test_read_only_and_unmigrated_stores_compute_from_the_rows(sample_con, tiny_con):
@@ -165,7 +165,7 @@ def test_read_only_and_unmigrated_stores_compute_from_the_rows(sample_con, tiny_
     assert summaries.relation_of_year(sample_con, 2017) is None
     assert indicators.values(sample_con, Scope.of(2017))["households_registered"] == 28530
     expected = indicators.values(tiny_con, Scope.of(2017))
-    for table in summaries.DERIVED_TABLES:
+    for table in summary_tables.DERIVED_TABLES:
         tiny_con.execute(f"DROP TABLE {table}")
     assert summaries.relation_of_year(tiny_con, 2017) is None
     assert indicators.values(tiny_con, Scope.of(2017)) == expected
