@@ -20,10 +20,6 @@ def export_cursor(con, including_submitted: bool):
     return contextlib.nullcontext(con) if including_submitted else rounds.approved_cursor(con)
 
 
-def _open(url: str | None):
-    return Store.open(url).con  # a database from before migration 8 gets the round tables
-
-
 def parse_deadline(text: str) -> dt.datetime:
     """2018-01-31 (the end of that day) or 2018-01-31 18:00."""
     text = text.strip()
@@ -89,14 +85,12 @@ def cmd_open(args: argparse.Namespace) -> int:
     if args.quarter and args.month:
         raise ValueError("--quarter 和 --month 只能选一个")
     kind, number = ("quarter", args.quarter) if args.quarter else (("month", args.month) if args.month else ("year", None))
-    con = _open(args.db)
-    try:
+    with Store.open(args.db) as opened:  # a database from before migration 8 gets the round tables
+        con = opened.con
         rnd = rounds.open_round(
             con, access.local_admin(), year=args.year, datasets=args.dataset, townships=args.township,
             deadline=parse_deadline(args.deadline), period_kind=kind, period_no=number, title=args.title,
         )  # fmt: skip
-    finally:
-        con.close()
     if args.json:
         print(json.dumps(round_record(rnd), ensure_ascii=False))
     else:
@@ -106,11 +100,9 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    con = _open(args.db)
-    try:
+    with Store.open(args.db) as opened:
+        con = opened.con
         found = rounds.rounds(con)
-    finally:
-        con.close()
     if args.json:
         print(json.dumps([round_record(r) for r in found], ensure_ascii=False))
     elif not found:
@@ -121,12 +113,10 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    con = _open(args.db)
-    try:
+    with Store.open(args.db) as opened:
+        con = opened.con
         rnd = rounds.get_round(con, args.round_id)
         board = rounds.board(con, rnd)
-    finally:
-        con.close()
     if args.json:
         print(json.dumps(round_record(rnd) | {"cells": status_records(board)}, ensure_ascii=False))
         return 0
@@ -143,12 +133,10 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
-    con = _open(args.db)
-    try:
+    with Store.open(args.db) as opened:
+        con = opened.con
         rounds.approve(con, access.local_admin(), args.round_id, args.township)
         rnd = rounds.get_round(con, args.round_id)
-    finally:
-        con.close()
     if args.json:
         print(json.dumps({"round_id": rnd.round_id, "township": args.township, "state": rounds.APPROVED, "locked_year": rnd.year}))
     else:
@@ -165,11 +153,9 @@ def _row_comment(text: str) -> tuple[str, str]:
 
 def cmd_return(args: argparse.Namespace) -> int:
     row_comments = [(args.dataset, *_row_comment(r)) for r in args.row or ()]
-    con = _open(args.db)
-    try:
+    with Store.open(args.db) as opened:
+        con = opened.con
         rounds.return_submission(con, access.local_admin(), args.round_id, args.township, {args.dataset: args.comment or ""}, row_comments)
-    finally:
-        con.close()
     if args.json:
         print(json.dumps({"round_id": args.round_id, "township": args.township, "dataset": args.dataset, "state": rounds.RETURNED}))
     else:

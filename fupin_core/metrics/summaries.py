@@ -178,14 +178,28 @@ def _build(con: duckdb.DuckDBPyConnection, year: int) -> None:
         cur.close()
 
 
+# The tables a summary is built from. A cursor on which one of them is a temporary table (the
+# approved-only figures of security.rounds.approved_cursor) reads other rows than the summary holds.
+SOURCE_TABLES = ("households", "villages", "linkages", "household_income")
+
+
+def _shadowed(con: duckdb.DuckDBPyConnection) -> bool:
+    marks = ", ".join("?" for _ in SOURCE_TABLES)
+    sql = f"SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name IN ({marks})"
+    return bool(con.execute(sql, list(SOURCE_TABLES)).fetchone()[0])
+
+
 def relation(con: duckdb.DuckDBPyConnection, year: int, line: float) -> tuple[str, list] | None:
     """A FROM item (SQL, parameters) with the summary rows of `year` at the current data version,
     built first if needed; None when no summary can be used (the caller computes from the rows):
-    a read-only or busy connection, a store from before migration 10, or `line` not the year's line."""
+    a read-only or busy connection, a store from before migration 10, `line` not the year's line, or
+    a cursor that reads the approved state of some source table instead of the stored one."""
     if _disabled.get():
         return None
     year = int(year)
     try:
+        if _shadowed(con):
+            return None
         version = _version(con)
         state = _state(con, version, year)
     except duckdb.Error:  # no summary tables yet (not migrated), or no batches table
