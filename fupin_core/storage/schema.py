@@ -281,6 +281,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "audit_entry_counter", _m006_audit_counter),
     Migration(7, "fund_categories_household_income", _m007_fund_categories),
     Migration(8, "report_rounds", _m008_report_rounds),
+    # 9 was never taken: the 项目库 and asset datasets of issue 13 came as catalog tables (sync_dataset_tables).
     Migration(10, "household_summaries", _m010_summaries),
 )
 
