@@ -19,6 +19,7 @@ from fupin_core.catalog import (
     SCALE_UNITS,
     SPECIAL_POVERTY_FUNDS,
     Dataset,
+    dataset,
 )
 
 OUTLIER_FACTOR = 10  # a value above 10 × the 99th percentile of the usual values is worth a look
@@ -50,15 +51,17 @@ def _publicity_days(start: str, end: str) -> pl.Expr:
     return (pl.col(end) - pl.col(start)).dt.total_days() + 1
 
 
-def _publicity_rules(start: str, end: str) -> dict[str, Rule]:
+def _publicity_rules(start: str, end: str, names: tuple[str, str]) -> dict[str, Rule]:
+    """The two rules of a 公示 period, under the names its dataset gives them in the catalog."""
+    in_order, long_enough = names
     return {
-        "end_before_start": Rule(
+        in_order: Rule(
             end,
             lambda: (pl.col(end) < pl.col(start)).fill_null(False),
             lambda: pl.format("结束日期 {} 早于开始日期 {}", pl.col(end), pl.col(start)),
             lambda: pl.lit("核对两个日期：公示结束日期不能早于开始日期"),
         ),
-        "too_short": Rule(
+        long_enough: Rule(
             end,
             lambda: _publicity_days(start, end).is_between(1, PUBLICITY_MIN_DAYS - 1).fill_null(False),
             lambda: pl.format("公示期 {} 天（{} 至 {}），少于规定的{}天", _publicity_days(start, end), pl.col(start), pl.col(end),
@@ -176,25 +179,25 @@ RULES: dict[str, dict[str, Rule]] = {
             lambda: pl.lit("股东户数应包括贫困户股东，请核对两个户数"),
         ),
     },
-    "announcements": _publicity_rules("start_date", "end_date"),
+    "announcements": _publicity_rules("start_date", "end_date", dataset("announcements").rules),
     "asset_income": {
-        "parts_add_up": Rule(
+        dataset("asset_income").rules[0]: Rule(
             "income_yuan",
             # Amounts are in 元 with at most 分: a difference of half a 元 is a typing error, not rounding.
             lambda: ((_PARTS_SUM() - pl.col("income_yuan")).abs() > 0.5).fill_null(False),
             lambda: pl.format("{}之和为 {} 元，与收益 {} 元不符", pl.lit(_PARTS_TEXT), _PARTS_SUM().round(2), number_text("income_yuan")),
             lambda: pl.lit("分配方案各项之和应等于收益：核对各项金额，未分配的部分填入“村集体留存”"),
         ),
-        "distributed_over_income": Rule(
+        dataset("asset_income").rules[1]: Rule(
             "distributed_yuan",
             lambda: (pl.col("distributed_yuan") > pl.col("income_yuan") + 0.005).fill_null(False),
             lambda: pl.format("已分配 {} 元大于收益 {} 元", number_text("distributed_yuan"), number_text("income_yuan")),
             lambda: pl.lit("核对两个金额：已分配不能超过收益"),
         ),
-        **_publicity_rules("publicity_start", "publicity_end"),
+        **_publicity_rules("publicity_start", "publicity_end", dataset("asset_income").rules[2:4]),
     },
     "assets": {
-        "owner_code": Rule(
+        dataset("assets").rules[0]: Rule(
             "owner_type",
             lambda: (
                 ((pl.col("owner_type") == "村集体") & pl.col("owner_village_code").is_null())
@@ -207,7 +210,7 @@ RULES: dict[str, dict[str, Rule]] = {
             ),
             lambda: pl.lit("村集体填“确权村代码”，农户填“确权户编号”；尚未确权则清空“确权类型”"),
         ),  # fmt: skip
-        "owner_without_type": Rule(
+        dataset("assets").rules[1]: Rule(
             "owner_type",
             lambda: (
                 pl.col("owner_type").is_null() & (pl.col("owner_village_code").is_not_null() | pl.col("owner_household_id").is_not_null())
@@ -225,6 +228,10 @@ RULES: dict[str, dict[str, Rule]] = {
         ),
     },
 }
+
+
+# Rules that need the stored rows, not one file row: checked by their own module.
+CHECKED_ELSEWHERE: dict[str, str] = {rule: "fupin_core.ingest.stage_order" for rule in dataset("project_stages").rules}
 
 
 def rules_of(ds: Dataset) -> dict[str, Rule]:

@@ -11,7 +11,8 @@ from fupin_core.ingest import rules
 
 @pytest.mark.parametrize("ds", DATASETS, ids=lambda d: d.key)
 def test_every_catalog_rule_has_an_implementation(ds):
-    assert set(rules.rules_of(ds)) == set(ds.rules)
+    elsewhere = {r for r in ds.rules if r in rules.CHECKED_ELSEWHERE}
+    assert set(rules.rules_of(ds)) | elsewhere == set(ds.rules)
 
 
 @pytest.mark.parametrize(
