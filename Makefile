@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 
 test: $(STAMP) browser-deps lint
-	bash scripts/pg_test_server.sh run $(BIN)/pytest -q
+	bash scripts/pg_test_server.sh run $(BIN)/pytest -q --durations=30
 
 bench: $(STAMP)
 	PG_TEST_DIR=$(CURDIR)/test-output/pg-bench bash scripts/pg_test_server.sh run $(BIN)/python benchmarks/bench.py
