@@ -90,3 +90,15 @@ def test_only_the_cli_package_prints_or_parses_arguments():
         if re.search(r"(?<![\w.])print\(", text) or re.search(r"^\s*(import argparse|from argparse)", text, re.M):
             offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_transactions_are_written_in_one_place():
+    """BEGIN, COMMIT and ROLLBACK appear only in fupin_core/storage/writes.py: every other write goes
+    through storage.writes (the write lock, nesting and retries live there)."""
+    statement = re.compile(r"""execute\(\s*["'](BEGIN|COMMIT|ROLLBACK)""")
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in [*(ROOT / "fupin_core").rglob("*.py"), *(ROOT / "fupin_ui").rglob("*.py"), *(ROOT / "pages").glob("*.py")]
+        if path != ROOT / "fupin_core/storage/writes.py" and statement.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

@@ -31,12 +31,7 @@ _YEAR_OUTPUT = """
 def artichoke_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """The page's key figures for year Y."""
     area = artichoke_mu(con, scope)
-    cond, params = scope.where("p.township_code", "p.village_code")
-    yield_t, purchase, producing = con.execute(
-        f"""SELECT coalesce(sum(o.yield_t), 0), coalesce(sum(o.purchase), 0), count(*)
-            FROM ({_YEAR_OUTPUT}) AS o JOIN projects AS p ON p.project_id = o.project_id WHERE TRUE {cond}""",
-        [scope.year, *params],
-    ).fetchone()
+    yield_t, purchase, producing = programme.output_totals(con, scope, _YEAR_OUTPUT, ("yield_t", "purchase"))
     goal = programme.target_progress(con, ARTICHOKE, scope, area)
     order = programme.linked_totals(con, scope, ARTICHOKE, ORDER_FARMING)
     reached = programme.linked_totals(con, scope, ARTICHOKE)

@@ -33,12 +33,7 @@ def _kind_rank(kind: str) -> int:
 def fungus_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """The page's key figures for year Y."""
     bags = fungus_bags_wan(con, scope)
-    cond, params = scope.where("p.township_code", "p.village_code")
-    fresh, sales, producing = con.execute(
-        f"""SELECT coalesce(sum(o.fresh_t), 0), coalesce(sum(o.sales), 0), count(*)
-            FROM ({_YEAR_OUTPUT}) AS o JOIN projects AS p ON p.project_id = o.project_id WHERE TRUE {cond}""",
-        [scope.year, *params],
-    ).fetchone()
+    fresh, sales, producing = programme.output_totals(con, scope, _YEAR_OUTPUT, ("fresh_t", "sales"))
     goal = programme.target_progress(con, FUNGUS, scope, bags)
     reached = programme.linked_totals(con, scope, FUNGUS)
     return {

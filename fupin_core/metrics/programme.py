@@ -113,3 +113,14 @@ def projects_with_output_sql(output_sql: str, columns: str, cond: str) -> str:
         WHERE ((p.industry = ? AND p.build_year <= ?) OR o.project_id IS NOT NULL) {cond}
         ORDER BY p.township_code, p.village_code NULLS FIRST, p.project_id
         """
+
+
+def output_totals(con: duckdb.DuckDBPyConnection, scope: Scope, year_output_sql: str, measures: tuple[str, ...]) -> tuple:
+    """The sums of `measures` (columns of `year_output_sql`: one row per project, the year bound as its
+    one parameter) over the projects in scope, then how many projects reported output."""
+    cond, params = scope.where("p.township_code", "p.village_code")
+    sums = ", ".join(f"coalesce(sum(o.{m}), 0)" for m in measures)
+    return con.execute(
+        f"SELECT {sums}, count(*) FROM ({year_output_sql}) AS o JOIN projects AS p ON p.project_id = o.project_id WHERE TRUE {cond}",
+        [scope.year, *params],
+    ).fetchone()
