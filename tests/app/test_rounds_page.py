@@ -5,13 +5,12 @@ administrator approves (board green, period locked). The sidebar and 导出 say 
 from __future__ import annotations
 
 import duckdb
-import polars as pl
 from streamlit.testing.v1 import AppTest
 
 from fupin_core.security import locks
-from fupin_core.storage import store
 from fupin_ui import auth_ui
 from tests.app.conftest import APP, logged_in_app, session_token
+from tests.sample_uploads import commit_income
 
 MUHU, YECUN = "611002111", "611002101"  # 牧护关镇, 夜村镇
 
@@ -24,23 +23,6 @@ def _open(at, path):
 
 def _button(at, label):
     return next(b for b in at.button if b.label == label)
-
-
-def _upload_income(app_db, wage: float) -> str:
-    """What 牧护关镇's 录入员 commits (the upload page itself is tested in test_upload_page)."""
-    con = duckdb.connect(str(app_db))
-    try:
-        household = con.execute(
-            """SELECT min(h.household_id) FROM households h JOIN villages v ON v.village_code = h.village_code
-               WHERE v.township_code = ?""",
-            [MUHU],
-        ).fetchone()[0]
-        row = {"household_id": household, "year": 2018, "wage_income_yuan": wage, "business_income_yuan": 0.0,
-               "property_income_yuan": 0.0, "transfer_income_yuan": 0.0, "labourers": 1, "employed_labourers": 1}  # fmt: skip
-        store.commit_rows(con, "household_income", pl.DataFrame([row]), user="muhu", file_name="牧护关镇收入.xlsx")
-        return household
-    finally:
-        con.close()
 
 
 def _board(at):
@@ -64,7 +46,7 @@ def test_open_board_return_resubmit_approve(app, app_db):
     assert board[["镇办", "数据集", "状态"]].values.tolist() == [["夜村镇", "贫困户收入", "未上报"], ["牧护关镇", "贫困户收入", "未上报"]]
     assert {m.label: m.value for m in at.metric}["须上报镇办"] == "2个"
 
-    household = _upload_income(app_db, 90000.0)
+    household = commit_income(app_db, 90000.0)
     at.run()
     board = _board(at)
     row = board[board["镇办"] == "牧护关镇"].iloc[0]
@@ -93,7 +75,7 @@ def test_open_board_return_resubmit_approve(app, app_db):
     assert not [b for b in editor.button if b.label.startswith("审核通过")]
     assert "审核" not in [h.value for h in editor.subheader]
 
-    _upload_income(app_db, 9000.0)  # fixed and resubmitted
+    commit_income(app_db, 9000.0)  # fixed and resubmitted
     editor = _open(editor, "pages/upload.py")
     assert not editor.error
 

@@ -6,12 +6,11 @@ import json
 import shutil
 
 import duckdb
-import polars as pl
 import pytest
 
 from fupin_core import cli
 from fupin_core.security import locks
-from fupin_core.storage import store
+from tests.sample_uploads import commit_income
 
 MUHU = "611002111"  # 牧护关镇
 
@@ -35,22 +34,6 @@ def _json(capsys, *argv):
     return json.loads(out)
 
 
-def _upload_income(db_path, wage: float) -> str:
-    con = duckdb.connect(str(db_path))
-    try:
-        household = con.execute(
-            """SELECT min(h.household_id) FROM households h JOIN villages v ON v.village_code = h.village_code
-               WHERE v.township_code = ?""",
-            [MUHU],
-        ).fetchone()[0]
-        row = {"household_id": household, "year": 2018, "wage_income_yuan": wage, "business_income_yuan": 0.0,
-               "property_income_yuan": 0.0, "transfer_income_yuan": 0.0, "labourers": 1, "employed_labourers": 1}  # fmt: skip
-        store.commit_rows(con, "household_income", pl.DataFrame([row]), user="muhu", file_name="收入.xlsx")
-        return household
-    finally:
-        con.close()
-
-
 def test_round_cli_open_status_return_approve(capsys, db_path):
     db = ("--db", str(db_path))
     opened = _json(
@@ -62,7 +45,7 @@ def test_round_cli_open_status_return_approve(capsys, db_path):
     (cell,) = _json(capsys, "round", "status", round_id, *db)["cells"]
     assert (cell["township_name"], cell["state"], cell["rows"]) == ("牧护关镇", "未上报", 0)
 
-    household = _upload_income(db_path, 80000.0)
+    household = commit_income(db_path, 80000.0)
     (cell,) = _json(capsys, "round", "status", round_id, *db)["cells"]
     assert (cell["state"], cell["submitted_by"], cell["rows"], cell["new"]) == ("已上报", "muhu", 1, 1)
 
@@ -78,7 +61,7 @@ def test_round_cli_open_status_return_approve(capsys, db_path):
     code, _, err = _run(capsys, "round", "approve", round_id, "--township", MUHU, *db)
     assert code == 2 and "已退回" in err
 
-    _upload_income(db_path, 8000.0)
+    commit_income(db_path, 8000.0)
     approved = _json(capsys, "round", "approve", round_id, "--township", MUHU, *db)
     assert approved == {"round_id": opened["round_id"], "township": MUHU, "state": "已审核", "locked_year": 2018}
     (cell,) = _json(capsys, "round", "status", round_id, *db)["cells"]
@@ -101,7 +84,7 @@ def test_export_is_approved_only_unless_asked(capsys, db_path, tmp_path):
     """`fupin export` goes to the city and the province: rows awaiting review are left out by default."""
     db = ("--db", str(db_path))
     _json(capsys, "round", "open", "--year", "2018", "--dataset", "household_income", "--township", MUHU, "--deadline", "2099-01-31", *db)
-    _upload_income(db_path, 8000.0)
+    commit_income(db_path, 8000.0)
 
     def reported(*extra) -> str:
         out = tmp_path / f"kpi{len(extra)}.csv"
