@@ -49,6 +49,9 @@ class Journey:
         form = ui.sign_in(self.page, username, password or self.server.admin_password)
         self.guard.check()
         expect(self.page.get_by_test_id("stSidebar")).to_contain_text("当前用户")
+        # The session cookie is written by a script of the run after the login; a new page load
+        # before it ran would meet the login form again (a user is never that fast, a test is).
+        ui.wait_for_session_cookie(self.page, present=True)
         return form
 
     def go_to(self, title: str) -> None:

@@ -6,6 +6,8 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser import ui
+
 VIEWER, VIEWER_PASSWORD = "liulan", "Liulan-Browser-2017"
 
 
@@ -15,6 +17,7 @@ def _log_out(journey) -> None:
     # The login page may or may not keep a sidebar; either way nobody is shown as signed in.
     expect(journey.page.get_by_role("button", name="登录")).to_be_visible()
     expect(journey.page.get_by_text("当前用户")).to_have_count(0)
+    ui.wait_for_session_cookie(journey.page, present=False)
 
 
 @pytest.mark.browser

@@ -205,6 +205,14 @@ def sign_in(page: Page, username: str, password: str) -> str:
     return "创建管理员" if "创建管理员" in label else "登录"
 
 
+def wait_for_session_cookie(page: Page, *, present: bool) -> None:
+    """Wait until the browser holds (or, after a logout, no longer holds) the app's session cookie."""
+    from fupin_ui.auth_ui import COOKIE
+
+    has_cookie = f"document.cookie.split('; ').some(c => c.startsWith('{COOKIE}=') && c.length > '{COOKIE}='.length)"
+    page.wait_for_function(f"() => {has_cookie}" if present else f"() => !({has_cookie})")
+
+
 def choose(page: Page, label: str, option: str) -> None:
     """Pick `option` in the main-area selectbox labelled `label`, then settle."""
     box = page.get_by_test_id("stMain").get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
