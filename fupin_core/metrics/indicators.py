@@ -8,7 +8,9 @@ generated from this module (`render_markdown`, checked by a test). Missing data 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -454,12 +456,34 @@ _missing = {ind.key for ind in INDICATORS} ^ set(_FORMULAS)
 assert not _missing, f"indicators without a formula, or formulas without an indicator: {_missing}"
 
 
+_SHARED: ContextVar[dict | None] = ContextVar("indicator_parts", default=None)
+
+
+@contextmanager
+def shared_queries() -> Iterator[None]:
+    """Within one export (its KPI table, progress table, text and the previous year's comparison all
+    ask for the same scope), each scope's queries run once. Only around work that reads one data
+    version: a write inside would not be seen."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _parts(con: duckdb.DuckDBPyConnection, scope: Scope) -> _Parts:
+    shared = _SHARED.get()
+    if shared is None:
+        return _Parts(con, scope)
+    return shared.setdefault((id(con), scope), _Parts(con, scope))
+
+
 def values(con: duckdb.DuckDBPyConnection, scope: Scope, keys: Iterable[str] | None = None) -> dict:
     """Every indicator for the scope, under its key (None = 未上报 or not applicable), plus `year`.
 
     `keys`: only these indicators (a trend, a ranking), computed by the same formulas and only the
     queries they need, so a value equals the card's."""
-    parts = _Parts(con, scope)
+    parts = _parts(con, scope)
     wanted = [ind.key for ind in INDICATORS] if keys is None else list(dict.fromkeys(keys))
     unknown = [k for k in wanted if k not in _FORMULAS]
     if unknown:
@@ -553,7 +577,7 @@ PROGRAMMES = (
 def programme_progress(con: duckdb.DuckDBPyConnection, scope: Scope, kpis: dict | None = None) -> pl.DataFrame:
     """The 百千万 programme against its targets: one row per industry (target and 完成率 empty where
     the place has none)."""
-    k = kpis or values(con, scope)
+    k = kpis or values(con, scope, [key for programme in PROGRAMMES for key in programme[2:]])
     rows = []
     for industry, label, value_key, target_key, progress_key in PROGRAMMES:
         goal = overview.target(con, industry, scope)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from fupin_core.metrics import indicators
 from fupin_core.metrics.indicators import overview_kpis
 from fupin_core.metrics.overview import townships
 from fupin_core.metrics.trends import previous_scope
@@ -52,13 +53,14 @@ def collect(
     check_scope(con, scope)
     place = names.place(con, scope)
     chosen = tables.sheets(sheet_names)
-    return Summary(
-        scope=scope,
-        place=place,
-        area=names.area_word(con, scope),
-        kpis=overview_kpis(con, scope),
-        previous=overview_kpis(con, previous_scope(scope)),
-        sheets=[(s.name, tables.fill_sheet(s, con, scope, place)) for s in chosen],
-        sample=store.has_sample_data(con),
-        today=today or dt.date.today(),
-    )
+    with indicators.shared_queries():
+        return Summary(
+            scope=scope,
+            place=place,
+            area=names.area_word(con, scope),
+            kpis=overview_kpis(con, scope),
+            previous=overview_kpis(con, previous_scope(scope)),
+            sheets=[(s.name, tables.fill_sheet(s, con, scope, place)) for s in chosen],
+            sample=store.has_sample_data(con),
+            today=today or dt.date.today(),
+        )

@@ -43,6 +43,12 @@ def scopes(con) -> list[Scope]:
     return [Scope.of(year, code) for year in YEARS for code in codes]
 
 
+@pytest.fixture(scope="module")
+def registry(con, scopes) -> dict[Scope, dict]:
+    """The registry's figures for every scope, computed once for the module's comparisons."""
+    return {scope: indicators.values(con, scope) for scope in scopes}
+
+
 def _table_values(kpis: dict, scope: Scope) -> dict[str, float | None]:
     """{指标: 数值} as the KPI table (xlsx, CSV, page) must show it: rounded, rates in per cent."""
     out = {}
@@ -58,9 +64,8 @@ def test_narrative_keys_are_found():
     assert len(NARRATIVE_KEYS) > 30 and set(NARRATIVE_KEYS) <= set(indicators.BY_KEY)
 
 
-def test_xlsx_csv_and_cli_json_agree_with_the_registry(con, scopes, sample_db_path, capsys):
-    for scope in scopes:
-        kpis = indicators.values(con, scope)
+def test_xlsx_csv_and_cli_json_agree_with_the_registry(con, registry, sample_db_path, capsys):
+    for scope, kpis in registry.items():
         expected = _table_values(kpis, scope)
         sheet = load(summary.workbook_bytes(con, scope, ["总览"]))["总览"]
         kpi_block = blocks(sheet)[0]
@@ -103,14 +108,13 @@ def test_word_report_tables_and_text_are_the_registry_figures(con, township):
             assert shown[ind.name] == expected, ind.key
 
 
-def test_overview_page_shows_the_registry_figures(con, scopes, app_db):
+def test_overview_page_shows_the_registry_figures(registry, app_db):
     at = logged_in_app(app_db)
-    for scope in scopes:
+    for scope, kpis in registry.items():
         at.session_state["filter_year"] = scope.year
         at.session_state["filter_township"] = scope.townships[0] if scope.townships else None
         at.run()
         assert not at.exception, (scope, at.exception)
-        kpis = indicators.values(con, scope)
         cards = {m.label: m.value for m in at.metric}
         for ind in indicators.INDICATORS:
             if ind.name in cards:
