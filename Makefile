@@ -28,7 +28,8 @@ lint: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 
 test: $(STAMP) browser-deps lint
-	bash scripts/pg_test_server.sh run $(BIN)/pytest -q --durations=30
+	# Two or more workers (pytest-xdist, one per core up to four): the suite is CPU-bound and ~27 min on one.
+	bash scripts/pg_test_server.sh run $(BIN)/pytest -q -n auto --maxprocesses 4 --durations=30
 
 bench: $(STAMP)
 	PG_TEST_DIR=$(CURDIR)/test-output/pg-bench bash scripts/pg_test_server.sh run $(BIN)/python benchmarks/bench.py
