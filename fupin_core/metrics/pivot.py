@@ -15,6 +15,7 @@ import duckdb
 import polars as pl
 
 from fupin_core.catalog import HOUSEHOLD_KINDS, INDUSTRIES, LINK_MECHANISMS, PROJECT_TYPES, WELFARE_POST_TYPES
+from fupin_core.metrics import summaries
 from fupin_core.scope import Scope
 
 TOTAL = "合计"
@@ -88,13 +89,18 @@ def aggregate(
     """
     chosen = [_dimension(d) for d in dims]
     filters = [(_dimension(name), value) for name, value in (equals or {}).items()]
+    year_only = not (("年度" in dims) if all_years is None else all_years)
+    if len(chosen) == 1 and year_only and summaries.category_dimension(chosen[0].name, equals):
+        source = summaries.category_relation(con, scope.year)
+        if source is not None:
+            return _labelled(_from_summary(con, scope, chosen[0], source), chosen)
     select, params = [], []
     for i, dim in enumerate(chosen):
         order_sql, order_params = dim.order()
         select += [f"{dim.label_sql} AS d{i}", f"{order_sql} AS o{i}"]
         params += order_params
     cond, scope_params = scope.where("v.township_code", "h.village_code")
-    year_cond = "l.year <= ?" if (("年度" in dims) if all_years is None else all_years) else "l.year = ?"
+    year_cond = "l.year = ?" if year_only else "l.year <= ?"
     params += [scope.year, *scope_params]
     for dim, value in filters:
         cond += f" AND {dim.label_sql} = ?"
@@ -122,7 +128,27 @@ def aggregate(
         {"GROUP BY " + group_keys if keys else ""}
         {"ORDER BY " + ", ".join(f"o{i}, d{i}" for i in range(len(chosen))) if keys else ""}
     """
-    frame = con.execute(sql, params).pl()
+    return _labelled(con.execute(sql, params).pl(), chosen)
+
+
+def _from_summary(con: duckdb.DuckDBPyConnection, scope: Scope, dim: Dimension, source: tuple[str, list]) -> pl.DataFrame:
+    """One summarised dimension (metrics.summaries.CATEGORY_DIMENSIONS): the sums of its village rows."""
+    relation, relation_params = source
+    whens = " ".join(f"WHEN ? THEN {i}" for i in range(len(dim.enum)))
+    cond, scope_params = scope.where("s.township_code", "s.village_code")
+    sql = f"""
+        SELECT s.category AS d0, CASE s.category {whens} ELSE {len(dim.enum)} END AS o0,
+               sum(s.households) AS households, sum(s.people) AS people, sum(s.income) AS income, sum(s.links) AS n
+        FROM {relation} AS s
+        WHERE s.dimension = ? {cond}
+        GROUP BY d0, o0
+        ORDER BY o0, d0
+    """
+    return con.execute(sql, [*dim.enum, *relation_params, dim.name, *scope_params]).pl()
+
+
+def _labelled(frame: pl.DataFrame, chosen: list[Dimension]) -> pl.DataFrame:
+    """The aggregates under their Chinese names and types (d0/o0 … become 产业/产业_序 …)."""
     renames = {"households": "户数", "people": "人数", "income": "收益金额", "n": "联结笔数"}
     for i, dim in enumerate(chosen):
         renames[f"d{i}"], renames[f"o{i}"] = dim.name, f"{dim.name}_序"

@@ -33,6 +33,8 @@ from fupin_core.metrics.poverty_line import poverty_line
 from fupin_core.storage.summary_tables import (
     BAND_SHARES,
     BANDS,
+    CATEGORY_TABLE,
+    ROW_TABLES,
     STATE_TABLE,
     TABLE,
 )
@@ -132,6 +134,58 @@ def _build_params(version: tuple, year: int, line: float) -> list:
     return [y, y, y, *WORKING_CAPACITIES, *band_bounds(line), *version, y, y, y, y, y, y, y, line, y, line]
 
 
+# The linkage breakdowns kept per village (metrics.pivot.aggregate with one of these dimensions reads
+# them): dimension name -> (the linkage or project column it labels by, as pivot.DIMENSIONS does, and
+# the 联结方式 it is limited to). Households count once per (village, category); a household lives in
+# one village, so the counts of a 镇办 or the district are sums of village rows, exactly.
+CATEGORY_DIMENSIONS: dict[str, tuple[str, str | None]] = {
+    "联结方式": ("mechanism", None),
+    "产业": ("industry", None),
+    "细分类型": ("sub_type", "公益岗位"),
+}
+
+
+def category_dimension(name: str, equals: dict[str, str] | None) -> str | None:
+    """The summarised dimension that answers a one-dimension breakdown, or None."""
+    if name not in CATEGORY_DIMENSIONS:
+        return None
+    only = CATEGORY_DIMENSIONS[name][1]
+    return name if (equals or {}) == ({"联结方式": only} if only else {}) else None
+
+
+def _category_build(version: tuple, year: int) -> tuple[str, list]:
+    cells, params = [], [year]
+    for name, (column, only) in CATEGORY_DIMENSIONS.items():
+        cells.append(
+            "SELECT township_code, village_code, household_id, family_size, income_yuan, ? AS dimension, "
+            f"{column} AS category FROM base" + (" WHERE mechanism = ?" if only else "")
+        )
+        params += [name, only] if only else [name]
+    sql = f"""
+        INSERT INTO {CATEGORY_TABLE}
+        WITH base AS (
+            SELECT v.township_code, h.village_code, l.household_id, h.family_size, l.income_yuan, l.mechanism, l.sub_type, p.industry
+            FROM linkages AS l
+            JOIN households AS h ON h.household_id = l.household_id
+            JOIN villages AS v ON v.village_code = h.village_code
+            JOIN townships AS t ON t.township_code = v.township_code
+            LEFT JOIN projects AS p ON p.project_id = l.project_id
+            WHERE l.income_yuan > 0 AND l.year = ?
+        ),
+        cells AS ({" UNION ALL ".join(cells)}),
+        per_household AS (
+            SELECT township_code, village_code, dimension, category, household_id,
+                   max(family_size) AS family_size, sum(income_yuan) AS income, count(*) AS n
+            FROM cells GROUP BY township_code, village_code, dimension, category, household_id
+        )
+        SELECT ?, ?, ?, ?, township_code, village_code, dimension, category,
+               count(*), coalesce(sum(family_size), 0), coalesce(sum(income), 0), sum(n)
+        FROM per_household
+        GROUP BY township_code, village_code, dimension, category
+    """
+    return sql, [*params, *version, year]
+
+
 def _version(con: duckdb.DuckDBPyConnection) -> tuple:
     from fupin_core.storage.store import data_version  # store imports catalog only; late to keep metrics light
 
@@ -154,20 +208,22 @@ def _build(con: duckdb.DuckDBPyConnection, year: int) -> None:
         version = _version(cur)
         if _state(cur, version, year) is None:
             line = poverty_line(cur, year)[0]
-            cur.execute(
-                f"""DELETE FROM {TABLE} AS s WHERE EXISTS (
-                        SELECT 1 FROM {STATE_TABLE} AS o
-                        WHERE o.v_count = s.v_count AND o.v_max = s.v_max AND o.v_rolled = s.v_rolled
-                          AND NOT (o.v_count = ? AND o.v_max = ? AND o.v_rolled = ?)
-                          AND o.built_at < current_timestamp - to_seconds(?))""",
-                [*version, STALE_GRACE_SECONDS],
-            )
+            for table in ROW_TABLES:
+                cur.execute(
+                    f"""DELETE FROM {table} AS s WHERE EXISTS (
+                            SELECT 1 FROM {STATE_TABLE} AS o
+                            WHERE o.v_count = s.v_count AND o.v_max = s.v_max AND o.v_rolled = s.v_rolled
+                              AND NOT (o.v_count = ? AND o.v_max = ? AND o.v_rolled = ?)
+                              AND o.built_at < current_timestamp - to_seconds(?))""",
+                    [*version, STALE_GRACE_SECONDS],
+                )
             cur.execute(
                 f"""DELETE FROM {STATE_TABLE} WHERE NOT (v_count = ? AND v_max = ? AND v_rolled = ?)
                       AND built_at < current_timestamp - to_seconds(?)""",
                 [*version, STALE_GRACE_SECONDS],
             )
             cur.execute(_build_sql(), _build_params(version, year, line))
+            cur.execute(*_category_build(version, year))
             cur.execute(f"INSERT INTO {STATE_TABLE} VALUES (?, ?, ?, ?, ?, current_timestamp)", [*version, year, line])
 
     # A cursor of its own: a transaction of its own, whatever the caller's connection is in the middle of.
@@ -181,12 +237,13 @@ def _build(con: duckdb.DuckDBPyConnection, year: int) -> None:
 # The tables a summary is built from. A cursor on which one of them is a temporary table (the
 # approved-only figures of security.rounds.approved_cursor) reads other rows than the summary holds.
 SOURCE_TABLES = ("households", "villages", "linkages", "household_income")
+CATEGORY_SOURCE_TABLES = ("households", "villages", "townships", "linkages", "projects")
 
 
-def _shadowed(con: duckdb.DuckDBPyConnection) -> bool:
-    marks = ", ".join("?" for _ in SOURCE_TABLES)
+def _shadowed(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = SOURCE_TABLES) -> bool:
+    marks = ", ".join("?" for _ in tables)
     sql = f"SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name IN ({marks})"
-    return bool(con.execute(sql, list(SOURCE_TABLES)).fetchone()[0])
+    return bool(con.execute(sql, list(tables)).fetchone()[0])
 
 
 def relation(con: duckdb.DuckDBPyConnection, year: int, line: float) -> tuple[str, list] | None:
@@ -220,6 +277,22 @@ def relation(con: duckdb.DuckDBPyConnection, year: int, line: float) -> tuple[st
     if float(state[0]) != float(line):
         return None
     return f"(SELECT * FROM {TABLE} WHERE v_count = ? AND v_max = ? AND v_rolled = ? AND year = ?)", [*version, year]
+
+
+def category_relation(con: duckdb.DuckDBPyConnection, year: int) -> tuple[str, list] | None:
+    """Like `relation`, the per-category rows of `year` (columns township_code, village_code, dimension,
+    category, households, people, income, links); None when the caller must compute from the rows."""
+    if _disabled.get():
+        return None
+    try:
+        if _shadowed(con, CATEGORY_SOURCE_TABLES):
+            return None
+    except duckdb.Error:
+        return None
+    source = relation_of_year(con, year)
+    if source is None:
+        return None
+    return f"(SELECT * FROM {CATEGORY_TABLE} WHERE v_count = ? AND v_max = ? AND v_rolled = ? AND year = ?)", source[1]
 
 
 def relation_of_year(con: duckdb.DuckDBPyConnection, year: int) -> tuple[str, list] | None:

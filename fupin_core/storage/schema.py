@@ -251,6 +251,11 @@ def _m010_summaries(con: duckdb.DuckDBPyConnection) -> None:
     summary_tables.create_tables(con)
 
 
+def _m013_category_summaries(con: duckdb.DuckDBPyConnection) -> None:
+    """Per-village summaries of the linkage breakdowns by 联结方式, 产业 and 公益岗位 (issue 18)."""
+    summary_tables.create_category_table(con)
+
+
 COUNTER_TABLE = "id_counters"
 # Counter row name -> (table, id column) whose ids it hands out (migrations 5 and 6).
 COUNTED_IDS = {"batch_id": ("batches", "batch_id"), "audit_entry": ("audit_log", "entry_id")}
@@ -283,6 +288,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "report_rounds", _m008_report_rounds),
     # 9 was never taken: the 项目库 and asset datasets of issue 13 came as catalog tables (sync_dataset_tables).
     Migration(10, "household_summaries", _m010_summaries),
+    # 11 and 12 are kept for the 项目库 and import work of the same session.
+    Migration(13, "linkage_category_summaries", _m013_category_summaries),
 )
 
 

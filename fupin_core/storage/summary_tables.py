@@ -1,5 +1,5 @@
 """The tables of the per-version summaries (fupin_core.metrics.summaries builds and reads them):
-their DDL for migration 10, their names for backups (derived, left out) and crash repair (cleared).
+their DDL for migrations 10 and 13, their names for backups (derived, left out) and crash repair (cleared).
 Here in storage because the migrations, the repair and the backups must not import the metrics."""
 
 from __future__ import annotations
@@ -7,8 +7,11 @@ from __future__ import annotations
 import duckdb
 
 TABLE = "summary_village_year"
+# Per village and category of a linkage dimension (联结方式, 产业, 公益岗位的细分类型): the 利益联结 breakdowns.
+CATEGORY_TABLE = "summary_village_category"
 STATE_TABLE = "summary_state"
-DERIVED_TABLES = (TABLE, STATE_TABLE)
+ROW_TABLES = (TABLE, CATEGORY_TABLE)  # rows per data version, described by a STATE_TABLE row
+DERIVED_TABLES = (*ROW_TABLES, STATE_TABLE)
 # Shares of the poverty line that bound the bands of linkage.income_bands (its BAND_SHARES).
 BAND_SHARES = (0.25, 0.5, 0.75, 1.0)
 BANDS = len(BAND_SHARES) + 1
@@ -49,6 +52,17 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
             {counts}, earned_income DECIMAL(38,4), labourers BIGINT, employed_labourers BIGINT)"""
     )
     con.execute(f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} ({VERSION_COLUMNS}, line_yuan DOUBLE NOT NULL, built_at TIMESTAMP NOT NULL)")
+
+
+def create_category_table(con: duckdb.DuckDBPyConnection) -> None:
+    """Migration 13: the per-category summary. Versions summarised before it have no category rows, so
+    every summary is forgotten (rebuilt with both tables on the next page that needs one)."""
+    con.execute(
+        f"""CREATE TABLE IF NOT EXISTS {CATEGORY_TABLE} ({VERSION_COLUMNS}, township_code VARCHAR, village_code VARCHAR,
+            dimension VARCHAR NOT NULL, category VARCHAR, households BIGINT, people BIGINT, income DECIMAL(38,4), links BIGINT)"""
+    )
+    for table in (TABLE, STATE_TABLE):
+        con.execute(f"DELETE FROM {table}")
 
 
 def clear(con: duckdb.DuckDBPyConnection, present: set[str]) -> None:

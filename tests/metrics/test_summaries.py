@@ -7,7 +7,7 @@ import random
 import polars as pl
 
 from fupin_core.catalog import LINK_MECHANISMS
-from fupin_core.metrics import Scope, drilldown, indicators, linkage, overview, summaries
+from fupin_core.metrics import Scope, drilldown, indicators, linkage, overview, pivot, summaries
 from fupin_core.storage import store, summary_tables
 from tests import tiny_data
 from tests.tiny_data import T1, T2, V1, V2, V3
@@ -26,6 +26,11 @@ CALLS = {
     "linkage.income_bands": linkage.income_bands,
     "linkage.by_township": linkage.by_township,
     "drilldown.villages": drilldown.villages,
+    # The per-category summary (migration 13): 联结方式, 产业, 公益岗位 by 细分类型.
+    "linkage.by_mechanism": linkage.by_mechanism,
+    "linkage.by_programme": linkage.by_programme,
+    "linkage.welfare_posts": linkage.welfare_posts,
+    "pivot 产业 × 户均收益": lambda con, scope: pivot.pivot(con, scope, "产业", None, "户均收益(元)"),
     # A list's first page reads only the villages the summary says hold it.
     "overview.coverage_gap, first 2": lambda con, scope: overview.coverage_gap(con, scope, limit=2),
     "linkage.below_poverty_line, first 2": lambda con, scope: linkage.below_poverty_line(con, scope, limit=2),
@@ -156,8 +161,24 @@ def test_repair_forgets_the_summaries(tiny_con):
     from fupin_core.storage import recovery
 
     indicators.values(tiny_con, Scope.of(2017))
+    linkage.by_mechanism(tiny_con, Scope.of(2017))
     recovery.repair(tiny_con)
-    assert tiny_con.execute(f"SELECT count(*) FROM {summary_tables.TABLE}").fetchone()[0] == 0
+    for table in summary_tables.ROW_TABLES:
+        assert tiny_con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
+
+
+def test_the_breakdowns_read_the_category_summary(tiny_con):
+    """by_mechanism reads the per-village category rows (a changed summary row shows), and a cursor
+    whose projects are another state (approved-only figures) computes from the rows."""
+    scope = Scope.of(2017)
+    expected = linkage.by_mechanism(tiny_con, scope)
+    assert summaries.category_relation(tiny_con, 2017) is not None
+    tiny_con.execute(f"UPDATE {summary_tables.CATEGORY_TABLE} SET households = households + 100 WHERE dimension = '联结方式'")
+    changed = linkage.by_mechanism(tiny_con, scope)
+    assert changed["户数"].sum() > expected["户数"].sum()
+    tiny_con.execute("CREATE TEMPORARY TABLE projects AS SELECT * FROM projects")
+    assert summaries.category_relation(tiny_con, 2017) is None
+    assert linkage.by_mechanism(tiny_con, scope).equals(expected)
 
 
 def test_read_only_and_unmigrated_stores_compute_from_the_rows(sample_con, tiny_con):
