@@ -402,7 +402,15 @@ def _read_csv(data: bytes) -> Grid:
     names = [f"c{i}" for i in range(width)]
     # A first line of `width` empty fields fixes the column count (title rows are often narrower).
     body = text.lstrip("\ufeff")
-    padded = (delimiter * (width - 1) + "\n" + body).encode("utf-8")
+    pad = (delimiter * (width - 1) + "\n").encode("utf-8")
+    if encoding in ("utf-8", "utf-8-sig"):
+        # Already valid UTF-8 (decode() checked it strictly): hand polars the bytes, not a re-encoding.
+        start = 0
+        while data.startswith(b"\xef\xbb\xbf", start):  # as text.lstrip("\ufeff") above
+            start += 3
+        padded = pad + data[start:]
+    else:
+        padded = pad + body.encode("utf-8")
     try:
         frame = pl.read_csv(padded, has_header=False, infer_schema=False, separator=delimiter, new_columns=names)
         return Grid(frame.slice(1), "csv", encoding=encoding)
