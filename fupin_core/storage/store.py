@@ -165,16 +165,21 @@ def change_labels(con: duckdb.DuckDBPyConnection, ds: Dataset, rows: pl.DataFram
     `keys_unique`: the caller already refused rows whose key repeats (the upload's validation), so
     that is not checked again."""
     incoming = _prepare(ds, rows, check_unique=not keys_unique)
-    same = " AND ".join(f'i."{c}" IS NOT DISTINCT FROM c."{c}"' for c in ds.column_names)
+    # Cast each value to its column's type only where compared: the keys for the join, the other
+    # columns only on the (few) rows that matched.
+    as_stored = {c.name: f'CAST(r."{c.name}" AS {c.sql_type})' for c in ds.columns}
+    on = " AND ".join(f'{as_stored[k]} = c."{k}"' for k in ds.natural_key)
+    same = " AND ".join(f'{as_stored[c]} IS NOT DISTINCT FROM c."{c}"' for c in ds.column_names if c not in ds.natural_key) or "TRUE"
     con.register("incoming", as_arrow(incoming))
     try:
         known = con.execute(
-            f"""WITH i AS (SELECT {_typed(ds)}, r.source_row FROM incoming AS r)
-                SELECT i.source_row, CASE WHEN {same} THEN 'unchanged' ELSE 'updated' END AS change
-                FROM i JOIN "{ds.table}" AS c ON {_key_match(ds, "i", "c")}"""
+            f"""SELECT r.source_row, CASE WHEN {same} THEN 'unchanged' ELSE 'updated' END AS change
+                FROM incoming AS r JOIN "{ds.table}" AS c ON {on}"""
         ).pl()
     finally:
         con.unregister("incoming")
+    if known.is_empty():  # a file of new keys only
+        return incoming.select("source_row", pl.lit("new").alias("change"))
     known = known.select(pl.col("source_row").cast(pl.Int64), pl.col("change").cast(pl.String))
     labels = incoming.select("source_row").join(known, on="source_row", how="left", maintain_order="left")
     return labels.with_columns(pl.col("change").fill_null("new"))
