@@ -157,7 +157,7 @@ class Grid:
 def file_kind(data: bytes, file_name: str = "") -> str:
     """'xlsx' | 'xls' | 'ods' | 'csv', decided by content (then by name); raises UnreadableFile."""
     check_size(len(data))
-    if not data or not data.strip():
+    if not data or (not data[:4096].strip() and not data.strip()):  # a whole-file strip copies it: only when it may be blank
         raise UnreadableFile("文件是空的，没有任何内容")
     if data[:4] == b"PK\x03\x04":
         try:
