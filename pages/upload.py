@@ -4,7 +4,7 @@ import streamlit as st
 
 from fupin_core.catalog import BY_KEY, DATASETS
 from fupin_core.formatting import markdown_literal
-from fupin_core.ingest import display, fixlist, history, imports, mapping, templates
+from fupin_core.ingest import display, fixlist, history, imports, mapping, pipeline, templates
 from fupin_core.ingest.read import UnreadableFile, column_letter, max_upload_mb, sheet_names
 from fupin_core.security import access, rounds
 from fupin_core.security.privacy import mask_text
@@ -37,6 +37,8 @@ if result:
     st.caption(
         f"数据集：{result['dataset']}；文件：{markdown_literal(mask_text(result['file']))}。可在“上传记录”页查看该批次、下载原始文件或回滚。"
     )
+    if result.get("stages"):
+        st.caption("各阶段用时：" + "；".join(result["stages"]))
     left, right = st.columns(2)
     if left.button("上传下一个文件", type="primary", key="upload_next"):
         del st.session_state["upload_result"]
@@ -176,5 +178,6 @@ if st.button("确认导入", type="primary", disabled=bool(blocked), key="upload
             ("未变", f"{outcome.unchanged:,}行"),
             ("有误未导入", f"{outcome.rejected:,}行"),
         ],
+        "stages": pipeline.stage_lines(preview.timings, outcome.timings),
     }
     st.rerun()

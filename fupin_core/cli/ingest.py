@@ -27,6 +27,15 @@ def _fail(message: str) -> int:
     return 2
 
 
+def _print_stages(preview: pipeline.Preview, outcome: pipeline.CommitOutcome | None) -> None:
+    """`--verbose`: the seconds of each stage of the import (where a large file spends its time)."""
+    lines = pipeline.stage_lines(preview.timings, outcome.timings if outcome else {})
+    if lines:
+        print("各阶段用时：")
+        for line in lines:
+            print(f"  {line}")
+
+
 def _print_text(preview: pipeline.Preview, outcome: pipeline.CommitOutcome | None, dry_run: bool) -> None:
     counts = preview.counts
     where = f"，工作表“{preview.sheet}”" if preview.sheet else ""
@@ -71,9 +80,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     finally:
         opened.close()
     if args.json:
-        print(json.dumps(pipeline.report(preview, outcome), ensure_ascii=False))
+        report = pipeline.report(preview, outcome)
+        if args.verbose:
+            report["stage_seconds"] = {**preview.timings, **(outcome.timings if outcome else {})}
+        print(json.dumps(report, ensure_ascii=False))
     else:
         _print_text(preview, outcome, args.dry_run)
+        if args.verbose:
+            _print_stages(preview, outcome)
     return 1 if preview.counts["rejected"] or not preview.errors.is_empty() else 0
 
 
@@ -106,6 +120,7 @@ def add_parsers(sub) -> None:
     p.add_argument("--partial", action="store_true", help="有错误时仍导入无误的行")
     p.add_argument("--source", help="使用在页面上为该来源保存的列对应关系")
     p.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+    p.add_argument("--verbose", action="store_true", help="另外列出各阶段（读取、校验、比对、写入等）的用时")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("rollback", help="回滚一个上传批次")

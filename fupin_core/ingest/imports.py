@@ -7,6 +7,7 @@ The page runs it in two steps (check, then commit when the user confirms); the C
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -45,7 +46,9 @@ def check_file(
             check=guard.import_check(actor), progress=options.progress,
         )  # fmt: skip
         if audit_upload:
+            started = time.perf_counter()
             guard.record_upload(cur, actor, preview)
+            preview.timings["audit_upload"] = time.perf_counter() - started
     return preview
 
 
@@ -53,7 +56,9 @@ def commit_checked(store: Store, actor: Actor, preview: pipeline.Preview, *, par
     """Commit a checked file as `actor` (the checks run again on the rows written) and audit the batch."""
     with store.cursor() as cur:
         outcome = pipeline.commit(cur, preview, user=actor.username, partial=partial, check=guard.import_check(actor))
+        started = time.perf_counter()
         guard.record_commit(cur, actor, preview, outcome)
+        outcome.timings["audit_commit"] = time.perf_counter() - started
     return outcome
 
 

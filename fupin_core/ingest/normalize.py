@@ -34,8 +34,8 @@ def is_code(col: Column, ds: Dataset) -> bool:
 
 
 def _profile(frame: pl.DataFrame, ds: Dataset) -> dict[str, dict[str, bool]]:
-    """Which clean-up steps each column needs at all, found in one parallel pass: on a large file
-    most columns need none, and skipping a step is far cheaper than running it on every cell."""
+    """Which clean-up steps each column needs at all, found in one or two parallel passes: on a large
+    file most columns need none, and skipping a step is far cheaper than running it on every cell."""
     probes = {
         "space": r"\s",
         "full": r"[\x{FF01}-\x{FF5E}\x{3000}]",
@@ -53,14 +53,16 @@ def _profile(frame: pl.DataFrame, ds: Dataset) -> dict[str, dict[str, bool]]:
             return ("space", "full", "sci", "dot", "lower")
         return ("space", "full")
 
-    exprs = [
-        pl.col(c.name).str.contains(probes[probe]).any().alias(f"{c.name}|{probe}")
-        for c in ds.columns
-        if c.name in frame.columns
-        for probe in wanted(c)
-    ]
-    found = frame.select(exprs).row(0, named=True) if exprs else {}
+    columns = [c for c in ds.columns if c.name in frame.columns]
     out: dict[str, dict[str, bool]] = {c.name: dict.fromkeys(probes, False) for c in ds.columns}
+    if not columns or frame.is_empty():
+        return out
+    # First one scan per column for any of its probes: on a clean file that is the only scan.
+    any_probe = [pl.col(c.name).str.contains("|".join(probes[p] for p in wanted(c))).any().alias(c.name) for c in columns]
+    hits = frame.select(any_probe).row(0, named=True)
+    flagged = [c for c in columns if hits[c.name]]
+    exprs = [pl.col(c.name).str.contains(probes[probe]).any().alias(f"{c.name}|{probe}") for c in flagged for probe in wanted(c)]
+    found = frame.select(exprs).row(0, named=True) if exprs else {}
     for key, hit in found.items():
         name, probe = key.split("|")
         out[name][probe] = bool(hit)

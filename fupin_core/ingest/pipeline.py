@@ -9,6 +9,7 @@ unchanged / rejected rows and every problem with the row number as the user sees
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -53,6 +54,7 @@ class Preview:
     changes: pl.DataFrame  # ROW, change (new / updated / unchanged) of the rows without errors
     skipped: dict[str, int] = field(default_factory=dict)
     classified_at: tuple | None = None  # store.data_version when `changes` were computed
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage (STAGE_LABELS)
 
     @property
     def rows_read(self) -> int:
@@ -96,6 +98,8 @@ class Preview:
 
     def valid_rows(self) -> pl.DataFrame:
         keep = self.changes.get_column(ROW)
+        if keep.len() == self.rows.height:  # no row rejected (both in row order)
+            return self.rows
         return self.rows.filter(pl.col(ROW).is_in(keep.implode()))
 
 
@@ -109,6 +113,36 @@ class CommitOutcome:
     unchanged: int
     rejected: int
     message: str
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage (STAGE_LABELS)
+
+
+# The stages of an import, in order, as `fupin import --verbose` and the 数据上报 page name them.
+STAGE_LABELS = {
+    "read": "读取与解码文件",
+    "header": "识别表头与列对应",
+    "normalise": "规范数据格式",
+    "validate": "校验（含代码核对、重复检查）",
+    "classify": "与已有数据比对（新增/更新/未变）",
+    "audit_upload": "记录上传日志",
+    "labels": "准备写入的行",
+    "write_history": "写入历史版本表",
+    "store_file": "保存原始文件",
+    "write_current": "写入当前数据表",
+    "commit": "提交事务",
+    "audit_commit": "记录导入日志",
+}
+
+
+def stage_lines(*timings: dict[str, float]) -> list[str]:
+    """“读取与解码文件：0.31 秒” per stage that ran, in the order of an import, then the total."""
+    merged: dict[str, float] = {}
+    for part in timings:
+        for stage, seconds in part.items():
+            merged[stage] = merged.get(stage, 0.0) + seconds
+    lines = [f"{label}：{merged[stage]:.2f} 秒" for stage, label in STAGE_LABELS.items() if stage in merged]
+    if lines:
+        lines.append(f"合计：{sum(merged.values()):.2f} 秒")
+    return lines
 
 
 def _noop(_fraction: float, _text: str) -> None:
@@ -240,17 +274,28 @@ def prepare(
 ) -> Preview:
     """Dry run: everything about the file, nothing written. Raises read.UnreadableFile (or NoTable)."""
     ds = dataset(dataset_key)
+    timings: dict[str, float] = {}
+    clock = [time.perf_counter()]
+
+    def stage_done(stage: str) -> None:
+        now = time.perf_counter()
+        timings[stage] = timings.get(stage, 0.0) + now - clock[0]
+        clock[0] = now
+
     progress(0.05, "正在读取文件…")
     grid, header_index = _choose_sheet(data, file_name, ds, sheet)
+    stage_done("read")
     progress(0.3, "正在识别表头和数据行…")
     found = header.data_rows(grid.cells, ds, header_index)
     mapping = auto_map(found.headers, ds, manual)
     header_row = header_index + 1
     mapped = found.frame.select(pl.col(ROW), *[pl.col(f"c{i}").alias(name) for i, name in mapping.columns.items()])
+    stage_done("header")
     progress(0.45, "正在规范数据格式…")
     typed = normalize(mapped, ds, _numeric_id_rows(data, grid, ds, mapping))
     present = set(mapping.columns.values())
     frame = typed.with_columns([mapped.get_column(n).alias(RAW + n) for n in present])
+    stage_done("normalise")
     progress(0.6, "正在校验…")
     problems = pl.concat([_file_problems(ds, grid, mapping, header_row, found), validate(con, ds, frame, present)])
     rows = typed.select(ROW, *ds.column_names)
@@ -261,7 +306,9 @@ def prepare(
         found.frame, rows, problems, pl.DataFrame(schema={ROW: pl.Int64, "change": pl.String}),
         {"title": sum(1 for r in grid.cells.head(header_index).iter_rows() if any(v and str(v).strip() for v in r)),
          "blank": found.skipped_blank, "not_data": found.skipped_not_data},
+        timings=timings,
     )  # fmt: skip
+    stage_done("validate")
     progress(0.8, "正在与已有数据比对…")
     if not preview.blocked:
         rejected = preview.rejected_rows
@@ -271,9 +318,11 @@ def prepare(
         preview.rows = pl.concat([valid, rows.filter(pl.col(ROW).is_in(list(rejected)))]).sort(ROW) if rejected else valid
         if valid.height:
             preview.classified_at = store.data_version(con)
-            labelled = store.classify(con, ds, valid.rename({ROW: "source_row"}))
-            preview.changes = labelled.select(pl.col("source_row").alias(ROW), "change")
+            # Every row of a key repeated in the file was rejected above, so the valid rows hold each key once.
+            labels = store.change_labels(con, ds, valid.rename({ROW: "source_row"}), keys_unique=True)
+            preview.changes = labels.select(pl.col("source_row").alias(ROW), "change")
     preview.problems = _with_headers(preview.problems, ds, mapping)
+    stage_done("classify")
     progress(1.0, "校验完成")
     return preview
 
@@ -318,10 +367,12 @@ def commit(
         refused = check(con, preview.dataset.key, rows.drop("source_row"), rows.get_column("source_row").to_list())
         if refused:
             return CommitOutcome(False, None, 0, 0, 0, 0, rejected, "未写入任何数据：" + "；".join(m for _, m in refused[:5]))
+    timings: dict[str, float] = {}
     result = store.commit_rows(
         con,
         preview.dataset.key,
         rows,
+        timings=timings,
         user=user,
         file_name=preview.file_name,
         sha256=preview.sha256,
@@ -337,7 +388,9 @@ def commit(
         message = f"已导入为批次 {result.batch_id}：新增{result.rows_new}行，更新{result.rows_updated}行，未变{result.rows_unchanged}行"
         if rejected:
             message += f"，另有{rejected}行有错误未导入（见问题清单）"
-    return CommitOutcome(True, result.batch_id, written, result.rows_new, result.rows_updated, result.rows_unchanged, rejected, message)
+    return CommitOutcome(
+        True, result.batch_id, written, result.rows_new, result.rows_updated, result.rows_unchanged, rejected, message, timings
+    )
 
 
 def _known_changes(preview: Preview, rows: pl.DataFrame) -> store.KnownChanges | None:
@@ -345,7 +398,7 @@ def _known_changes(preview: Preview, rows: pl.DataFrame) -> store.KnownChanges |
     if preview.classified_at is None:
         return None
     changes = preview.changes.filter(pl.col(ROW).is_in(rows.get_column("source_row").implode())).rename({ROW: "source_row"})
-    return store.KnownChanges(changes, preview.classified_at)
+    return store.KnownChanges(changes, preview.classified_at, keys_unique=True)
 
 
 def problem_records(frame: pl.DataFrame) -> list[dict]:

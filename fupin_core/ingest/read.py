@@ -157,7 +157,7 @@ class Grid:
 def file_kind(data: bytes, file_name: str = "") -> str:
     """'xlsx' | 'xls' | 'ods' | 'csv', decided by content (then by name); raises UnreadableFile."""
     check_size(len(data))
-    if not data or not data.strip():
+    if not data or (not data[:4096].strip() and not data.strip()):  # a whole-file strip copies it: only when it may be blank
         raise UnreadableFile("文件是空的，没有任何内容")
     if data[:4] == b"PK\x03\x04":
         try:
@@ -392,7 +392,45 @@ def _delimiter(head: str) -> str:
     return max(DELIMITERS, key=lambda d: (sum(line.count(d) for line in lines), d == ","))
 
 
+def _head_text(data: bytes) -> str | None:
+    """The first HEAD_BYTES characters of UTF-8 `data`, or None when they are not valid UTF-8."""
+    head = data[: 4 * HEAD_BYTES + 4]
+    for cut in range(4):  # the slice may end inside a character
+        try:
+            return head[: len(head) - cut].decode("utf-8")[:HEAD_BYTES]
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _read_utf8_csv(data: bytes) -> Grid | None:
+    """The usual case, a UTF-8 file read by polars straight from its bytes: no Python string of the
+    whole file (four bytes a character), no re-encoding. polars checks the UTF-8 itself; None when
+    the file is not UTF-8 or polars cannot parse it, for _read_csv to take the careful way."""
+    start = 0
+    while data.startswith(b"\xef\xbb\xbf", start):  # as text.lstrip("\ufeff") in _read_csv
+        start += 3
+    head = _head_text(data[start:])
+    if head is None:
+        return None
+    delimiter = _delimiter(head)
+    width = max((len(r) for r in list(csv.reader(io.StringIO(head), delimiter=delimiter))[:HEAD_RECORDS]), default=0)
+    if width == 0:
+        return None
+    names = [f"c{i}" for i in range(width)]
+    padded = (delimiter * (width - 1) + "\n").encode("utf-8") + data[start:]
+    try:
+        frame = pl.read_csv(padded, has_header=False, infer_schema=False, separator=delimiter, new_columns=names)
+    except pl.exceptions.PolarsError:
+        return None
+    return Grid(frame.slice(1), "csv", encoding="utf-8-sig" if start else "utf-8")
+
+
 def _read_csv(data: bytes) -> Grid:
+    if data[:2] not in (b"\xff\xfe", b"\xfe\xff"):
+        fast = _read_utf8_csv(data)
+        if fast is not None:
+            return fast
     text, encoding = decode(data)
     delimiter = _delimiter(text[:HEAD_BYTES])
     head = list(csv.reader(io.StringIO(text[:HEAD_BYTES]), delimiter=delimiter))[:HEAD_RECORDS]

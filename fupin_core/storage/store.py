@@ -8,10 +8,14 @@ for versioning.
 
 from __future__ import annotations
 
+import contextlib
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from fupin_core.catalog import POLARS_TYPES, Dataset, dataset
 from fupin_core.storage.writes import Transaction, write
@@ -29,6 +33,9 @@ class KnownChanges:
 
     changes: pl.DataFrame
     version: tuple
+    # The dry run rejected every row whose natural key repeats in the file, so the rows it labelled
+    # hold each key once and the commit need not look again.
+    keys_unique: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,15 +123,66 @@ def _take_write_turn(con: duckdb.DuckDBPyConnection) -> None:
 def _apply_to_current(con: duckdb.DuckDBPyConnection, ds: Dataset, batch_id: int, *, has_updates: bool) -> None:
     """After a commit: the batch just claimed the newest id, so its rows simply are the current
     versions of their keys — what refresh_current would derive, without the window over the history
-    (which a million new keys made half of the commit's time). Updated keys lose their old row first."""
+    (which a million new keys made half of the commit's time). Updated keys lose their old row first.
+    `incoming` holds the batch's new and updated rows (with their `change`)."""
     if has_updates:
-        updated = f"(SELECT {quoted_names(ds.natural_key)} FROM classified WHERE change = 'updated')"
+        keys = ", ".join(f'CAST(r."{k}" AS {ds.column(k).sql_type}) AS "{k}"' for k in ds.natural_key)
+        updated = f"(SELECT {keys} FROM incoming AS r WHERE r.change = 'updated')"
         con.execute(f'DELETE FROM "{ds.table}" AS c USING {updated} AS t WHERE {_key_match(ds, "c", "t")}')
-    cols = quoted_names(ds.column_names)
     con.execute(
-        f"INSERT INTO \"{ds.table}\" ({cols}, batch_id) SELECT {cols}, ? FROM classified WHERE change <> 'unchanged'",
+        f'INSERT INTO "{ds.table}" ({quoted_names(ds.column_names)}, batch_id) SELECT {_typed(ds)}, ? FROM incoming AS r',
         [batch_id],
     )
+
+
+ARROW_CHUNK_ROWS = 122_880  # DuckDB's row-group size: one arrow chunk per thread-sized piece of work
+
+
+def as_arrow(frame: pl.DataFrame) -> pa.Table:
+    """`frame` for con.register, cut into chunks DuckDB can scan on several threads (polars hands over
+    a large frame as one chunk, which DuckDB reads on one thread)."""
+    table = frame.to_arrow()
+    if frame.height <= ARROW_CHUNK_ROWS:
+        return table
+    return pa.Table.from_batches(table.to_batches(max_chunksize=ARROW_CHUNK_ROWS), schema=table.schema)
+
+
+@contextlib.contextmanager
+def timed(timings: dict[str, float] | None, stage: str) -> Iterator[None]:
+    """Add the seconds the block takes to timings[stage] (a big import reports its stages)."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        if timings is not None:
+            timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
+
+
+def change_labels(con: duckdb.DuckDBPyConnection, ds: Dataset, rows: pl.DataFrame, *, keys_unique: bool = False) -> pl.DataFrame:
+    """(source_row, change) of `rows` — new / updated / unchanged against the current table — in the
+    order of `rows`; writes nothing. DuckDB joins the file with the current table and returns only
+    the rows whose key is already there (few, in a large file of new rows); every other row is new.
+    `keys_unique`: the caller already refused rows whose key repeats (the upload's validation), so
+    that is not checked again."""
+    incoming = _prepare(ds, rows, check_unique=not keys_unique)
+    # Cast each value to its column's type only where compared: the keys for the join, the other
+    # columns only on the (few) rows that matched.
+    as_stored = {c.name: f'CAST(r."{c.name}" AS {c.sql_type})' for c in ds.columns}
+    on = " AND ".join(f'{as_stored[k]} = c."{k}"' for k in ds.natural_key)
+    same = " AND ".join(f'{as_stored[c]} IS NOT DISTINCT FROM c."{c}"' for c in ds.column_names if c not in ds.natural_key) or "TRUE"
+    con.register("incoming", as_arrow(incoming))
+    try:
+        known = con.execute(
+            f"""SELECT r.source_row, CASE WHEN {same} THEN 'unchanged' ELSE 'updated' END AS change
+                FROM incoming AS r JOIN "{ds.table}" AS c ON {on}"""
+        ).pl()
+    finally:
+        con.unregister("incoming")
+    if known.is_empty():  # a file of new keys only
+        return incoming.select("source_row", pl.lit("new").alias("change"))
+    known = known.select(pl.col("source_row").cast(pl.Int64), pl.col("change").cast(pl.String))
+    labels = incoming.select("source_row").join(known, on="source_row", how="left", maintain_order="left")
+    return labels.with_columns(pl.col("change").fill_null("new"))
 
 
 def classify(con: duckdb.DuckDBPyConnection, ds: Dataset, rows: pl.DataFrame) -> pl.DataFrame:
@@ -137,7 +195,7 @@ def classify(con: duckdb.DuckDBPyConnection, ds: Dataset, rows: pl.DataFrame) ->
         con.unregister("incoming")
 
 
-def _prepare(ds: Dataset, rows: pl.DataFrame) -> pl.DataFrame:
+def _prepare(ds: Dataset, rows: pl.DataFrame, *, check_unique: bool = True) -> pl.DataFrame:
     # An optional column the rows lack (a frame made before the column was added) is empty: 未上报.
     absent = [c for c in ds.columns if c.name not in rows.columns and not c.required]
     if absent:
@@ -148,7 +206,7 @@ def _prepare(ds: Dataset, rows: pl.DataFrame) -> pl.DataFrame:
     if "source_row" not in rows.columns:
         rows = rows.with_row_index("source_row", offset=1)
     frame = rows.select([*ds.column_names, pl.col("source_row").cast(pl.Int64)])
-    if frame.select(ds.natural_key).is_duplicated().any():
+    if check_unique and frame.select(pl.struct(ds.natural_key).n_unique()).item() < frame.height:
         raise StoreError(f"{ds.title} 的同一批数据中有重复的 {'+'.join(ds.header_of(k) for k in ds.natural_key)}")
     return frame
 
@@ -166,35 +224,40 @@ def commit_rows(
     rows_rejected: int = 0,
     file_bytes: bytes | None = None,
     known: KnownChanges | None = None,
+    timings: dict[str, float] | None = None,
 ) -> CommitResult:
     """Write `rows` (catalog column names) as one atomic batch.
 
     Rows identical to their current version are counted as unchanged and stored nowhere, so the
     same file committed twice creates no new version and no batch. A write conflict with another
-    process is retried (fupin_core.storage.retry).
+    process is retried (fupin_core.storage.retry). `timings` (when given) receives the seconds of
+    each stage: labels, write_history, write_current, store_file, commit.
     """
     ds = dataset(dataset_key)
-    incoming = _prepare(ds, rows)
-    labelled = _labelled(incoming, known)
+    with timed(timings, "labels"):
+        incoming = _prepare(ds, rows, check_unique=not (known is not None and known.keys_unique and _covers(known, rows)))
+        labelled = _labelled(incoming, known)
 
     def attempt(tx: Transaction) -> CommitResult:
-        try:
+        with timed(timings, "labels"):
             claimed_id = _claim_batch_id(con)
             if labelled is not None and data_version(con) == known.version:
-                con.register("incoming", labelled.to_arrow())
-                con.execute(f"CREATE OR REPLACE TEMP TABLE classified AS SELECT {_typed(ds)}, r.source_row, r.change FROM incoming AS r")
+                source = labelled
             else:
-                con.register("incoming", incoming.to_arrow())
-                con.execute(f"CREATE OR REPLACE TEMP TABLE classified AS {_classify_sql(ds)}")
-            counts = dict(con.execute("SELECT change, count(*) FROM classified GROUP BY change").fetchall())
+                source = incoming.join(change_labels(con, ds, incoming, keys_unique=True), on="source_row", how="left")
+            counts = dict(source.get_column("change").value_counts().iter_rows())
             n_new, n_upd, n_same = counts.get("new", 0), counts.get("updated", 0), counts.get("unchanged", 0)
-            batch_id = None
-            if n_new + n_upd:
-                batch_id = claimed_id
-                cols = quoted_names(ds.column_names)
+        if not n_new + n_upd:
+            tx.discard()  # nothing to store: gives the claimed id back too
+            return CommitResult(None, n_new, n_upd, n_same)
+        batch_id = claimed_id
+        written = source.filter(pl.col("change") != "unchanged") if n_same else source
+        con.register("incoming", as_arrow(written))
+        try:
+            with timed(timings, "write_history"):
                 con.execute(
-                    f"""INSERT INTO "{ds.history_table}" ({cols}, batch_id, source_row)
-                        SELECT {cols}, ?, source_row FROM classified WHERE change <> 'unchanged'""",
+                    f"""INSERT INTO "{ds.history_table}" ({quoted_names(ds.column_names)}, batch_id, source_row)
+                        SELECT {_typed(ds)}, ?, r.source_row FROM incoming AS r""",
                     [batch_id],
                 )
                 con.execute(
@@ -213,24 +276,41 @@ def commit_rows(
                         rows_rejected,
                     ],
                 )
+            with timed(timings, "store_file"):
                 if file_bytes is not None and sha256:
                     _store_file(con, sha256, file_name or "", file_bytes)
+            with timed(timings, "write_current"):
                 _apply_to_current(con, ds, batch_id, has_updates=bool(n_upd))
-                con.execute("DROP TABLE IF EXISTS classified")
-            else:
-                tx.discard()  # nothing to store: gives the claimed id back too
         finally:
             con.unregister("incoming")
         return CommitResult(batch_id, n_new, n_upd, n_same)
 
-    return write(con, attempt)
+    before = dict(timings or {})
+    started = time.perf_counter()
+    result = write(con, attempt)
+    if timings is not None:  # what write() spent beyond the stages timed inside it: COMMIT (and any retry)
+        inside = sum(seconds - before.get(stage, 0.0) for stage, seconds in timings.items())
+        timings["commit"] = timings.get("commit", 0.0) + max(time.perf_counter() - started - inside, 0.0)
+    return result
+
+
+def _covers(known: KnownChanges, rows: pl.DataFrame) -> bool:
+    """The dry run's labels are of exactly these rows (by source row)."""
+    if "source_row" not in rows.columns or known.changes.height != rows.height:
+        return False
+    labelled, given = known.changes.get_column("source_row").cast(pl.Int64), rows.get_column("source_row").cast(pl.Int64)
+    return labelled.equals(given) or labelled.sort().equals(given.sort())
 
 
 def _labelled(incoming: pl.DataFrame, known: KnownChanges | None) -> pl.DataFrame | None:
     """`incoming` with the dry run's change labels, or None when they do not cover exactly its rows."""
     if known is None or known.changes.height != incoming.height:
         return None
-    labelled = incoming.join(known.changes.select(pl.col("source_row").cast(pl.Int64), "change"), on="source_row", how="left")
+    changes = known.changes.select(pl.col("source_row").cast(pl.Int64), "change")
+    if changes.get_column("source_row").equals(incoming.get_column("source_row")):
+        # The usual case: both in the file's row order, so the labels line up without a join.
+        return incoming.with_columns(changes.get_column("change")) if changes.get_column("change").null_count() == 0 else None
+    labelled = incoming.join(changes, on="source_row", how="left")
     return None if labelled.get_column("change").null_count() else labelled
 
 

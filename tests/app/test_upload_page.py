@@ -170,6 +170,8 @@ def test_after_commit_the_batch_result_and_upload_next(app, sample_con):
     assert not [b for b in at.button if b.key == "upload_commit"]
     assert not at.get("file_uploader")
     assert any(markdown_literal("利益联结.xlsx") in c.value for c in at.caption)  # the file name shown as text
+    stages = next(c.value for c in at.caption if c.value.startswith("各阶段用时："))
+    assert "读取与解码文件：" in stages and "写入历史版本表：" in stages and "合计：" in stages
 
     at.button(key="upload_next").click().run()
     assert not at.exception, at.exception

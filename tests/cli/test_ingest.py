@@ -138,3 +138,18 @@ def test_two_imports_at_once(tiny_db, tmp_path):
     assert committed in (25, 50)
     assert after["linkages"] == base["linkages"] + committed
     assert after["batches"] == base["batches"] + committed // 25
+
+
+def test_verbose_reports_the_seconds_of_every_stage(tiny_db, tmp_path, capsys):
+    path = tmp_path / "联结.csv"
+    path.write_bytes(GOOD)
+    status, out, _ = run_cli(capsys, "import", "linkages", str(path), "--db", tiny_db, "--dry-run", "--verbose")
+    assert status == 0 and "各阶段用时：" in out
+    dry_stages = [line.split("：")[0].strip() for line in out.split("各阶段用时：")[1].strip().splitlines()]
+    assert dry_stages == ["读取与解码文件", "识别表头与列对应", "规范数据格式", "校验（含代码核对、重复检查）",
+                          "与已有数据比对（新增/更新/未变）", "记录上传日志", "合计"]  # fmt: skip
+    status, report = import_json(capsys, tiny_db, "linkages", path, "--verbose")
+    seconds = report["stage_seconds"]
+    assert status == 0 and report["committed"] == 2
+    assert {"read", "validate", "classify", "write_history", "write_current", "store_file", "commit", "audit_commit"} <= set(seconds)
+    assert all(value >= 0 for value in seconds.values())

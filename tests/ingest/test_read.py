@@ -26,6 +26,23 @@ def test_gbk_bytes_are_never_read_as_lossy_utf8():
     assert grid.cells.row(0) == ("村代码", "村名称") and grid.cells.row(1) == ("611002001201", "香铺村")
 
 
+def test_gbk_text_after_a_long_plain_head_is_still_decoded_as_gbk():
+    # The UTF-8 fast path sees only ASCII in the head; polars refuses the GBK bytes further down, and
+    # the file is then decoded strictly (GB18030), never read as lossy UTF-8.
+    rows = [["id", "name"]] + [[f"H{i}", "A"] for i in range(40_000)] + [["H1", "香铺村"]]
+    plain = "\n".join(",".join(r) for r in rows).encode("gbk") + b"\n"
+    assert plain[: 4 * read.HEAD_BYTES + 4].isascii()
+    grid = read.read_grid(plain, "v.csv")
+    assert grid.encoding == "gb18030"
+    assert grid.cells.row(grid.cells.height - 1) == ("H1", "香铺村")
+
+
+def test_utf8_csv_with_bom_keeps_its_first_header_and_encoding():
+    grid = read.read_grid("\ufeff户编号,年度\nH1,2017\n".encode(), "a.csv")
+    assert grid.encoding == "utf-8-sig"
+    assert grid.cells.row(0) == ("户编号", "年度") and grid.cells.row(1) == ("H1", "2017")
+
+
 @pytest.mark.parametrize(
     ("content", "fragment"),
     [

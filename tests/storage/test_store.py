@@ -147,3 +147,33 @@ def test_labels_for_other_rows_are_not_used(fresh_con):
     rows = _townships([("611002001", "城关街道"), ("611002101", "夜村镇")])
     known = store.KnownChanges(_labels(rows.head(1), "unchanged"), store.data_version(con))
     assert store.commit_rows(con, "townships", rows, user="a", known=known).rows_new == 2
+
+
+def test_change_labels_keep_the_rows_order_and_write_nothing(fresh_con):
+    con = fresh_con
+    store.commit_rows(con, "townships", _townships([("611002001", "城关街道"), ("611002101", "夜村镇")]), user="a")
+    rows = _townships([("611002104", "沙河子镇"), ("611002101", "夜村"), ("611002001", "城关街道")]).with_columns(
+        pl.Series("source_row", [9, 4, 7])
+    )
+    labels = store.change_labels(con, catalog.dataset("townships"), rows)
+    assert labels.rows() == [(9, "new"), (4, "updated"), (7, "unchanged")]
+    assert con.execute("SELECT count(*) FROM townships_history").fetchone()[0] == 2
+    with pytest.raises(store.StoreError, match="重复"):
+        store.change_labels(
+            con, catalog.dataset("townships"), pl.concat([rows, rows.head(1).with_columns(pl.lit(10, pl.Int64).alias("source_row"))])
+        )
+
+
+def test_commit_reports_its_stages_and_trusts_unique_keys_only_for_the_labelled_rows(fresh_con):
+    con = fresh_con
+    rows = _townships([("611002001", "城关街道"), ("611002101", "夜村镇")])
+    timings: dict[str, float] = {}
+    known = store.KnownChanges(_labels(rows, "new"), store.data_version(con), keys_unique=True)
+    result = store.commit_rows(con, "townships", rows, user="a", known=known, timings=timings)
+    assert result.rows_new == 2
+    assert {"labels", "write_history", "write_current", "commit"} <= set(timings) and min(timings.values()) >= 0
+    # Labels of other rows: the duplicate check runs again, whatever the labels claim.
+    twice = _townships([("611002104", "一"), ("611002104", "二")])
+    stale = store.KnownChanges(_labels(twice.head(1), "new"), store.data_version(con), keys_unique=True)
+    with pytest.raises(store.StoreError, match="重复"):
+        store.commit_rows(con, "townships", twice, user="a", known=stale)
