@@ -86,7 +86,7 @@ def pilot_dividends_by_year(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.
         SELECT y.yr AS 年度,
                count(p.village_code) AS "试点村数(个)",
                CAST(coalesce(sum(d.households), 0) AS BIGINT) AS "分红到户户数(户)",
-               CAST(round(coalesce(sum(d.yuan), 0) / 10000, 4) AS DOUBLE) AS "分红到户金额(万元)"
+               CAST(round(coalesce(sum(d.yuan), 0) / 10000, 6) AS DOUBLE) AS "分红到户金额(万元)"
         FROM years AS y
         LEFT JOIN (pilots AS p JOIN villages AS v ON v.village_code = p.village_code)
                ON p.pilot_year <= y.yr {cond}
