@@ -81,7 +81,7 @@ DISTRIBUTION_PARTS = (
     ("household_dividends_yuan", "分红到户"),
     ("collective_retained_yuan", "村集体留存"),
 )
-# The parts that reach households, each as linkages of the asset's project (利益联结).
+# The parts that reach households, each as linkages of the asset's project citing the asset (利益联结.资产编号).
 HOUSEHOLD_PARTS = ("welfare_wages_yuan", "rewards_yuan", "household_dividends_yuan")
 
 MIN_YEAR = 2010
@@ -407,7 +407,7 @@ DATASETS: tuple[Dataset, ...] = (
     Dataset(
         key="linkages",
         title="利益联结",
-        description="贫困户从产业项目获得收益的方式和金额。",
+        description="贫困户从产业项目获得收益的方式和金额；扶贫资产收益分配到户的部分注明资产编号。",
         natural_key=("household_id", "project_id", "mechanism", "year"),
         columns=(
             _col("household_id", "户编号", references=("households", "household_id")),
@@ -416,6 +416,14 @@ DATASETS: tuple[Dataset, ...] = (
             _col("sub_type", "细分类型", required=False, synonyms=("岗位类型",)),
             _col("year", "年度", "int", unit="年", **_YEAR),
             _col("income_yuan", "收益金额(元)", "decimal", unit="元", synonyms=("收益(元)", "增收金额(元)", "收益金额"), **_MONEY),
+            _col(
+                "asset_id",
+                "资产编号",
+                required=False,
+                references=("assets", "asset_id"),
+                synonyms=("扶贫资产编号",),
+                description="收益来自扶贫资产的收益分配（分红到户、公益岗位工资、奖励补助）时填该资产的编号，须是本行项目的资产；其他收益空白",
+            ),
         ),
     ),
     Dataset(

@@ -64,16 +64,19 @@ widgets.table(shares, key="assets_shares", first=("资产名称", "收益(元)")
 widgets.provenance(("asset_income", "assets"), scope, key="assets_shares_src")
 
 st.subheader("收益到户核对")
-st.caption("应分 = 资产收益；已分 = 已按方案拨付；应到户 = 方案中公益岗位工资、奖励补助和分红到户；到户 = 该项目本年度利益联结收益。")
+st.caption(
+    "应分 = 资产收益；已分 = 已按方案拨付；应到户 = 方案中公益岗位工资、奖励补助和分红到户；"
+    "到户 = 本年度注明该资产编号的利益联结收益（利益联结数据集的“资产编号”列）。"
+)
 reconciliation = data.call(assets.reconciliation, scope).sort("说明", nulls_last=True, maintain_order=True)  # gaps first
 gaps = reconciliation.filter(reconciliation["说明"].is_not_null())
 if reconciliation.is_empty():
     st.info("所选范围本年度没有收益分配的记录。")
 elif gaps.is_empty():
-    st.success(f"{reconciliation.height}个项目的资产收益已全部分配，到户金额与利益联结一致。")
+    st.success(f"{reconciliation.height}项资产的收益已全部分配，到户金额与利益联结一致。")
 else:
-    st.warning(f"{gaps.height}个项目有差额，见“说明”列。")
-widgets.table(reconciliation, key="assets_reconciliation", first=("说明", "资产"), last=("项目编号",),
+    st.warning(f"{gaps.height}项资产有差额，见“说明”列。")
+widgets.table(reconciliation, key="assets_reconciliation", first=("说明", "资产"), last=("资产编号", "项目编号"),
               total=("应分(元)", "已分(元)", "未分(元)", "应到户(元)", "到户(元)", "到户差额(元)"), empty="没有可核对的收益分配")  # fmt: skip
 dividends = data.call(assets.dividend_reconciliation, scope)
 if not dividends.is_empty():

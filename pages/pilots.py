@@ -7,7 +7,7 @@ import streamlit as st
 from fupin_core.charts import pilots as charts
 from fupin_core.formatting import markdown_literal
 from fupin_core.metrics.indicators import display_unit, overview_kpis
-from fupin_core.metrics.pilots import linked_income_by_pilot, pilot_dividends_by_year, pilot_totals, pilot_villages
+from fupin_core.metrics.pilots import linked_income_by_pilot, pilot_dividends_by_year, pilot_totals, pilot_villages, shareholder_gaps
 from fupin_ui import comparison, data, filters, widgets
 
 scope = filters.scope()
@@ -69,6 +69,10 @@ with right:
 comparison.section(scope, "三变", place, key="pilots")
 
 st.subheader(f"试点村（{villages.height:,}个）")
+gaps = data.call(shareholder_gaps, scope)
+if not gaps.is_empty():
+    st.warning(f"{gaps.height}个试点村的贫困户股东户数与分红到户户数不一致：")
+    widgets.table(gaps, key="pilot_shareholder_gaps", first=("说明", "村"), last=("村代码",))
 shown = villages.with_columns((pl.col("贫困户股东占比") * 100).round(1)).rename({"贫困户股东占比": "贫困户股东占比(%)"})
 widgets.table(
     shown,

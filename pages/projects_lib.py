@@ -55,4 +55,8 @@ else:
     line = data.call(projects_lib.timeline, chosen)
     done = set(line["阶段"].to_list())
     st.caption("　→　".join(f"{stage}{'✓' if stage in done else ''}" for stage in PROJECT_STAGES))
-    widgets.table(line, key="library_timeline", empty="该项目没有阶段记录")
+    # 公示天数 decides whether a 公示 was long enough: beside its stage, before the long 公示内容/地点 texts,
+    # which are narrowed (the full text shows on hover) so the table needs no sideways scrolling at 1440 px.
+    narrow = {name: st.column_config.Column(name, width=170) for name in ("公示内容", "公示地点")}
+    widgets.table(line, key="library_timeline", first=("阶段", "日期", "公示天数(天)", "公示开始", "公示结束", "文号"),
+                  last=("公示内容", "公示地点"), formats=narrow, empty="该项目没有阶段记录")  # fmt: skip

@@ -20,7 +20,7 @@ import polars as pl
 
 from fupin_core import catalog
 from fupin_core.idcodes import CREDIT_ALPHABET, credit_check_char, org_check_char
-from fupin_core.ingest import sample_lifecycle
+from fupin_core.ingest import sample_dividends, sample_lifecycle
 from fupin_core.storage import schema, store
 
 SEED = 20171231
@@ -1120,6 +1120,8 @@ def generate_district(index: int, scale: int = 1, seed: int = SEED) -> dict[str,
     _build_outputs(d)
     _build_investments(d, project_index["entities"])
     _build_targets(d, scale)
+    # Dividends down to households, also from a generator of its own (see sample_dividends).
+    sample_dividends.reconcile(d.frames, d.tables, _INCOME_KIND, np.random.default_rng([seed, index, 131]))
     # 项目库, 扶贫资产 and 收益分配 from a generator of their own: the rows above stay as they were.
     d.frames |= sample_lifecycle.build(d.frames, d.code, np.random.default_rng([seed, index, 13]))
     return {**d.frames, **{key: pl.concat(parts) for key, parts in d.tables.items()}}

@@ -5,12 +5,13 @@ villages, linkages and PV output so that everything agrees with the seed figures
   已建成 and 运营中: through 资产移交), dated in order around its 建设年度, with the 立项 and 验收 公示;
 - each built 村级电站 is a 光伏电站 asset of its village collective, each village 生产基地 a 菌棚/大棚;
 - each station's yearly income is split by a publicised 分配方案 whose household parts equal the
-  station's linkages of that year (分红, 公益岗位), so the sample reconciles;
+  station's linkages of that year (分红, 公益岗位), which cite the station (资产编号), so the sample reconciles;
 - a few deliberate problems for the alerts: projects stuck in 实施, 验收 and 入库, stations passed 验收
   but not yet 确权/移交, idle and damaged 菌棚, stations whose income is not all distributed or whose
   plan promises households more than their linkages show.
 
-It has a generator of its own, so the rows of the other datasets stay exactly as before.
+It has a generator of its own, so the rows of the other datasets stay exactly as before (the station
+linkages only gain their 资产编号).
 """
 
 from __future__ import annotations
@@ -153,6 +154,14 @@ def _distributions(frames: dict, station_assets: list[tuple[dict, dict]], villag
                     "distributed_yuan": income,
                 }
             )
+    # The households' shares cite the asset (利益联结.资产编号): the station's 分红 and 公益岗位 links of each year distributed.
+    distributed = {
+        (p["project_id"], r["year"]): asset["asset_id"] for p, asset in station_assets for r in rows if r["asset_id"] == asset["asset_id"]
+    }
+    for link in frames["linkages"]:
+        asset_id = distributed.get((link["project_id"], link["year"]))
+        if asset_id and link["mechanism"] in ("分红", "公益岗位") and link["income_yuan"] > 0:
+            link["asset_id"] = asset_id
     latest = [r for r in rows if r["year"] == 2017]
     picks = [latest[int(i)] for i in rng.choice(len(latest), UNDISTRIBUTED + SHORT_TO_HOUSEHOLDS, replace=False)]
     for r in picks[:UNDISTRIBUTED]:

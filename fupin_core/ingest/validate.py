@@ -14,7 +14,7 @@ import polars as pl
 
 from fupin_core import idcodes
 from fupin_core.catalog import LEGACY_FUND_SOURCES, MAX_YEAR, Column, Dataset
-from fupin_core.ingest import references, rules, stage_order
+from fupin_core.ingest import asset_links, references, rules, stage_order
 from fupin_core.ingest.header import ROW
 from fupin_core.ingest.normalize import BAD, MANGLED
 from fupin_core.security import privacy
@@ -332,6 +332,7 @@ def validate(con: duckdb.DuckDBPyConnection, ds: Dataset, frame: pl.DataFrame, p
             parts.append(_id_number_problems(con, frame, ds, col))
     parts.extend(_rule_problems(frame, ds))
     parts.extend(stage_order.problems(con, ds, frame, problems_where))
+    parts.extend(asset_links.problems(con, ds, frame, problems_where))
     parts.extend(_outlier_problems(con, frame, ds))
     parts = [p for p in parts if not p.is_empty()]
     if not parts:

@@ -5,7 +5,7 @@ asset's income down to households (应分 → 已分 → 到户, with the gaps n
 
 An asset is placed by the village it stands in (所在村) and counts in year Y when the project that made
 it was built by Y (an asset without a project: when it was handed over by Y, or always if not yet).
-The households' parts of a distribution reach them as linkages of the asset's project (利益联结); the
+The households' parts of a distribution reach them as linkages that cite the asset (利益联结.资产编号); the
 村集体留存 part is the village collective's income (村集体经济收入) of the owner village.
 """
 
@@ -210,42 +210,34 @@ def collective_kpis(con: duckdb.DuckDBPyConnection, scope: Scope, threshold_wan:
 
 
 def reconciliation(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """From each project's assets down to households for the year: 应分 (the assets' income), 已分 (paid
-    out under the 分配方案), 应到户 (the plan's household parts) and 到户 (the project's linkages with
-    income), with each gap named in 说明. Linkages belong to projects, so the assets of one project
-    are reconciled together."""
+    """From each asset's income down to households for the year: 应分 (the income), 已分 (paid out under
+    the 分配方案), 应到户 (the plan's household parts) and 到户 (the year's linkages with income that cite
+    the asset by 资产编号), with each gap named in 说明. A linkage names its asset, so two assets of one
+    project reconcile apart, and a project's other linkages (务工, 土地流转 …) never count."""
     where, params = _in_scope(scope)
     household = " + ".join(f"coalesce(d.{name}, 0)" for name in HOUSEHOLD_PARTS)
     frame = con.execute(
         f"""
-        WITH planned AS (
-            SELECT a.project_id, string_agg(a.asset_name, '、' ORDER BY a.asset_id) AS assets,
-                   min(v.township_code) AS township_code, min(a.village_code) AS village_code,
-                   sum(d.income_yuan) AS due, sum(d.distributed_yuan) AS paid, sum({household}) AS to_households
-            FROM asset_income AS d
-            JOIN assets AS a ON a.asset_id = d.asset_id
-            JOIN villages AS v ON v.village_code = a.village_code
-            LEFT JOIN projects AS p ON p.project_id = a.project_id
-            WHERE d.year = ? AND a.project_id IS NOT NULL AND {where}
-            GROUP BY a.project_id
-        ), reached AS (
-            SELECT l.project_id, sum(l.income_yuan) AS reached, count(DISTINCT l.household_id) AS households
+        WITH reached AS (
+            SELECT l.asset_id, sum(l.income_yuan) AS reached, count(DISTINCT l.household_id) AS households
             FROM linkages AS l
-            WHERE l.year = ? AND l.income_yuan > 0 AND l.project_id IN (SELECT project_id FROM planned)
-            GROUP BY l.project_id
+            WHERE l.year = ? AND l.income_yuan > 0 AND l.asset_id IS NOT NULL
+            GROUP BY l.asset_id
         )
-        SELECT pl.assets AS 资产, p.project_name AS 项目名称, t.township_name AS 镇办, v.village_name AS 村,
-               CAST(pl.due AS DOUBLE) AS "应分(元)", CAST(pl.paid AS DOUBLE) AS "已分(元)",
-               CAST(pl.to_households AS DOUBLE) AS "应到户(元)", CAST(coalesce(r.reached, 0) AS DOUBLE) AS "到户(元)",
-               CAST(coalesce(r.households, 0) AS BIGINT) AS "到户户数(户)", pl.project_id AS 项目编号
-        FROM planned AS pl
-        JOIN projects AS p ON p.project_id = pl.project_id
-        LEFT JOIN townships AS t ON t.township_code = pl.township_code
-        LEFT JOIN villages AS v ON v.village_code = pl.village_code
-        LEFT JOIN reached AS r ON r.project_id = pl.project_id
-        ORDER BY pl.township_code, pl.village_code, pl.project_id
+        SELECT a.asset_name AS 资产, p.project_name AS 项目名称, t.township_name AS 镇办, v.village_name AS 村,
+               CAST(d.income_yuan AS DOUBLE) AS "应分(元)", CAST(d.distributed_yuan AS DOUBLE) AS "已分(元)",
+               CAST({household} AS DOUBLE) AS "应到户(元)", CAST(coalesce(r.reached, 0) AS DOUBLE) AS "到户(元)",
+               CAST(coalesce(r.households, 0) AS BIGINT) AS "到户户数(户)", a.asset_id AS 资产编号, a.project_id AS 项目编号
+        FROM asset_income AS d
+        JOIN assets AS a ON a.asset_id = d.asset_id
+        JOIN villages AS v ON v.village_code = a.village_code
+        LEFT JOIN townships AS t ON t.township_code = v.township_code
+        LEFT JOIN projects AS p ON p.project_id = a.project_id
+        LEFT JOIN reached AS r ON r.asset_id = a.asset_id
+        WHERE d.year = ? AND {where}
+        ORDER BY v.township_code, a.village_code, a.asset_id
         """,
-        [scope.year, *params, scope.year],
+        [scope.year, scope.year, *params],
     ).pl()
     frame = frame.with_columns(
         (pl.col("应分(元)") - pl.col("已分(元)")).alias("未分(元)"), (pl.col("应到户(元)") - pl.col("到户(元)")).alias("到户差额(元)")
@@ -254,7 +246,7 @@ def reconciliation(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame
     frame = frame.with_columns(pl.Series("说明", notes, dtype=pl.String))
     return frame.select(
         "说明", "资产", "项目名称", "镇办", "村", "应分(元)", "已分(元)", "未分(元)", "应到户(元)", "到户(元)", "到户差额(元)", "到户户数(户)",
-        "项目编号",
+        "资产编号", "项目编号",
     )  # fmt: skip
 
 
@@ -268,14 +260,14 @@ def _gap_note(unpaid: float, short: float, planned: float, reached: float) -> st
     if unpaid > GAP_TOLERANCE_YUAN:
         parts.append(f"未分配{_yuan(unpaid)}元")
     if short > GAP_TOLERANCE_YUAN:
-        parts.append(f"到户少{_yuan(short)}元（方案到户{_yuan(planned)}元，利益联结{_yuan(reached)}元）")
+        parts.append(f"到户少{_yuan(short)}元（方案到户{_yuan(planned)}元，注明本资产的利益联结{_yuan(reached)}元）")
     elif short < -GAP_TOLERANCE_YUAN:
         parts.append(f"利益联结比方案到户多{_yuan(-short)}元")
     return "；".join(parts) or None
 
 
 def reconciliation_gaps(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """The reconciliation rows with a gap (not all distributed, or not all of the household part reaching households)."""
+    """The assets with a gap (income not all distributed, or the household part not all reaching households)."""
     return reconciliation(con, scope).filter(pl.col("说明").is_not_null())
 
 

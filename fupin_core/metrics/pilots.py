@@ -75,6 +75,21 @@ def pilot_totals(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     }
 
 
+def shareholder_gaps(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Pilot villages whose 年度分红 is reported for Y but whose poor shareholder households and the
+    households with a 分红 link from the village's 三变 projects differ, the gap named in 说明."""
+    frame = pilot_villages(con, scope).filter(pl.col("年度分红(万元)").is_not_null())
+    frame = frame.with_columns((pl.col("贫困户股东户数(户)") - pl.col("分红到户户数(户)")).alias("差额(户)")).filter(
+        pl.col("差额(户)") != 0
+    )
+    notes = [
+        f"{gap:,}户贫困户股东没有分红到户的记录" if gap > 0 else f"分红到户比贫困户股东多{-gap:,}户" for gap in frame["差额(户)"].to_list()
+    ]
+    return frame.with_columns(pl.Series("说明", notes, dtype=pl.String)).select(
+        "说明", "村", "镇办", "贫困户股东户数(户)", "分红到户户数(户)", "差额(户)", "村代码"
+    )
+
+
 def pilot_dividends_by_year(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Per year up to Y: pilot villages by then, and the 分红 their 三变 projects paid to households."""
     cond, params = scope.where("v.township_code", "p.village_code")
@@ -86,7 +101,7 @@ def pilot_dividends_by_year(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.
         SELECT y.yr AS 年度,
                count(p.village_code) AS "试点村数(个)",
                CAST(coalesce(sum(d.households), 0) AS BIGINT) AS "分红到户户数(户)",
-               CAST(round(coalesce(sum(d.yuan), 0) / 10000, 4) AS DOUBLE) AS "分红到户金额(万元)"
+               CAST(round(coalesce(sum(d.yuan), 0) / 10000, 6) AS DOUBLE) AS "分红到户金额(万元)"
         FROM years AS y
         LEFT JOIN (pilots AS p JOIN villages AS v ON v.village_code = p.village_code)
                ON p.pilot_year <= y.yr {cond}

@@ -250,7 +250,7 @@ def concerns(s: Summary) -> list[str]:
             f"扶贫资产管理需加强：验收后尚未确权或移交的资产{_t(s, 'unsettled_assets')}，闲置或损毁的资产{_t(s, 'troubled_assets')}。"
         )
     if k["distribution_gap_projects"]:
-        out.append(f"资产收益分配有差额：{_t(s, 'distribution_gap_projects')}项目的资产收益未全部分配或未全部到户，需逐项核对。")
+        out.append(f"资产收益分配有差额：{_t(s, 'distribution_gap_projects')}资产的收益未全部分配或未全部到户，需逐项核对。")
     return out or ["各项指标均已达到要求。"]
 
 

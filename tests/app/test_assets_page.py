@@ -32,7 +32,7 @@ def test_unsettled_troubled_and_reconciliation_gaps_are_listed(app, sample_con):
     assert list(table_with(at, "验收后天数")["资产编号"]) == assets.unsettled(sample_con, scope)["资产编号"].to_list()
     assert set(table_with(at, "资产状态")["资产状态"]) >= {"闲置", "损毁"}
     gaps = assets.reconciliation_gaps(sample_con, scope)
-    assert gaps.height > 0 and f"{gaps.height}个项目有差额" in at.warning[0].value
+    assert gaps.height > 0 and f"{gaps.height}项资产有差额" in at.warning[0].value
     shown = table_with(at, "到户差额(元)")
     assert sorted(n for n in shown["说明"].tolist()[1:] if n) == sorted(gaps["说明"].to_list())  # after the 合计 row
 

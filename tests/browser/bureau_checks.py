@@ -23,7 +23,7 @@ _ENGLISH = re.compile(r"(?<![A-Za-z])(" + "|".join(re.escape(w) for w in STREAML
 # The columns that say why a row is listed, or what a list is about: on screen without scrolling.
 DECIDING_COLUMNS = (
     "年化利用小时", "欠付金额(元)", "支出率(%)", "年度分红(万元)", "分红到户金额(元)", "种植面积(亩)", "收购金额(万元)",
-    "订单农户(户)", "带动本村户数", "本村收益金额(元)", "未覆盖户数", "带动户数", "收益金额(元)",
+    "订单农户(户)", "带动本村户数", "本村收益金额(元)", "未覆盖户数", "带动户数", "收益金额(元)", "公示天数(天)",
 )  # fmt: skip
 
 

@@ -296,6 +296,8 @@ CASES: tuple[Case, ...] = (
          csv([SHARE_HEAD, ["ZC9", 2017, 10000, "甲村村民代表大会", "2017-12-01", "2017-12-02", "2017-12-05", 3000, 1000, 0, 4000, 1000, 12000]]),
          1, errors=((2, "资产编号", "找不到"), (2, "收益(元)", "与收益 10000 元不符"), (2, "已分配(元)", "大于收益"),
                     (2, "公示结束日期", "少于规定的10天"))),
+    Case("linkage_cites_unknown_asset", "linkages", "a.csv", csv([[*LINK_HEAD, "资产编号"], [*_GOOD_LINK, "ZC9"]]), 1,
+         errors=((2, "资产编号", "在已有的扶贫资产中找不到这个资产编号"),)),
     # --- unreadable or empty ---------------------------------------------------------------------
     Case("empty_file", "linkages", "a.csv", b"", 2),
     Case("blank_lines_only", "linkages", "a.csv", b"\r\n \r\n\t\r\n", 2),

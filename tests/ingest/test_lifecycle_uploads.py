@@ -67,3 +67,45 @@ def test_acceptance_upload_then_same_file_then_rollback(tiny_db, tmp_path, capsy
         status, _, err = run_cli(capsys, "rollback", batch, "--db", tiny_db)
         assert status == 0, err
     assert _figures(tiny_db) == in_work
+
+
+LINK_WITH_ASSET = ["户编号", "项目编号", "联结方式", "细分类型", "年度", "收益金额(元)", "资产编号"]
+
+
+def _reconciled(path) -> dict:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        rows = assets.reconciliation(con, Scope.of(2017)).select("资产编号", "应到户(元)", "到户(元)", "说明").rows()
+        linked = con.execute("SELECT household_id, asset_id FROM linkages WHERE asset_id IS NOT NULL ORDER BY 1").fetchall()
+        return {"reconciliation": rows, "linked": linked}
+    finally:
+        con.close()
+
+
+def test_distribution_reaches_households_through_linkages_citing_the_asset(tiny_db, tmp_path, capsys):
+    """A distribution's household part (分红到户 3,000元) reaches 利益联结 as a linkage citing the asset; a
+    linkage citing an asset of another project is refused; the same file twice is a no-op; rollback restores."""
+    plan = [SHARE_HEAD, ["ZC2", 2017, 20000, "乙村村民代表大会", "2017-12-01", "2017-12-02", "2017-12-11", 0, 2000, 0, 3000, 15000, 20000]]
+    for dataset, name, rows in (("assets", "a.csv", ASSET), ("asset_income", "d.csv", plan)):
+        status, report = import_json(capsys, tiny_db, dataset, _write(tmp_path, name, rows))
+        assert status == 0 and report["new"] == 1, report
+    planned = _reconciled(tiny_db)
+    assert planned == {"reconciliation": [("ZC2", 3000.0, 0.0, "到户少3,000元（方案到户3,000元，注明本资产的利益联结0元）")], "linked": []}
+    wrong = [LINK_WITH_ASSET, ["H3", "P1", "分红", "", 2017, 3000, "ZC2"]]
+    status, report = import_json(capsys, tiny_db, "linkages", _write(tmp_path, "wrong.csv", wrong))
+    assert status == 1 and report["committed"] == 0
+    assert [(e["row"], e["column"]) for e in report["errors"]] == [(2, "资产编号")]
+    assert (
+        report["errors"][0]["message"]
+        == "资产 ZC2 是项目 P4 形成的资产，与本行的项目编号 P1 不符（项目编号改为 P4，或填写项目 P1 的资产编号）"
+    )
+    good = [LINK_WITH_ASSET, ["H3", "P4", "分红", "", 2017, 3000, "ZC2"]]
+    status, report = import_json(capsys, tiny_db, "linkages", _write(tmp_path, "good.csv", good))
+    assert status == 0 and report["new"] == 1
+    batch = report["batch_id"]
+    assert _reconciled(tiny_db) == {"reconciliation": [("ZC2", 3000.0, 3000.0, None)], "linked": [("H3", "ZC2")]}
+    status, report = import_json(capsys, tiny_db, "linkages", _write(tmp_path, "good.csv", good))
+    assert status == 0 and report["unchanged"] == 1 and report["committed"] == 0
+    status, _, err = run_cli(capsys, "rollback", batch, "--db", tiny_db)
+    assert status == 0, err
+    assert _reconciled(tiny_db) == planned

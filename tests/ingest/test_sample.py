@@ -226,7 +226,7 @@ def test_income_sources_include_the_linkage_income(frames):
     both = frames["household_income"].join(linked, on=["household_id", "year"])
     assert both.height > 10000
     for kind in ("wage", "business", "property"):
-        assert (both[f"{kind}_income_yuan"] >= both[kind]).all(), kind
+        assert (both[f"{kind}_income_yuan"] >= both[kind].round(2)).all(), kind  # dividends are kept to the 分
 
 
 def test_total_income_against_the_poverty_line(frames):
@@ -417,3 +417,45 @@ def test_new_figures_scale_with_n():
     assert double == {k: v * 2 if not isinstance(v, bool) else v for k, v in single.items()}
     assert two["poverty_lines"].height == 7  # one national table, not one per district
     assert sorted(two["targets"]["target_value"]) == [200.0, 2000.0, 20000.0]
+
+
+# --- Dividends reconcile down to households (issue 13) ---
+
+
+def test_entity_dividends_reach_households_but_the_named_gaps(sample_con):
+    from fupin_core.ingest import sample_dividends
+    from fupin_core.metrics import assets
+
+    earlier = assets.dividend_reconciliation(sample_con, Scope.of(2016))
+    assert not earlier.is_empty() and earlier["说明"].is_null().all()
+    rec = assets.dividend_reconciliation(sample_con, Scope.of(2017))
+    gaps = rec.filter(pl.col("说明").is_not_null())
+    assert gaps.height == sample_dividends.DIVIDEND_GAP_ENTITIES
+    assert gaps["说明"].str.starts_with("到户少").all()
+    # The gap entities passed on the agreed share; everyone else's paid dividends reach households to the 分.
+    assert ((gaps["分红到户(元)"] - gaps["实付分红(元)"] * sample_dividends.DIVIDEND_GAP_SHARE).abs() < 0.01).all()
+    # Every entity that paid reached households; one whose dividend is wholly unpaid (overdue) reached none.
+    paying = rec.filter(pl.col("实付分红(元)") > 0)
+    assert (paying["到户户数(户)"] > 0).all()
+    assert rec.filter(pl.col("实付分红(元)") == 0)["到户户数(户)"].to_list() == [0]
+
+
+def test_investment_beneficiaries_are_the_households_reached(sample_con, frames):
+    from fupin_core.metrics import assets
+
+    rec = assets.dividend_reconciliation(sample_con, Scope.of(2017)).filter(pl.col("实付分红(元)") > 0)
+    rec = rec.select("统一社会信用代码", "到户户数(户)")
+    beneficiaries = frames["investments"].group_by("entity_credit_code").agg(pl.col("beneficiary_households").sum())
+    both = rec.join(beneficiaries, left_on="统一社会信用代码", right_on="entity_credit_code")
+    assert both.height == rec.height
+    assert (both["到户户数(户)"] == both["beneficiary_households"]).all()
+
+
+def test_pilot_poor_shareholders_are_the_households_paid(sample_con):
+    from fupin_core.metrics import pilots
+
+    villages = pilots.pilot_villages(sample_con, Scope.of(2017))
+    assert (villages["贫困户股东户数(户)"] == villages["分红到户户数(户)"]).all()
+    assert (villages["分红到户户数(户)"] > 0).all()
+    # The poor shareholders' dividends are part of the village's 年度分红 (the rest: other shareholders, 集体留存).
+    assert (villages["分红到户金额(元)"] <= villages["年度分红(万元)"] * 10000).all()

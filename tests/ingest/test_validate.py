@@ -16,7 +16,7 @@ def _problems(con, key, rows, name="f.csv"):
 
 def test_enum_near_miss_has_a_suggestion(tiny_con):
     problems = _problems(tiny_con, "linkages", [LINK_HEAD, ["H4", "P1", "入股分红", "", 2017, 1], ["H4", "P4", "打工", "", 2017, 1]])
-    assert problems.select("row", "message", "suggestion").rows() == [
+    assert problems.filter(pl.col("column") == "mechanism").select("row", "message", "suggestion").rows() == [
         (2, "“入股分红”不是允许的值（允许：分红、务工、土地流转、订单收购、公益岗位、菌袋发放、其他）", "是否为“分红”？"),
         (3, "“打工”不是允许的值（允许：分红、务工、土地流转、订单收购、公益岗位、菌袋发放、其他）", "是否为“务工”？"),
     ]

@@ -4,7 +4,7 @@ As of 2017-12-31: P1 is 资产移交 (done); P4 has been in 验收 since 2017-03
 stuck, 215 over); P2 in 实施 since 2017-04-01 (274 days, limit 365); P5 in 申报 since 2016-06-01
 (578 days, limit 90: stuck, 488 over). Assets of 2017: ZC1 (P1, 180万, 甲村集体), ZC2 (P4, 60万,
 未确权、未移交, 闲置), ZC3 (P4, 20万, 乙村集体, 损毁); ZC4 (P3, built 2018) counts from 2018.
-2017 distributions: ZC1 income 10,000元 (到户 3,500 planned, P1's linkages bring 600; 9,000 paid),
+2017 distributions: ZC1 income 10,000元 (到户 3,500 planned, P1's two linkages citing ZC1 bring 600; 9,000 paid),
 ZC3 60,000元 all retained. 村集体经济收入 2017: 甲村 0.55万 (薄弱), 乙村 6万, 丙村 0 (未破零).
 """
 
@@ -59,6 +59,14 @@ INCOME = [
 ]
 
 
+# tiny_data's two 2017 linkages of P1 (H2 分红 100元, H1 保洁员 500元), now citing the station they came from.
+ASSET_LINKS = [
+    {"household_id": "H2", "project_id": "P1", "mechanism": "分红", "sub_type": None, "year": 2017, "income_yuan": 100.0, "asset_id": "ZC1"},
+    {"household_id": "H1", "project_id": "P1", "mechanism": "公益岗位", "sub_type": "保洁员", "year": 2017, "income_yuan": 500.0,
+     "asset_id": "ZC1"},
+]  # fmt: skip
+
+
 def frame(key: str, rows: list[dict]) -> pl.DataFrame:
     ds = catalog.dataset(key)
     types = {"text": pl.String, "int": pl.Int64, "decimal": pl.Float64, "date": pl.Date, "period": pl.String}
@@ -69,5 +77,7 @@ def add(con: duckdb.DuckDBPyConnection) -> None:
     stages = [
         {"project_id": p, "stage": s, "stage_date": d, "doc_number": f"商扶发〔{d.year}〕{i}号"} for i, (p, s, d) in enumerate(STAGES, 1)
     ]
-    for key, rows in (("project_stages", stages), ("announcements", ANNOUNCEMENTS), ("assets", ASSETS), ("asset_income", INCOME)):
+    for key, rows in (
+        ("project_stages", stages), ("announcements", ANNOUNCEMENTS), ("assets", ASSETS), ("asset_income", INCOME), ("linkages", ASSET_LINKS)
+    ):  # fmt: skip
         store.commit_rows(con, key, frame(key, rows), user="测试", file_name=f"{key}.xlsx")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fupin_core.metrics import Scope, assets
+from fupin_core.storage import store
 from tests.metrics import fixture_lifecycle
 from tests.tiny_data import T1, T2, V2
 
@@ -69,14 +70,30 @@ def test_collective_income_zero_and_weak_villages(con):
 
 def test_reconciliation_names_the_gaps(con):
     rec = assets.reconciliation(con, Scope.of(2017))
-    rows = {r["项目编号"]: r for r in rec.iter_rows(named=True)}
-    p1 = rows["P1"]
-    assert (p1["应分(元)"], p1["已分(元)"], p1["应到户(元)"], p1["到户(元)"], p1["到户户数(户)"]) == (10000, 9000, 3500, 600, 2)
-    assert p1["说明"] == "未分配1,000元；到户少2,900元（方案到户3,500元，利益联结600元）"
-    assert rows["P4"]["说明"] is None and rows["P4"]["资产"] == "乙村冷库"
-    assert assets.reconciliation_gaps(con, Scope.of(2017))["项目编号"].to_list() == ["P1"]
+    rows = {r["资产编号"]: r for r in rec.iter_rows(named=True)}
+    assert set(rows) == {"ZC1", "ZC3"}  # the assets with a 2017 distribution
+    zc1 = rows["ZC1"]
+    assert (zc1["应分(元)"], zc1["已分(元)"], zc1["应到户(元)"], zc1["到户(元)"], zc1["到户户数(户)"]) == (10000, 9000, 3500, 600, 2)
+    assert zc1["说明"] == "未分配1,000元；到户少2,900元（方案到户3,500元，注明本资产的利益联结600元）"
+    assert rows["ZC3"]["说明"] is None and rows["ZC3"]["资产"] == "乙村冷库" and rows["ZC3"]["项目编号"] == "P4"
+    assert assets.reconciliation_gaps(con, Scope.of(2017))["资产编号"].to_list() == ["ZC1"]
     totals = assets.income_totals(con, Scope.of(2017))
     assert totals["income_yuan"] == 70000 and totals["collective_retained_yuan"] == 65500 and totals["distributed_yuan"] == 69000
+
+
+def test_reconciliation_counts_only_the_linkages_citing_the_asset(con):
+    """Two assets of one project reconcile apart, and a project's linkages that cite no asset (务工 …) never count."""
+    plan = fixture_lifecycle.INCOME[1] | {"public_works_yuan": 0.0, "household_dividends_yuan": 1000.0, "collective_retained_yuan": 59000.0}
+    store.commit_rows(con, "asset_income", fixture_lifecycle.frame("asset_income", [plan]), user="测试")
+    links = [
+        {"household_id": "H3", "project_id": "P4", "mechanism": "分红", "sub_type": None, "year": 2017, "income_yuan": 1000.0, "asset_id": "ZC3"},
+        {"household_id": "H3", "project_id": "P4", "mechanism": "务工", "sub_type": None, "year": 2017, "income_yuan": 4000.0, "asset_id": None},
+        {"household_id": "H2", "project_id": "P1", "mechanism": "土地流转", "sub_type": None, "year": 2017, "income_yuan": 300.0, "asset_id": None},
+    ]  # fmt: skip
+    store.commit_rows(con, "linkages", fixture_lifecycle.frame("linkages", links), user="测试")
+    rows = {r["资产编号"]: r for r in assets.reconciliation(con, Scope.of(2017)).iter_rows(named=True)}
+    assert (rows["ZC3"]["应到户(元)"], rows["ZC3"]["到户(元)"], rows["ZC3"]["到户户数(户)"], rows["ZC3"]["说明"]) == (1000, 1000, 1, None)
+    assert rows["ZC1"]["到户(元)"] == 600  # H2's 土地流转 on P1 cites no asset
 
 
 def test_dividends_paid_against_dividends_reaching_households(con):

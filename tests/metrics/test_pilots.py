@@ -95,6 +95,19 @@ def test_dividends_to_households_from_the_pilot_project(con):
     assert pilots.pilot_dividends_by_year(con, Scope.of(2017, T1))["分红到户金额(万元)"].to_list() == [0, 0]
 
 
+def test_shareholder_gaps_name_poor_shareholders_without_dividends(con):
+    # 乙村 2017: 40 poor shareholder households, 2 with a dividend from its 三变 project.
+    gaps = pilots.shareholder_gaps(con, Y)
+    assert gaps.select("说明", "村", "差额(户)").rows() == [("38户贫困户股东没有分红到户的记录", "乙村", 38)]
+    # 2018: only 甲村 reported a 年度分红 (乙村's is 2017's, not compared again); none of its 20 got one.
+    assert pilots.shareholder_gaps(con, Scope.of(2018)).select("村", "差额(户)").rows() == [("甲村", 20)]
+    assert pilots.shareholder_gaps(con, Scope.of(2017, T1)).is_empty()
+
+
+def test_the_sample_pilots_have_no_shareholder_gap(sample_con):
+    assert pilots.shareholder_gaps(sample_con, Y).is_empty()
+
+
 def test_linked_income_per_person_pilot_against_non_pilot(con):
     frame = pilots.linked_income_by_pilot(con, Y)
     assert frame["类别"].to_list() == ["试点村", "非试点村"]
