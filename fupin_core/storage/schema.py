@@ -288,7 +288,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "report_rounds", _m008_report_rounds),
     # 9 was never taken: the 项目库 and asset datasets of issue 13 came as catalog tables (sync_dataset_tables).
     Migration(10, "household_summaries", _m010_summaries),
-    # 11 and 12 are kept for the 项目库 and import work of the same session.
+    # 11 and 12 were never taken (reserved for work that needed no migration in the end).
     Migration(13, "linkage_category_summaries", _m013_category_summaries),
 )
 
