@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 import streamlit as st
 
@@ -150,7 +152,7 @@ def column_formats(frame: pl.DataFrame) -> dict:
             formats[name] = st.column_config.DateColumn(name, format="YYYY-MM-DD", width=width)
         elif dtype.is_numeric():
             plain = name in PLAIN_NUMBER_COLUMNS or any(word in name for word in PLAIN_NUMBER_WORDS)
-            number_format = PLAIN_INTEGER if plain and dtype.is_integer() else "localized"
+            number_format = PLAIN_INTEGER if plain and dtype.is_integer() else unit_format(name) or "localized"
             formats[name] = st.column_config.NumberColumn(name, format=number_format, width=width)
         else:
             formats[name] = st.column_config.Column(name, width=width)
@@ -182,6 +184,17 @@ def fitted_width(header: str, values: pl.Series) -> int:
     widest = max((text_px(_shown(v)) for v in values.head(SAMPLE_ROWS).to_list()), default=0)
     return max(MIN_WIDTH_PX, min(MAX_WIDTH_PX, max(text_px(header) + HEADER_PADDING_PX, widest + CELL_PADDING_PX)))
 
+
+def unit_format(name: str) -> str | None:
+    """The registry's number style for the unit in a column's name ("收益(元)" → whole 元, "(万元)" → 2
+    decimals), so a column never mixes 136,969 with 271,770.5; None for a column without a known unit."""
+    found = UNIT_IN_NAME.search(name)
+    if not found or found.group(1) not in indicators.UNIT_DECIMALS:
+        return None
+    return f"%,.{indicators.UNIT_DECIMALS[found.group(1)]}f"
+
+
+UNIT_IN_NAME = re.compile(r"[(（]([^()（）]+)[)）]$")
 
 # Streamlit 1.67's "plain" format draws 2015 as 2014.9999999999998 and 2017 as 2017.0000000000002;
 # printf's %d draws integers exactly.

@@ -72,7 +72,20 @@ def test_column_formats_separate_thousands_but_not_years():
 
     from fupin_ui.widgets import column_formats
 
-    frame = pl.DataFrame({"建设年度": [2017], "行": [3], "收益金额(元)": [12345.5], "户数": [1200], "镇办": ["夜村镇"]})
+    frame = pl.DataFrame(
+        {
+            "建设年度": [2017],
+            "行": [3],
+            "收益金额(元)": [12345.5],
+            "原值(万元)": [12.3],
+            "面积(亩)": [3.0],
+            "户数": [1200],
+            "镇办": ["夜村镇"],
+        }
+    )
     formats = {name: config["type_config"].get("format") for name, config in column_formats(frame).items() if "type_config" in config}
     # Years and row numbers as printf %d: Streamlit's "plain" draws 2015 as 2014.9999999999998.
-    assert formats == {"建设年度": "%d", "行": "%d", "收益金额(元)": "localized", "户数": "localized"}
+    # A unit in the name takes the registry's style for it (元 whole, 万元 two decimals, 亩 one).
+    assert formats == {
+        "建设年度": "%d", "行": "%d", "收益金额(元)": "%,.0f", "原值(万元)": "%,.2f", "面积(亩)": "%,.1f", "户数": "localized",
+    }  # fmt: skip
