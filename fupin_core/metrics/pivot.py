@@ -9,7 +9,7 @@ household links through several categories — totals are therefore queried, not
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import polars as pl
@@ -134,17 +134,17 @@ def aggregate(
 def _from_summary(con: duckdb.DuckDBPyConnection, scope: Scope, dim: Dimension, source: tuple[str, list]) -> pl.DataFrame:
     """One summarised dimension (metrics.summaries.CATEGORY_DIMENSIONS): the sums of its village rows."""
     relation, relation_params = source
-    whens = " ".join(f"WHEN ? THEN {i}" for i in range(len(dim.enum)))
+    order_sql, order_params = replace(dim, label_sql="s.category").order()  # the same order, of the summary's label
     cond, scope_params = scope.where("s.township_code", "s.village_code")
     sql = f"""
-        SELECT s.category AS d0, CASE s.category {whens} ELSE {len(dim.enum)} END AS o0,
+        SELECT s.category AS d0, {order_sql} AS o0,
                sum(s.households) AS households, sum(s.people) AS people, sum(s.income) AS income, sum(s.links) AS n
         FROM {relation} AS s
         WHERE s.dimension = ? {cond}
         GROUP BY d0, o0
         ORDER BY o0, d0
     """
-    return con.execute(sql, [*dim.enum, *relation_params, dim.name, *scope_params]).pl()
+    return con.execute(sql, [*order_params, *relation_params, dim.name, *scope_params]).pl()
 
 
 def _labelled(frame: pl.DataFrame, chosen: list[Dimension]) -> pl.DataFrame:

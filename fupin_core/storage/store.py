@@ -59,22 +59,6 @@ def _typed(ds: Dataset) -> str:
     return ", ".join(f'CAST(r."{c.name}" AS {c.sql_type}) AS "{c.name}"' for c in ds.columns)
 
 
-def _classify_sql(ds: Dataset) -> str:
-    """Label each incoming row new / updated / unchanged against the current table."""
-    same = " AND ".join(f'i."{c}" IS NOT DISTINCT FROM c."{c}"' for c in ds.column_names)
-    first_key = ds.natural_key[0]
-    typed = _typed(ds)
-    return f"""
-        WITH i AS (SELECT {typed}, r.source_row FROM incoming AS r)
-        SELECT i.*,
-               CASE WHEN c."{first_key}" IS NULL THEN 'new'
-                    WHEN {same} THEN 'unchanged'
-                    ELSE 'updated' END AS change
-        FROM i
-        LEFT JOIN "{ds.table}" AS c ON {_key_match(ds, "i", "c")}
-    """
-
-
 def current_versions_sql(ds: Dataset, touched: str | None = None) -> str:
     """SELECT of the current version of each key as the history says it is: the newest committed
     batch's row. `touched` (a subquery of keys) limits it to those keys."""
@@ -185,16 +169,6 @@ def change_labels(con: duckdb.DuckDBPyConnection, ds: Dataset, rows: pl.DataFram
     return labels.with_columns(pl.col("change").fill_null("new"))
 
 
-def classify(con: duckdb.DuckDBPyConnection, ds: Dataset, rows: pl.DataFrame) -> pl.DataFrame:
-    """Return `rows` with a `change` column (new / updated / unchanged); writes nothing."""
-    incoming = _prepare(ds, rows)
-    con.register("incoming", incoming.to_arrow())
-    try:
-        return con.execute(_classify_sql(ds)).pl()
-    finally:
-        con.unregister("incoming")
-
-
 def _prepare(ds: Dataset, rows: pl.DataFrame, *, check_unique: bool = True) -> pl.DataFrame:
     # An optional column the rows lack (a frame made before the column was added) is empty: 未上报.
     absent = [c for c in ds.columns if c.name not in rows.columns and not c.required]
@@ -206,9 +180,14 @@ def _prepare(ds: Dataset, rows: pl.DataFrame, *, check_unique: bool = True) -> p
     if "source_row" not in rows.columns:
         rows = rows.with_row_index("source_row", offset=1)
     frame = rows.select([*ds.column_names, pl.col("source_row").cast(pl.Int64)])
-    if check_unique and frame.select(pl.struct(ds.natural_key).n_unique()).item() < frame.height:
-        raise StoreError(f"{ds.title} 的同一批数据中有重复的 {'+'.join(ds.header_of(k) for k in ds.natural_key)}")
+    if check_unique:
+        _check_unique(ds, frame)
     return frame
+
+
+def _check_unique(ds: Dataset, frame: pl.DataFrame) -> None:
+    if frame.select(pl.struct(ds.natural_key).n_unique()).item() < frame.height:
+        raise StoreError(f"{ds.title} 的同一批数据中有重复的 {'+'.join(ds.header_of(k) for k in ds.natural_key)}")
 
 
 def commit_rows(
@@ -235,8 +214,10 @@ def commit_rows(
     """
     ds = dataset(dataset_key)
     with timed(timings, "labels"):
-        incoming = _prepare(ds, rows, check_unique=not (known is not None and known.keys_unique and _covers(known, rows)))
+        incoming = _prepare(ds, rows, check_unique=False)
         labelled = _labelled(incoming, known)
+        if labelled is None or not known.keys_unique:  # the dry run refused repeated keys of exactly these rows
+            _check_unique(ds, incoming)
 
     def attempt(tx: Transaction) -> CommitResult:
         with timed(timings, "labels"):
@@ -292,14 +273,6 @@ def commit_rows(
         inside = sum(seconds - before.get(stage, 0.0) for stage, seconds in timings.items())
         timings["commit"] = timings.get("commit", 0.0) + max(time.perf_counter() - started - inside, 0.0)
     return result
-
-
-def _covers(known: KnownChanges, rows: pl.DataFrame) -> bool:
-    """The dry run's labels are of exactly these rows (by source row)."""
-    if "source_row" not in rows.columns or known.changes.height != rows.height:
-        return False
-    labelled, given = known.changes.get_column("source_row").cast(pl.Int64), rows.get_column("source_row").cast(pl.Int64)
-    return labelled.equals(given) or labelled.sort().equals(given.sort())
 
 
 def _labelled(incoming: pl.DataFrame, known: KnownChanges | None) -> pl.DataFrame | None:

@@ -60,9 +60,9 @@ def test_rollback_restores_every_kpi(tiny_con):
     assert overview_kpis(tiny_con, Scope.of(2017)) == before
 
 
-def test_classify_writes_nothing(tiny_con):
+def test_change_labels_write_nothing(tiny_con):
     frame = tiny_data.frame("townships").with_columns(pl.Series("township_name", ["改名", "夜村镇"]))
-    labelled = store.classify(tiny_con, catalog.dataset("townships"), frame)
+    labelled = store.change_labels(tiny_con, catalog.dataset("townships"), frame)
     assert labelled["change"].to_list() == ["updated", "unchanged"]
     assert tiny_con.execute("SELECT count(*) FROM townships WHERE township_name = '改名'").fetchone()[0] == 0
 
