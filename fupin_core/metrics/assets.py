@@ -15,6 +15,7 @@ import duckdb
 import polars as pl
 
 from fupin_core.catalog import ASSET_OWNER_TYPES, ASSET_TYPES, DISTRIBUTION_PARTS, HOUSEHOLD_PARTS
+from fupin_core.metrics import summaries
 from fupin_core.metrics.projects_lib import as_of
 from fupin_core.scope import Scope
 
@@ -216,14 +217,12 @@ def reconciliation(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame
     project reconcile apart, and a project's other linkages (务工, 土地流转 …) never count."""
     where, params = _in_scope(scope)
     household = " + ".join(f"coalesce(d.{name}, 0)" for name in HOUSEHOLD_PARTS)
+    # 到户 per asset: from the per-version summary when there is one (at province scale the year's
+    # linkages are millions of rows, which PostgreSQL would stream on every open), else from the rows.
+    reached, reached_params = summaries.asset_relation(con, scope.year) or (f"({summaries.ASSET_REACHED_SQL})", [scope.year])
     frame = con.execute(
         f"""
-        WITH reached AS (
-            SELECT l.asset_id, sum(l.income_yuan) AS reached, count(DISTINCT l.household_id) AS households
-            FROM linkages AS l
-            WHERE l.year = ? AND l.income_yuan > 0 AND l.asset_id IS NOT NULL
-            GROUP BY l.asset_id
-        )
+        WITH reached AS {reached}
         SELECT a.asset_name AS 资产, p.project_name AS 项目名称, t.township_name AS 镇办, v.village_name AS 村,
                CAST(d.income_yuan AS DOUBLE) AS "应分(元)", CAST(d.distributed_yuan AS DOUBLE) AS "已分(元)",
                CAST({household} AS DOUBLE) AS "应到户(元)", CAST(coalesce(r.reached, 0) AS DOUBLE) AS "到户(元)",
@@ -237,7 +236,7 @@ def reconciliation(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame
         WHERE d.year = ? AND {where}
         ORDER BY v.township_code, a.village_code, a.asset_id
         """,
-        [scope.year, scope.year, *params],
+        [*reached_params, scope.year, *params],
     ).pl()
     frame = frame.with_columns(
         (pl.col("应分(元)") - pl.col("已分(元)")).alias("未分(元)"), (pl.col("应到户(元)") - pl.col("到户(元)")).alias("到户差额(元)")

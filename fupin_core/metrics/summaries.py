@@ -31,6 +31,8 @@ import duckdb
 from fupin_core.catalog import WORKING_CAPACITIES
 from fupin_core.metrics.poverty_line import poverty_line
 from fupin_core.storage.summary_tables import (
+    ASSET_TABLE,
+    ASSET_TABLE_MIGRATION,
     BAND_SHARES,
     BANDS,
     CATEGORY_TABLE,
@@ -186,6 +188,16 @@ def _category_build(version: tuple, year: int) -> tuple[str, list]:
     return sql, [*params, *version, year]
 
 
+# Per asset of year Y (parameter: Y): the linkages with income that cite it. One text for the summary
+# and for the computation from the rows (assets.reconciliation).
+ASSET_REACHED_SQL = """SELECT asset_id, sum(income_yuan) AS reached, count(DISTINCT household_id) AS households
+            FROM linkages WHERE year = ? AND income_yuan > 0 AND asset_id IS NOT NULL GROUP BY asset_id"""
+
+
+def _asset_build(version: tuple, year: int) -> tuple[str, list]:
+    return f"INSERT INTO {ASSET_TABLE} SELECT ?, ?, ?, ?, asset_id, reached, households FROM ({ASSET_REACHED_SQL})", [*version, year, year]
+
+
 def _version(con: duckdb.DuckDBPyConnection) -> tuple:
     from fupin_core.storage.store import data_version  # store imports catalog only; late to keep metrics light
 
@@ -224,6 +236,7 @@ def _build(con: duckdb.DuckDBPyConnection, year: int) -> None:
             )
             cur.execute(_build_sql(), _build_params(version, year, line))
             cur.execute(*_category_build(version, year))
+            cur.execute(*_asset_build(version, year))
             cur.execute(f"INSERT INTO {STATE_TABLE} VALUES (?, ?, ?, ?, ?, current_timestamp)", [*version, year, line])
 
     # A cursor of its own: a transaction of its own, whatever the caller's connection is in the middle of.
@@ -238,12 +251,19 @@ def _build(con: duckdb.DuckDBPyConnection, year: int) -> None:
 # approved-only figures of security.rounds.approved_cursor) reads other rows than the summary holds.
 SOURCE_TABLES = ("households", "villages", "linkages", "household_income")
 CATEGORY_SOURCE_TABLES = ("households", "villages", "townships", "linkages", "projects")
+ASSET_SOURCE_TABLES = ("linkages",)
 
 
 def _shadowed(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = SOURCE_TABLES) -> bool:
     marks = ", ".join("?" for _ in tables)
     sql = f"SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name IN ({marks})"
     return bool(con.execute(sql, list(tables)).fetchone()[0])
+
+
+def _migrated(con: duckdb.DuckDBPyConnection, version: int) -> bool:
+    # Asked of the migrations table, not by a failing read (a failed statement would end a caller's
+    # transaction) nor of duckdb_tables() (which lists PostgreSQL's whole catalog: ~10 ms a call).
+    return bool(con.execute("SELECT count(*) FROM schema_migrations WHERE version = ?", [version]).fetchone()[0])
 
 
 def relation(con: duckdb.DuckDBPyConnection, year: int, line: float) -> tuple[str, list] | None:
@@ -293,6 +313,23 @@ def category_relation(con: duckdb.DuckDBPyConnection, year: int) -> tuple[str, l
     if source is None:
         return None
     return f"(SELECT * FROM {CATEGORY_TABLE} WHERE v_count = ? AND v_max = ? AND v_rolled = ? AND year = ?)", source[1]
+
+
+def asset_relation(con: duckdb.DuckDBPyConnection, year: int) -> tuple[str, list] | None:
+    """Like `relation`, the per-asset rows of `year` (columns asset_id, reached, households: the
+    year's linkages with income that cite the asset); None when the caller must compute from the rows."""
+    if _disabled.get():
+        return None
+    try:
+        if _shadowed(con, ASSET_SOURCE_TABLES) or not _migrated(con, ASSET_TABLE_MIGRATION):
+            return None
+    except duckdb.Error:
+        return None
+    source = relation_of_year(con, year)
+    if source is None:
+        return None
+    sql = f"(SELECT asset_id, reached, households FROM {ASSET_TABLE} WHERE v_count = ? AND v_max = ? AND v_rolled = ? AND year = ?)"
+    return sql, source[1]
 
 
 def relation_of_year(con: duckdb.DuckDBPyConnection, year: int) -> tuple[str, list] | None:

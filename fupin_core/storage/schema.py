@@ -256,6 +256,11 @@ def _m013_category_summaries(con: duckdb.DuckDBPyConnection) -> None:
     summary_tables.create_category_table(con)
 
 
+def _m014_asset_summaries(con: duckdb.DuckDBPyConnection) -> None:
+    """Per-asset sums of the linkages that cite an asset, for the asset reconciliation (issue 18)."""
+    summary_tables.create_asset_table(con)
+
+
 COUNTER_TABLE = "id_counters"
 # Counter row name -> (table, id column) whose ids it hands out (migrations 5 and 6).
 COUNTED_IDS = {"batch_id": ("batches", "batch_id"), "audit_entry": ("audit_log", "entry_id")}
@@ -290,6 +295,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(10, "household_summaries", _m010_summaries),
     # 11 and 12 were never taken (reserved for work that needed no migration in the end).
     Migration(13, "linkage_category_summaries", _m013_category_summaries),
+    Migration(summary_tables.ASSET_TABLE_MIGRATION, "asset_reached_summaries", _m014_asset_summaries),
 )
 
 

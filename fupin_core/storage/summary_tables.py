@@ -1,5 +1,5 @@
 """The tables of the per-version summaries (fupin_core.metrics.summaries builds and reads them):
-their DDL for migrations 10 and 13, their names for backups (derived, left out) and crash repair (cleared).
+their DDL for migrations 10, 13 and 14, their names for backups (derived, left out) and crash repair (cleared).
 Here in storage because the migrations, the repair and the backups must not import the metrics."""
 
 from __future__ import annotations
@@ -9,8 +9,11 @@ import duckdb
 TABLE = "summary_village_year"
 # Per village and category of a linkage dimension (联结方式, 产业, 公益岗位的细分类型): the 利益联结 breakdowns.
 CATEGORY_TABLE = "summary_village_category"
+# Per asset: the year's linkages with income that cite it (the 到户 of the asset reconciliation).
+ASSET_TABLE = "summary_asset_year"
+ASSET_TABLE_MIGRATION = 14
 STATE_TABLE = "summary_state"
-ROW_TABLES = (TABLE, CATEGORY_TABLE)  # rows per data version, described by a STATE_TABLE row
+ROW_TABLES = (TABLE, CATEGORY_TABLE, ASSET_TABLE)  # rows per data version, described by a STATE_TABLE row
 DERIVED_TABLES = (*ROW_TABLES, STATE_TABLE)
 # Shares of the poverty line that bound the bands of linkage.income_bands (its BAND_SHARES).
 BAND_SHARES = (0.25, 0.5, 0.75, 1.0)
@@ -62,6 +65,16 @@ def create_category_table(con: duckdb.DuckDBPyConnection) -> None:
             dimension VARCHAR NOT NULL, category VARCHAR, households BIGINT, people BIGINT, income DECIMAL(38,4), links BIGINT)"""
     )
     for table in (TABLE, STATE_TABLE):
+        con.execute(f"DELETE FROM {table}")
+
+
+def create_asset_table(con: duckdb.DuckDBPyConnection) -> None:
+    """Migration 14: the per-asset summary. As in migration 13, every summary is forgotten so the next
+    build writes all three tables for one version."""
+    con.execute(
+        f"CREATE TABLE IF NOT EXISTS {ASSET_TABLE} ({VERSION_COLUMNS}, asset_id VARCHAR NOT NULL, reached DECIMAL(38,4), households BIGINT)"
+    )
+    for table in (TABLE, CATEGORY_TABLE, STATE_TABLE):
         con.execute(f"DELETE FROM {table}")
 
 

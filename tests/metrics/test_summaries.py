@@ -7,13 +7,16 @@ import random
 import polars as pl
 
 from fupin_core.catalog import LINK_MECHANISMS
-from fupin_core.metrics import Scope, drilldown, indicators, linkage, overview, pivot, summaries
+from fupin_core.metrics import Scope, assets, drilldown, indicators, linkage, overview, pivot, summaries
 from fupin_core.storage import store, summary_tables
 from tests import tiny_data
+from tests.metrics import fixture_lifecycle
 from tests.tiny_data import T1, T2, V1, V2, V3
 
 HOUSEHOLDS = [f"H{i}" for i in range(1, 13)]  # H1–H5 exist; H6–H12 are added by the random uploads
 PROJECTS = ["P1", "P2", "P3", "P4"]
+# The assets of tests/metrics/fixture_lifecycle per project: a random linkage may cite one of them.
+ASSETS = {"P1": ["ZC1"], "P2": [], "P3": ["ZC4"], "P4": ["ZC2", "ZC3"]}
 YEARS = (2016, 2017, 2018)
 CHECKED_YEARS = (2017, 2018)
 SCOPES = [lambda y: Scope.of(y), lambda y: Scope.of(y, T2), lambda y: Scope(y, (T1, T2)), lambda y: Scope.of(y, T2, V3)]
@@ -35,6 +38,8 @@ CALLS = {
     "overview.coverage_gap, first 2": lambda con, scope: overview.coverage_gap(con, scope, limit=2),
     "linkage.below_poverty_line, first 2": lambda con, scope: linkage.below_poverty_line(con, scope, limit=2),
     "linkage.exited_below_poverty_line, first 1": lambda con, scope: linkage.exited_below_poverty_line(con, scope, limit=1),
+    # The per-asset summary (migration 14): 到户 of the asset reconciliation.
+    "assets.reconciliation": assets.reconciliation,
 }
 
 
@@ -87,6 +92,7 @@ def _random_linkages(rng: random.Random, households: list[str]) -> pl.DataFrame:
             "sub_type": None,
             "year": key[3],
             "income_yuan": income,
+            "asset_id": rng.choice([None, *ASSETS[key[1]]]),
         }
     return pl.DataFrame(list(rows.values()), schema=tiny_data.frame("linkages").schema, orient="row")
 
@@ -110,6 +116,7 @@ def _random_income(rng: random.Random, households: list[str]) -> pl.DataFrame:
 
 def test_summaries_equal_the_rows_after_random_uploads_and_rollbacks(tiny_con):
     rng = random.Random(18)
+    fixture_lifecycle.add(tiny_con)  # assets and their 2017 distributions, for the reconciliation
     assert_summaries_exact(tiny_con)
     for _ in range(8):
         known = [r[0] for r in tiny_con.execute("SELECT household_id FROM households").fetchall()]
@@ -190,6 +197,19 @@ def test_read_only_and_unmigrated_stores_compute_from_the_rows(sample_con, tiny_
         tiny_con.execute(f"DROP TABLE {table}")
     assert summaries.relation_of_year(tiny_con, 2017) is None
     assert indicators.values(tiny_con, Scope.of(2017)) == expected
+
+
+def test_a_store_before_the_asset_summary_reconciles_from_the_rows(tiny_con):
+    """A store migrated to 13 but not 14 (a replica opened before the upgrade) has the household
+    summary but no per-asset table: the reconciliation reads the linkages."""
+    fixture_lifecycle.add(tiny_con)
+    expected = assets.reconciliation(tiny_con, Scope.of(2017))
+    assert summaries.asset_relation(tiny_con, 2017) is not None
+    tiny_con.execute(f"DROP TABLE {summary_tables.ASSET_TABLE}")
+    tiny_con.execute("DELETE FROM schema_migrations WHERE version = ?", [summary_tables.ASSET_TABLE_MIGRATION])
+    assert summaries.relation_of_year(tiny_con, 2017) is not None
+    assert summaries.asset_relation(tiny_con, 2017) is None
+    assert assets.reconciliation(tiny_con, Scope.of(2017)).equals(expected)
 
 
 def test_a_callers_transaction_is_left_alone(tiny_con):
