@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 
 from fupin_core.catalog import ASSET_OWNER_TYPES, ASSET_TYPES, DISTRIBUTION_PARTS, HOUSEHOLD_PARTS
-from fupin_core.metrics import summaries
+from fupin_core.metrics import scope_keys, summaries
 from fupin_core.metrics.projects_lib import as_of
 from fupin_core.scope import Scope
 
@@ -29,14 +29,15 @@ _IN_YEAR = """(CASE WHEN p.project_id IS NOT NULL THEN p.build_year <= ?
                     ELSE a.transfer_date IS NULL OR a.transfer_date <= ? END)"""
 
 
-def _in_scope(scope: Scope) -> tuple[str, list]:
+def _in_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str, list]:
     cond, params = scope.where("v.township_code", "a.village_code")
-    return f"{_IN_YEAR} {cond}", [scope.year, as_of(scope.year), *params]
+    keys, key_params = scope_keys.villages_in(con, scope, "a.village_code")
+    return f"{_IN_YEAR} {cond} {keys}", [scope.year, as_of(scope.year), *params, *key_params]
 
 
 def register(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """资产台账: one row per asset in scope, owner and 移交 shown as of the end of the year."""
-    where, params = _in_scope(scope)
+    where, params = _in_scope(con, scope)
     return con.execute(
         f"""
         SELECT a.asset_name AS 资产名称, a.asset_type AS 资产类型, CAST(a.value_wan AS DOUBLE) AS "原值(万元)",
@@ -100,7 +101,7 @@ def value_by(con: duckdb.DuckDBPyConnection, scope: Scope, by: str = "type") -> 
 def unsettled(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Assets whose project passed 验收 by the end of the year but that are not yet 确权 or 移交."""
     on = as_of(scope.year)
-    where, params = _in_scope(scope)
+    where, params = _in_scope(con, scope)
     return con.execute(
         f"""
         SELECT concat_ws('、', CASE WHEN a.owner_type IS NULL THEN '未确权' END,
@@ -135,7 +136,7 @@ def troubled_of(frame: pl.DataFrame) -> pl.DataFrame:
 
 def distributions(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Each asset's income in the year and its 分配方案 (parts in 元), assets placed as in the register."""
-    where, params = _in_scope(scope)
+    where, params = _in_scope(con, scope)
     parts = ", ".join(f'CAST(d.{name} AS DOUBLE) AS "{label}(元)"' for name, label in DISTRIBUTION_PARTS)
     return con.execute(
         f"""
@@ -215,7 +216,7 @@ def reconciliation(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame
     the 分配方案), 应到户 (the plan's household parts) and 到户 (the year's linkages with income that cite
     the asset by 资产编号), with each gap named in 说明. A linkage names its asset, so two assets of one
     project reconcile apart, and a project's other linkages (务工, 土地流转 …) never count."""
-    where, params = _in_scope(scope)
+    where, params = _in_scope(con, scope)
     household = " + ".join(f"coalesce(d.{name}, 0)" for name in HOUSEHOLD_PARTS)
     # 到户 per asset: from the per-version summary when there is one (at province scale the year's
     # linkages are millions of rows, which PostgreSQL would stream on every open), else from the rows.

@@ -14,6 +14,7 @@ import duckdb
 import polars as pl
 
 from fupin_core.catalog import FUND_CATEGORIES, FUND_SOURCES, SELF_FUNDED_SOURCES
+from fupin_core.metrics import scope_keys
 from fupin_core.metrics.overview import fund_kpis
 from fupin_core.scope import Scope
 
@@ -176,11 +177,12 @@ def low_spending_projects(
     `threshold` of the allocation (支出 ÷ 下达 < threshold), the lowest rate first; the rate is compared
     unrounded. With no category this is the indicator low_spending_projects (总览, alert, report)."""
     cond, params = scope.where("p.township_code", "p.village_code")
+    keys, key_params = scope_keys.projects_in(con, scope, "f.project_id")
     source_sql, source_params = _source_filter(category)
     having = "HAVING sum(f.allocated_wan) > 0 AND sum(f.spent_wan) / sum(f.allocated_wan) < ?"
     return con.execute(
-        _projects_sql(cond, source_sql, having) + " ORDER BY sum(f.spent_wan) / sum(f.allocated_wan), p.project_id",
-        [*FUND_SOURCES, scope.year, *source_params, *params, threshold],
+        _projects_sql(cond + keys, source_sql, having) + " ORDER BY sum(f.spent_wan) / sum(f.allocated_wan), p.project_id",
+        [*FUND_SOURCES, scope.year, *source_params, *params, *key_params, threshold],
     ).pl()
 
 

@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 
 from fupin_core.catalog import INTEGRATED_FUNDS
-from fupin_core.metrics import assets, entities, funds, overview, projects_lib, pv
+from fupin_core.metrics import assets, entities, funds, overview, projects_lib, pv, scope_keys
 from fupin_core.metrics.poverty_line import poverty_line
 from fupin_core.scope import Scope
 from fupin_core.security import rounds
@@ -488,7 +488,8 @@ def values(con: duckdb.DuckDBPyConnection, scope: Scope, keys: Iterable[str] | N
     unknown = [k for k in wanted if k not in _FORMULAS]
     if unknown:
         raise KeyError(f"没有这些指标：{unknown}")
-    return {"year": scope.year} | {key: _FORMULAS[key](parts) for key in wanted}
+    with scope_keys.shared():  # the scope's project and village lists, read once for all its queries
+        return {"year": scope.year} | {key: _FORMULAS[key](parts) for key in wanted}
 
 
 def _lifecycle_values(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:

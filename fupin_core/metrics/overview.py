@@ -9,7 +9,7 @@ import duckdb
 import polars as pl
 
 from fupin_core.catalog import INTEGRATED_FUNDS, SELF_FUNDED_SOURCES, SPECIAL_POVERTY_FUNDS, WORKING_CAPACITIES
-from fupin_core.metrics import summaries
+from fupin_core.metrics import scope_keys, summaries
 from fupin_core.scope import Scope
 
 BUILT = ("已建成", "运营中")
@@ -54,12 +54,16 @@ def household_kpis(con: duckdb.DuckDBPyConnection, scope: Scope, line_yuan: floa
 def _household_row_from_summary(con: duckdb.DuckDBPyConnection, scope: Scope, source: tuple[str, list]) -> dict:
     relation, source_params = source
     cond, params = scope.where("s.township_code", "s.village_code")
+    # Whether a 镇办 reported linkages is asked only of the 镇办 in scope (a village's answer is its
+    # 镇办's), and the summary is not materialised: each use reads only its columns and rows (on
+    # PostgreSQL, a materialised CTE would stream every column of every village of the year).
+    township_cond, township_params = Scope(scope.year, scope.townships).where("township_code", None)
     reported = "s.township_code IN (SELECT township_code FROM reported)"
     return _one(
         con,
         f"""
-        WITH summary AS {relation},
-        reported AS (SELECT township_code FROM summary GROUP BY township_code HAVING sum(supported) > 0)
+        WITH summary AS NOT MATERIALIZED {relation},
+        reported AS (SELECT township_code FROM summary WHERE TRUE {township_cond} GROUP BY township_code HAVING sum(supported) > 0)
         SELECT
             coalesce(sum(registered), 0) AS households_registered,
             coalesce(sum(registered_people), 0) AS people_registered,
@@ -83,7 +87,7 @@ def _household_row_from_summary(con: duckdb.DuckDBPyConnection, scope: Scope, so
             coalesce(sum(supported), 0) AS households_with_linkages
         FROM summary AS s WHERE TRUE {cond}
         """,
-        [*source_params, *params],
+        [*source_params, *township_params, *params],
     )
 
 
@@ -248,13 +252,15 @@ _PERIOD_YEAR = "CAST(substr(period, 1, 4) AS INTEGER)"
 _PERIOD_GRAIN = "length(period)"
 
 
-def period_rows_sql(table: str) -> str:
-    """Rows of `table` at the coarsest reported granularity per project and year."""
+def period_rows_sql(table: str, where: str = "") -> str:
+    """Rows of `table` at the coarsest reported granularity per project and year. `where`: conditions
+    on the table's own columns (starting with AND, e.g. scope_keys.projects_in on o.project_id): the
+    granularity is decided per project, so keeping some projects whole changes nothing for them."""
     return f"""
         SELECT * FROM (
             SELECT o.*, {_PERIOD_YEAR} AS period_year,
                    {_PERIOD_GRAIN} = min({_PERIOD_GRAIN}) OVER (PARTITION BY project_id, {_PERIOD_YEAR}) AS coarsest
-            FROM "{table}" AS o
+            FROM "{table}" AS o WHERE TRUE {where}
         ) AS graded WHERE coarsest
     """
 
@@ -262,11 +268,12 @@ def period_rows_sql(table: str) -> str:
 def fungus_bags_wan(con: duckdb.DuckDBPyConnection, scope: Scope) -> float | None:
     """万袋 produced in Y; None (未上报) when no fungus output of Y is reported in scope."""
     cond, params = scope.where("p.township_code", "p.village_code")
+    keys, key_params = scope_keys.projects_in(con, scope, "o.project_id")
     row = con.execute(
-        f"""SELECT sum(o.bags_wan) FROM ({period_rows_sql("fungus_output")}) AS o
+        f"""SELECT sum(o.bags_wan) FROM ({period_rows_sql("fungus_output", keys)}) AS o
             JOIN projects AS p ON p.project_id = o.project_id
             WHERE o.period_year = ? {cond}""",
-        [scope.year, *params],
+        [*key_params, scope.year, *params],
     ).fetchone()
     return None if row[0] is None else _num(row[0])
 
@@ -274,11 +281,12 @@ def fungus_bags_wan(con: duckdb.DuckDBPyConnection, scope: Scope) -> float | Non
 def artichoke_mu(con: duckdb.DuckDBPyConnection, scope: Scope) -> float | None:
     """亩 planted in Y; None (未上报) when no artichoke row of Y is reported in scope."""
     cond, params = scope.where("p.township_code", "p.village_code")
+    keys, key_params = scope_keys.projects_in(con, scope, "o.project_id")
     row = con.execute(
         f"""SELECT sum(o.area_mu) FROM artichoke_output AS o
             JOIN projects AS p ON p.project_id = o.project_id
-            WHERE o.year = ? {cond}""",
-        [scope.year, *params],
+            WHERE o.year = ? {cond} {keys}""",
+        [scope.year, *params, *key_params],
     ).fetchone()
     return None if row[0] is None else _num(row[0])
 
@@ -287,12 +295,13 @@ def fund_kpis(con: duckdb.DuckDBPyConnection, scope: Scope, category: str = INTE
     """Allocated and spent (万元) of one 资金类别 in year Y (企业自筹 is never 下达), and the spending rate;
     None for all three when no such fund is reported for Y in scope (未上报, not 0)."""
     cond, params = scope.where("p.township_code", "p.village_code")
+    keys, key_params = scope_keys.projects_in(con, scope, "f.project_id")
     self_funded = ", ".join("?" for _ in SELF_FUNDED_SOURCES)
     row = con.execute(
         f"""SELECT count(*), coalesce(sum(f.allocated_wan), 0), coalesce(sum(f.spent_wan), 0)
             FROM funds AS f JOIN projects AS p ON p.project_id = f.project_id
-            WHERE f.fund_category = ? AND f.year = ? AND f.fund_source NOT IN ({self_funded}) {cond}""",
-        [category, scope.year, *SELF_FUNDED_SOURCES, *params],
+            WHERE f.fund_category = ? AND f.year = ? AND f.fund_source NOT IN ({self_funded}) {cond} {keys}""",
+        [category, scope.year, *SELF_FUNDED_SOURCES, *params, *key_params],
     ).fetchone()
     if not row[0]:
         return {"allocated_wan": None, "spent_wan": None, "spend_rate": None}
@@ -305,6 +314,7 @@ def fund_totals(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     source of its own), and 企业自筹 apart: it is the operator's own investment, not 下达. None where
     nothing is reported for Y in scope."""
     cond, params = scope.where("p.township_code", "p.village_code")
+    keys, key_params = scope_keys.projects_in(con, scope, "f.project_id")
     self_funded = ", ".join("?" for _ in SELF_FUNDED_SOURCES)
     row = con.execute(
         f"""SELECT count(*) FILTER (WHERE f.fund_source NOT IN ({self_funded})),
@@ -313,8 +323,8 @@ def fund_totals(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
                    count(*) FILTER (WHERE f.fund_source IN ({self_funded})),
                    coalesce(sum(f.allocated_wan) FILTER (WHERE f.fund_source IN ({self_funded})), 0)
             FROM funds AS f JOIN projects AS p ON p.project_id = f.project_id
-            WHERE f.year = ? {cond}""",
-        [*SELF_FUNDED_SOURCES * 5, scope.year, *params],
+            WHERE f.year = ? {cond} {keys}""",
+        [*SELF_FUNDED_SOURCES * 5, scope.year, *params, *key_params],
     ).fetchone()
     allocated, spent = (_num(row[1], 2), _num(row[2], 2)) if row[0] else (None, None)
     return {

@@ -14,6 +14,7 @@ import duckdb
 import polars as pl
 
 from fupin_core.catalog import PROJECT_STAGES
+from fupin_core.metrics import scope_keys
 from fupin_core.scope import Scope
 
 FINAL_STAGE = PROJECT_STAGES[-1]
@@ -38,6 +39,7 @@ def current_stages(con: duckdb.DuckDBPyConnection, scope: Scope, on: dt.date | N
     """One row per project of the 项目库 in scope: its latest stage on the scope's date and the days since."""
     on = on or as_of(scope.year)
     cond, params = scope.where("p.township_code", "p.village_code")
+    keys, key_params = scope_keys.projects_in(con, scope, "s.project_id")
     order_sql, order = _stage_order_sql("s.stage")
     return con.execute(
         f"""
@@ -45,7 +47,7 @@ def current_stages(con: duckdb.DuckDBPyConnection, scope: Scope, on: dt.date | N
             SELECT s.project_id, s.stage, s.stage_date, s.doc_number,
                    row_number() OVER (PARTITION BY s.project_id ORDER BY {order_sql} DESC) AS rn
             FROM project_stages AS s
-            WHERE s.stage_date <= ?
+            WHERE s.stage_date <= ? {keys}
         )
         SELECT p.project_id AS 项目编号, p.project_name AS 项目名称, p.industry AS 产业类别, t.township_name AS 镇办,
                v.village_name AS 村, r.stage AS 当前阶段, r.stage_date AS 阶段日期, r.doc_number AS 文号,
@@ -57,7 +59,7 @@ def current_stages(con: duckdb.DuckDBPyConnection, scope: Scope, on: dt.date | N
         WHERE r.rn = 1 {cond}
         ORDER BY p.township_code, p.project_id
         """,
-        [*order, on, on, *params],
+        [*order, on, *key_params, on, *params],
     ).pl()
 
 

@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 
 from fupin_core.catalog import PROJECT_TYPES, WELFARE_POST_TYPES
-from fupin_core.metrics import programme
+from fupin_core.metrics import programme, scope_keys
 from fupin_core.metrics.overview import BUILT, POVERTY_PROJECT, period_rows_sql, pv_capacity_mw
 from fupin_core.metrics.programme import NO_OPERATOR, WHOLE_TOWNSHIP, linked_totals, target_progress, with_period_labels
 from fupin_core.scope import Scope
@@ -107,21 +107,23 @@ def capacity_by_village(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.Data
     return frame.with_columns(pl.format("{}·{}", "镇办", "村").alias("地点"))
 
 
-def _output_in_year_sql() -> str:
+def _output_in_year_sql(where: str = "") -> str:
+    """Output per project of the year (parameters: those of `where`, then the year)."""
     return f"""SELECT o.project_id, sum(o.generation_kwh) AS kwh, sum(o.revenue_yuan) AS revenue,
                       sum(o.distributed_yuan) AS distributed, CAST(sum({_MONTHS}) AS INTEGER) AS months
-               FROM ({period_rows_sql("pv_output")}) AS o WHERE o.period_year = ? GROUP BY o.project_id"""
+               FROM ({period_rows_sql("pv_output", where)}) AS o WHERE o.period_year = ? GROUP BY o.project_id"""
 
 
 def pv_output_totals(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """Year Y's reported generation (千瓦时) and revenue (元) of the 光伏扶贫 stations in scope; None
     for both when no output of Y is reported (未上报, not 0)."""
     cond, params = scope.where("p.township_code", "p.village_code")
+    keys, key_params = scope_keys.projects_in(con, scope, "o.project_id")
     kwh, revenue = con.execute(
         f"""SELECT sum(o.kwh), sum(o.revenue)
-            FROM ({_output_in_year_sql()}) AS o JOIN projects AS p ON p.project_id = o.project_id
+            FROM ({_output_in_year_sql(keys)}) AS o JOIN projects AS p ON p.project_id = o.project_id
             WHERE {POVERTY_PROJECT} {cond}""",
-        [scope.year, *params],
+        [*key_params, scope.year, *params],
     ).fetchone()
     return {"kwh": None if kwh is None else float(kwh), "revenue_yuan": None if revenue is None else float(revenue)}
 
