@@ -3,7 +3,11 @@ fupin_core call, chart building), at sample scale 1 and 100 (≈ a province), fo
 for one 镇办. "cold" is the first open after start (no cached figures), "warm" a re-run with the
 figures cached; the ratio is scale 100 ÷ scale 1 of the cold time.
 
-    .venv/bin/python benchmarks/bench_pages.py [--scales 1 100] [--runs 3]
+    .venv/bin/python benchmarks/bench_pages.py [--scales 1 100] [--runs 3] [--pages 总览] [--postgres URL]
+
+With --postgres (a server that `bench.py --postgres URL` filled: database fupin_bench_x{scale}) every
+page is also opened on PostgreSQL, right after the same page on the DuckDB file, and the table gets a
+PostgreSQL column and the ratio PostgreSQL ÷ embedded (issue 18: one 镇办's 总览 ≤ 2×).
 
 Uses the databases of benchmarks/bench.py (benchmarks/out/sample_x{scale}.duckdb), on a copy (migrated:
 since issue 18 the summaries of the year are built by the first open of the 总览 before the timed
@@ -31,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench import OUT, build  # noqa: E402
 from fupin_core.security import auth  # noqa: E402
-from fupin_core.storage import schema  # noqa: E402
+from fupin_core.storage import db, schema  # noqa: E402
 from fupin_ui import auth_ui, data  # noqa: E402
 from fupin_ui.nav import PAGE_SPECS  # noqa: E402
 
@@ -53,6 +57,19 @@ def prepared_copy(scale: int) -> tuple[Path, str, str]:
     finally:
         con.close()
     return path, token, township
+
+
+def prepared_postgres(server_url: str, scale: int) -> tuple[str, str]:
+    """The PostgreSQL database of bench.py for `scale`, migrated, with an administrator; (url, token)."""
+    url = server_url.rsplit("/", 1)[0] + f"/fupin_bench_x{scale}"
+    con = db.connect(url)
+    try:
+        schema.migrate(con)
+        user = auth.get_user(con, "bench") or auth.create_user(con, "bench", PASSWORD, "admin", None)
+        token = auth.issue_session(con, user)
+    finally:
+        con.close()
+    return url, token
 
 
 def open_time(page: str, token: str, township: str | None) -> tuple[float, float]:
@@ -78,25 +95,34 @@ def main() -> None:
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 100])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pages", nargs="+", help="page titles (default: every 浏览 page and 导出)")
+    parser.add_argument("--postgres", help="postgresql:// URL of the server bench.py filled: open every page there too")
     args = parser.parse_args()
     pages = [spec for spec in BROWSE_PAGES if not args.pages or spec.title in args.pages]
     results: dict[tuple[str, str, int], tuple[float, float]] = {}
+    on_postgres: dict[tuple[str, str, int], tuple[float, float]] = {}
     for scale in args.scales:
         path, token, township = prepared_copy(scale)
-        os.environ["FUPIN_DB"] = str(path)
+        stores = [(results, str(path), token)]
+        if args.postgres:
+            stores.append((on_postgres, *prepared_postgres(args.postgres, scale)))
         for spec in pages:
             for place, code in (("全区", None), ("牧护关镇", township)):
-                runs = [open_time(spec.path, token, code) for _ in range(args.runs)]
-                results[(spec.title, place, scale)] = (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs))
-    print("| page | area | " + " | ".join(f"scale {s} cold / warm" for s in args.scales) + " | ratio (cold) |")
-    print("|---|---|" + "---:|" * (len(args.scales) + 1))
+                for out, url, store_token in stores:  # the same page on each store, back to back
+                    os.environ["FUPIN_DB"] = url
+                    runs = [open_time(spec.path, store_token, code) for _ in range(args.runs)]
+                    out[(spec.title, place, scale)] = (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs))
+    pg_header = " | PostgreSQL cold / warm (largest scale) | PostgreSQL ÷ embedded (cold)" if args.postgres else ""
+    print("| page | area | " + " | ".join(f"scale {s} cold / warm" for s in args.scales) + f" | ratio (cold){pg_header} |")
+    print("|---|---|" + "---:|" * (len(args.scales) + 1 + (2 if args.postgres else 0)))
     for spec in pages:
         for place in ("全区", "牧护关镇"):
             cells = [results[(spec.title, place, s)] for s in args.scales]
             ratio = cells[-1][0] / cells[0][0] if len(cells) > 1 else 1.0
-            print(
-                f"| {spec.title} | {place} | " + " | ".join(f"{cold:.2f} s / {warm:.2f} s" for cold, warm in cells) + f" | {ratio:.1f}× |"
-            )
+            row = f"| {spec.title} | {place} | " + " | ".join(f"{cold:.2f} s / {warm:.2f} s" for cold, warm in cells) + f" | {ratio:.1f}×"
+            if args.postgres:
+                pg_cold, pg_warm = on_postgres[(spec.title, place, args.scales[-1])]
+                row += f" | {pg_cold:.2f} s / {pg_warm:.2f} s | {pg_cold / cells[-1][0]:.1f}×"
+            print(row + " |")
 
 
 def rss_mib() -> tuple[float, float]:

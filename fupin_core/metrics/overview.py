@@ -55,15 +55,13 @@ def _household_row_from_summary(con: duckdb.DuckDBPyConnection, scope: Scope, so
     relation, source_params = source
     cond, params = scope.where("s.township_code", "s.village_code")
     # Whether a 镇办 reported linkages is asked only of the 镇办 in scope (a village's answer is its
-    # 镇办's), and the summary is not materialised: each use reads only its columns and rows (on
-    # PostgreSQL, a materialised CTE would stream every column of every village of the year).
+    # 镇办's), joined rather than asked in a subquery: each read of the summary then filters on its own
+    # columns, which PostgreSQL applies (a shared CTE or an IN subquery streamed every village's row).
     township_cond, township_params = Scope(scope.year, scope.townships).where("township_code", None)
-    reported = "s.township_code IN (SELECT township_code FROM reported)"
+    reported = "coalesce(r.reported, FALSE)"
     return _one(
         con,
         f"""
-        WITH summary AS NOT MATERIALIZED {relation},
-        reported AS (SELECT township_code FROM summary WHERE TRUE {township_cond} GROUP BY township_code HAVING sum(supported) > 0)
         SELECT
             coalesce(sum(registered), 0) AS households_registered,
             coalesce(sum(registered_people), 0) AS people_registered,
@@ -85,9 +83,12 @@ def _household_row_from_summary(con: duckdb.DuckDBPyConnection, scope: Scope, so
             sum(labourers) AS poor_labourers,
             sum(employed_labourers) AS labourers_employed,
             coalesce(sum(supported), 0) AS households_with_linkages
-        FROM summary AS s WHERE TRUE {cond}
+        FROM {relation} AS s
+        LEFT JOIN (SELECT township_code, sum(supported) > 0 AS reported FROM {relation} AS o WHERE TRUE {township_cond}
+                   GROUP BY township_code) AS r ON r.township_code = s.township_code
+        WHERE TRUE {cond}
         """,
-        [*source_params, *township_params, *params],
+        [*source_params, *source_params, *township_params, *params],
     )
 
 

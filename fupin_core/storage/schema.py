@@ -261,6 +261,42 @@ def _m014_asset_summaries(con: duckdb.DuckDBPyConnection) -> None:
     summary_tables.create_asset_table(con)
 
 
+# PostgreSQL indexes on the columns the metrics filter on (fupin_core.metrics.scope_keys binds a
+# 镇办's project or village list there; the summaries are read by version and 镇办): a pushed-down
+# filter then reads a few index pages instead of scanning the table (project_stages of one 镇办 at
+# scale 100: 22 ms → 4 ms). Embedded DuckDB scans its compressed columns fast and keeps no such index
+# (an ART index would slow every commit), so these are made on PostgreSQL only.
+POSTGRES_INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("projects", ("township_code",)),
+    ("villages", ("township_code",)),
+    ("households", ("village_code",)),
+    ("entities", ("township_code",)),
+    ("project_stages", ("project_id",)),
+    ("announcements", ("project_id",)),
+    ("funds", ("project_id",)),
+    ("pv_output", ("project_id",)),
+    ("fungus_output", ("project_id",)),
+    ("artichoke_output", ("project_id",)),
+    ("assets", ("village_code",)),
+    ("asset_income", ("year",)),
+    (summary_tables.TABLE, ("v_count", "v_max", "v_rolled", "year", "township_code")),
+    (summary_tables.CATEGORY_TABLE, ("v_count", "v_max", "v_rolled", "year", "township_code")),
+    (summary_tables.ASSET_TABLE, ("v_count", "v_max", "v_rolled", "year")),
+)
+
+
+def _m015_postgres_indexes(con: duckdb.DuckDBPyConnection) -> None:
+    """Indexes for the pushed-down 镇办 filters, on PostgreSQL (issue 18); nothing on DuckDB."""
+    row = con.execute("SELECT type FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    if not row or row[0] != "postgres":
+        return
+    for table, columns in POSTGRES_INDEXES:
+        # Names and columns are this module's constants; postgres_execute takes the statement as text.
+        name = "_".join(("fupin", table, *columns))
+        statement = f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ({", ".join(columns)})'
+        con.execute("CALL postgres_execute(current_database(), ?)", [statement])
+
+
 COUNTER_TABLE = "id_counters"
 # Counter row name -> (table, id column) whose ids it hands out (migrations 5 and 6).
 COUNTED_IDS = {"batch_id": ("batches", "batch_id"), "audit_entry": ("audit_log", "entry_id")}
@@ -296,6 +332,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     # 11 and 12 were never taken (reserved for work that needed no migration in the end).
     Migration(13, "linkage_category_summaries", _m013_category_summaries),
     Migration(summary_tables.ASSET_TABLE_MIGRATION, "asset_reached_summaries", _m014_asset_summaries),
+    Migration(15, "postgres_indexes", _m015_postgres_indexes),
 )
 
 

@@ -62,3 +62,19 @@ def test_migration_7_splits_legacy_fund_sources_into_source_and_category(fresh_c
         ]
     # New columns of other datasets arrive empty (未上报), new datasets get their tables.
     assert con.execute("SELECT count(*) FROM household_income").fetchone() == (0,)
+
+
+def test_postgres_gets_the_filter_indexes_and_duckdb_none(fresh_con):
+    """Migration 15: on PostgreSQL an index per filtered column (metrics.scope_keys, the summaries);
+    embedded DuckDB keeps none (an ART index would slow every commit)."""
+    from fupin_core.storage import db
+
+    if db.backend_of(fresh_con) == "postgres":
+        names = {
+            r[0]
+            for r in fresh_con.execute("SELECT * FROM postgres_query(current_database(), 'SELECT indexname FROM pg_indexes')").fetchall()
+        }
+        wanted = {"_".join(("fupin", table, *columns))[:63] for table, columns in schema.POSTGRES_INDEXES}
+        assert wanted <= names
+    else:
+        assert fresh_con.execute("SELECT count(*) FROM duckdb_indexes()").fetchone()[0] == 0
