@@ -85,6 +85,8 @@ def open_time(page: str, token: str, township: str | None) -> tuple[float, float
     cold = time.perf_counter() - started
     if at.exception:
         raise RuntimeError(f"{page}: {at.exception}")
+    if any(box.key in ("login_username", "setup_username") for box in at.text_input):
+        raise RuntimeError(f"{page}: the login form was shown, not the page (the token was not accepted)")
     started = time.perf_counter()
     at.run()
     return cold, time.perf_counter() - started
@@ -98,6 +100,8 @@ def main() -> None:
     parser.add_argument("--postgres", help="postgresql:// URL of the server bench.py filled: open every page there too")
     args = parser.parse_args()
     pages = [spec for spec in BROWSE_PAGES if not args.pages or spec.title in args.pages]
+    if args.postgres:  # PostgreSQL replicas sign with a shared key; set before any token is issued (it wins over key files)
+        os.environ.setdefault("FUPIN_SECRET_KEY", "bench-pages-signing-key-" + "0" * 16)
     results: dict[tuple[str, str, int], tuple[float, float]] = {}
     on_postgres: dict[tuple[str, str, int], tuple[float, float]] = {}
     for scale in args.scales:

@@ -124,10 +124,12 @@ class StoreConnection:
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self._con = con
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
+    def cursor(self) -> StoreConnection:
+        # Wrapped as well: a cursor's own cursor (a summary built on a cursor of its own, inside a
+        # page's cursor) must select the store too, or it would look for tables in memory.
         cur = self._con.cursor()
         cur.execute(f"USE {STORE_CATALOG}")
-        return cur
+        return StoreConnection(cur)
 
     def __getattr__(self, name: str):
         return getattr(self._con, name)

@@ -212,6 +212,16 @@ def test_a_store_before_the_asset_summary_reconciles_from_the_rows(tiny_con):
     assert assets.reconciliation(tiny_con, Scope.of(2017)).equals(expected)
 
 
+def test_built_from_a_cursor_as_the_pages_read(tiny_con):
+    """The pages read through a cursor of the store's connection, and the build opens a cursor of its
+    own on that: on PostgreSQL both must select the store (a plain cursor of a cursor did not, so the
+    app never built a summary there and computed every figure from the rows)."""
+    with tiny_con.cursor() as cur:
+        assert summaries.relation_of_year(cur, 2017) is not None
+        with cur.cursor() as inner:
+            assert inner.execute("SELECT count(*) FROM households").fetchone()[0] == 5
+
+
 def test_a_callers_transaction_is_left_alone(tiny_con):
     """A metric called inside someone's transaction builds the summary on a cursor of its own: the
     caller's transaction stays usable (a failed BEGIN on the caller's connection would abort it)."""
