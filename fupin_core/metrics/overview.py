@@ -5,12 +5,15 @@ Every figure on the 总览 page and in `fupin kpi` comes from here.
 
 from __future__ import annotations
 
+import contextlib
+
 import duckdb
 import polars as pl
 
 from fupin_core.catalog import INTEGRATED_FUNDS, SELF_FUNDED_SOURCES, SPECIAL_POVERTY_FUNDS, WORKING_CAPACITIES
 from fupin_core.metrics import scope_keys, summaries
 from fupin_core.scope import Scope
+from fupin_core.storage import db
 
 BUILT = ("已建成", "运营中")
 # 镇办 that reported any linkage for the year (bound: the year). Coverage is counted only where the
@@ -460,47 +463,70 @@ def township_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataF
     ).pl()
 
 
-def _gap_sql(scope: Scope) -> tuple[str, list]:
+def _gap_sql(scope: Scope, villages: list[str] | None = None, households: list[str] | None = None) -> tuple[str, list]:
     """FROM … WHERE of the registered households with labour capacity (exited ones included) that
-    no linkage of Y reaches: the gap to 产业全覆盖."""
+    no linkage of Y reaches: the gap to 产业全覆盖.
+
+    `villages`, `households`: the first page of the list, from the summary (villages of 镇办 that
+    reported linkages, and their candidate households): the 镇办 check is then already made, and the
+    linkages are read for those households only (a filter PostgreSQL applies, instead of streaming
+    the year's linkages)."""
     cond, params = scope.where("v.township_code", "h.village_code")
     working = ", ".join("?" for _ in WORKING_CAPACITIES)
     y = scope.year
+    if villages is None:
+        reported, reported_params = f"AND v.township_code IN ({REPORTED_TOWNSHIPS_SQL})", [y]
+        among, among_params, linked, linked_params = "", [], "", []
+    else:
+        reported, reported_params = "", []
+        # An empty list matches nothing (FALSE, which DuckDB plans without reading a table).
+        among = f"AND h.village_code IN ({', '.join('?' for _ in villages)})" if villages else "AND FALSE"
+        among_params = list(villages)
+        linked = f"AND k.household_id IN ({', '.join('?' for _ in households)})" if households else "AND FALSE"
+        linked_params = list(households or [])
     sql = f"""
         FROM households AS h
         JOIN villages AS v ON v.village_code = h.village_code
         JOIN townships AS t ON t.township_code = v.township_code
-        WHERE h.identified_year <= ? AND h.labour_capacity IN ({working})
-          AND v.township_code IN ({REPORTED_TOWNSHIPS_SQL})
-          AND NOT EXISTS (SELECT 1 FROM linkages AS k WHERE k.household_id = h.household_id AND k.year = ?)
+        WHERE h.identified_year <= ? AND h.labour_capacity IN ({working}) {reported} {among}
+          AND NOT EXISTS (SELECT 1 FROM linkages AS k WHERE k.household_id = h.household_id AND k.year = ? {linked})
           {cond}
     """
-    return sql, [y, *WORKING_CAPACITIES, y, y, *params]
+    return sql, [y, *WORKING_CAPACITIES, *reported_params, *among_params, y, *linked_params, *params]
 
 
 def coverage_gap(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int | None = None) -> pl.DataFrame:
     """Registered households with labour capacity that no industry support of Y reaches."""
-    gap, params = _gap_sql(scope)
     source = summaries.relation_of_year(con, scope.year) if limit else None
-    if source is not None:
+    if source is None:
+        gap, params = _gap_sql(scope)
+    else:
         # The first page of a province's list (a million households) lies in its first villages.
         villages = summaries.first_villages(
             con, source, "s.capable - s.covered", scope.where("s.township_code", "s.village_code"), limit, reported_only=True
         )
-        gap += f" AND h.village_code IN ({', '.join('?' for _ in villages) or 'NULL'})"
-        params = [*params, *villages]
+        candidates = []
+        if villages:  # none: no gap in scope, nothing to read
+            working = ", ".join("?" for _ in WORKING_CAPACITIES)
+            marks = ", ".join("?" for _ in villages)
+            candidates = con.execute(
+                f"SELECT household_id FROM households WHERE village_code IN ({marks}) AND identified_year <= ? AND labour_capacity IN ({working})",
+                [*villages, scope.year, *WORKING_CAPACITIES],
+            ).fetchall()
+        gap, params = _gap_sql(scope, villages, [r[0] for r in candidates])
     limit_sql = "LIMIT ?" if limit else ""
-    return con.execute(
-        f"""
-        SELECT t.township_name AS 镇办, v.village_name AS 村, h.household_id AS 户编号, h.head_name AS 户主姓名,
-               h.family_size AS 家庭人口, h.labour_capacity AS 劳动能力, h.household_kind AS 贫困户属性,
-               h.exit_year AS 脱贫年度, h.main_cause AS 主要致贫原因
-        {gap}
-        ORDER BY v.township_code, h.village_code, h.household_id
-        {limit_sql}
-        """,
-        [*params, *([limit] if limit else [])],
-    ).pl()
+    with db.selective_reads(con) if source is not None else contextlib.nullcontext():
+        return con.execute(
+            f"""
+            SELECT t.township_name AS 镇办, v.village_name AS 村, h.household_id AS 户编号, h.head_name AS 户主姓名,
+                   h.family_size AS 家庭人口, h.labour_capacity AS 劳动能力, h.household_kind AS 贫困户属性,
+                   h.exit_year AS 脱贫年度, h.main_cause AS 主要致贫原因
+            {gap}
+            ORDER BY v.township_code, h.village_code, h.household_id
+            {limit_sql}
+            """,
+            [*params, *([limit] if limit else [])],
+        ).pl()
 
 
 def coverage_gap_by_village(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:

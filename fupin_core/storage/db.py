@@ -13,11 +13,13 @@ The default is `duckdb:///data/fupin.duckdb`, overridable by the FUPIN_DB enviro
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import logging
 import os
 import re
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -269,6 +271,22 @@ def backend_of(con) -> str:
         return "postgres"
     row = con.execute("SELECT type FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
     return "postgres" if row and row[0] == "postgres" else "duckdb"
+
+
+@contextlib.contextmanager
+def selective_reads(con) -> Iterator[None]:
+    """Around a query whose pushed-down filters pick a few rows through an index (a list of ids): on
+    PostgreSQL each table is then read by one scan instead of parallel ctid ranges, each of which would
+    walk the same index again (the linkages of 2,000 households at scale 100: 1.3 s → 0.07 s). Whole-table
+    reads keep the parallel ranges. Nothing changes on DuckDB."""
+    if backend_of(con) != "postgres":
+        yield
+        return
+    con.execute("SET pg_use_ctid_scan = false")  # this connection (cursor) only
+    try:
+        yield
+    finally:
+        con.execute("RESET pg_use_ctid_scan")
 
 
 def exists(url: str | None = None) -> bool:

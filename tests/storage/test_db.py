@@ -120,3 +120,23 @@ def test_cli_works_while_a_replica_holds_a_connection(pg_url, tmp_path):
         assert again.returncode == 0 and "未做改动" in again.stdout and "fupin-test" not in again.stdout
     finally:
         replica.close()
+
+
+def test_selective_reads_switch_postgres_to_one_scan_on_this_cursor_only(fresh_con):
+    """db.selective_reads: on PostgreSQL, ctid-range scans are off inside the block, for the cursor
+    given only, and on again after it (also after an error); on DuckDB it changes nothing."""
+    if db.backend_of(fresh_con) != "postgres":
+        with db.selective_reads(fresh_con):
+            assert fresh_con.execute("SELECT count(*) FROM batches").fetchone()[0] == 0
+        return
+
+    def ctid(con) -> bool:
+        return con.execute("SELECT current_setting('pg_use_ctid_scan')").fetchone()[0]
+
+    with fresh_con.cursor() as cur, fresh_con.cursor() as other:
+        with db.selective_reads(cur):
+            assert ctid(cur) is False and ctid(other) is True
+        assert ctid(cur) is True
+        with pytest.raises(ZeroDivisionError), db.selective_reads(cur):
+            raise ZeroDivisionError
+        assert ctid(cur) is True
