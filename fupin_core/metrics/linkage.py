@@ -9,6 +9,7 @@ overview.coverage_gap's list, counted per 镇办 and village by overview.
 
 from __future__ import annotations
 
+import contextlib
 from typing import NamedTuple
 
 import duckdb
@@ -18,7 +19,7 @@ from fupin_core.catalog import INDUSTRIES, LINK_MECHANISMS
 from fupin_core.metrics import indicators, overview, summaries
 from fupin_core.metrics.pivot import DIMENSIONS, aggregate
 from fupin_core.scope import Scope
-from fupin_core.storage import summary_tables
+from fupin_core.storage import db, summary_tables
 
 # Shares of the poverty line that bound the income bands of the distribution chart.
 BAND_SHARES = (0.25, 0.5, 0.75, 1.0)
@@ -262,33 +263,58 @@ def below_poverty_line(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int 
     line = poverty_line(con, scope.year)
     exited = "AND h.exit_year <= ?" if exited_only else ""
     source = summaries.relation(con, scope.year, line) if limit else None
+    among, among_params = "", []
     if source is not None:
-        # The first page of a province's list lies in its first villages (counted in the summary).
+        # The first page of a province's list lies in its first villages (counted in the summary), and
+        # the incomes are read for their households only (a filter PostgreSQL applies through an index).
         counted = "s.exited_below_line" if exited_only else "s.below_line"
         villages = summaries.first_villages(con, source, counted, scope.where("s.township_code", "s.village_code"), limit)
-        cond += f" AND h.village_code IN ({', '.join('?' for _ in villages) or 'NULL'})"
+        households = []
+        if villages:
+            marks = ", ".join("?" for _ in villages)
+            households = [
+                r[0]
+                for r in con.execute(
+                    f"SELECT household_id FROM households WHERE village_code IN ({marks}) AND identified_year <= ? AND family_size > 0",
+                    [*villages, scope.year],
+                ).fetchall()
+            ]
+        cond += f" AND h.village_code IN ({', '.join('?' for _ in villages)})" if villages else " AND FALSE"
         params = [*params, *villages]
-    return con.execute(
-        f"""WITH inc AS (
-                SELECT household_id, coalesce(wage_income_yuan, 0) + coalesce(business_income_yuan, 0)
-                       + coalesce(property_income_yuan, 0) + coalesce(transfer_income_yuan, 0) AS total_income
-                FROM household_income WHERE year = ?
-            )
-            SELECT t.township_name AS 镇办, v.village_name AS 村, h.household_id AS 户编号, h.head_name AS 户主姓名,
-                   h.family_size AS 家庭人口, h.exit_year AS 脱贫年度,
-                   CAST(round(inc.total_income, 2) AS DOUBLE) AS "家庭纯收入(元)",
-                   CAST(round(inc.total_income / h.family_size, 2) AS DOUBLE) AS "人均纯收入(元)",
-                   CAST(? AS DOUBLE) AS "贫困线(元)",
-                   CAST(round(? - inc.total_income / h.family_size, 2) AS DOUBLE) AS "差距(元)"
-            FROM inc
-            JOIN households AS h ON h.household_id = inc.household_id
-            JOIN villages AS v ON v.village_code = h.village_code
-            JOIN townships AS t ON t.township_code = v.township_code
-            WHERE h.identified_year <= ? AND h.family_size > 0 AND inc.total_income / h.family_size < ? {exited} {cond}
-            ORDER BY v.township_code, h.village_code, h.household_id
-            {"LIMIT ?" if limit else ""}""",
-        [scope.year, line, line, scope.year, line, *([scope.year] if exited_only else []), *params, *([limit] if limit else [])],
-    ).pl()
+        among = f"AND household_id IN ({', '.join('?' for _ in households)})" if households else "AND FALSE"
+        among_params = households
+    with db.selective_reads(con) if source is not None else contextlib.nullcontext():
+        return con.execute(
+            f"""WITH inc AS (
+                    SELECT household_id, coalesce(wage_income_yuan, 0) + coalesce(business_income_yuan, 0)
+                           + coalesce(property_income_yuan, 0) + coalesce(transfer_income_yuan, 0) AS total_income
+                    FROM household_income WHERE year = ? {among}
+                )
+                SELECT t.township_name AS 镇办, v.village_name AS 村, h.household_id AS 户编号, h.head_name AS 户主姓名,
+                       h.family_size AS 家庭人口, h.exit_year AS 脱贫年度,
+                       CAST(round(inc.total_income, 2) AS DOUBLE) AS "家庭纯收入(元)",
+                       CAST(round(inc.total_income / h.family_size, 2) AS DOUBLE) AS "人均纯收入(元)",
+                       CAST(? AS DOUBLE) AS "贫困线(元)",
+                       CAST(round(? - inc.total_income / h.family_size, 2) AS DOUBLE) AS "差距(元)"
+                FROM inc
+                JOIN households AS h ON h.household_id = inc.household_id
+                JOIN villages AS v ON v.village_code = h.village_code
+                JOIN townships AS t ON t.township_code = v.township_code
+                WHERE h.identified_year <= ? AND h.family_size > 0 AND inc.total_income / h.family_size < ? {exited} {cond}
+                ORDER BY v.township_code, h.village_code, h.household_id
+                {"LIMIT ?" if limit else ""}""",
+            [
+                scope.year,
+                *among_params,
+                line,
+                line,
+                scope.year,
+                line,
+                *([scope.year] if exited_only else []),
+                *params,
+                *([limit] if limit else []),
+            ],
+        ).pl()
 
 
 def exited_below_poverty_line(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int | None = None) -> pl.DataFrame:

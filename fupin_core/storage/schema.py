@@ -270,7 +270,8 @@ POSTGRES_INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("projects", ("township_code",)),
     ("villages", ("township_code",)),
     ("households", ("village_code",)),
-    ("linkages", ("household_id",)),  # a list's first page reads the linkages of its households only
+    ("linkages", ("household_id",)),  # a list's first page reads the linkages and incomes of its households only
+    ("household_income", ("household_id",)),
     ("entities", ("township_code",)),
     ("project_stages", ("project_id",)),
     ("announcements", ("project_id",)),
