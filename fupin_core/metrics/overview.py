@@ -568,8 +568,23 @@ def coverage_gap_by_township(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl
     return frame.select("镇办代码", "镇办", pl.col("未覆盖户数").fill_null(0))
 
 
+# The same years found on PostgreSQL itself, by walking the indexes on linkages.year and
+# households.identified_year (migration 15) from one year to the next: a few index lookups instead of
+# streaming both columns (8 M values at scale 100: 2 s → 2 ms). Static text, no value from outside.
+_YEARS_ON_POSTGRES = """
+    WITH RECURSIVE l AS (SELECT min(year) AS y FROM linkages
+                         UNION ALL SELECT (SELECT min(year) FROM linkages WHERE year > l.y) FROM l WHERE l.y IS NOT NULL),
+    h AS (SELECT min(identified_year) AS y FROM households
+          UNION ALL SELECT (SELECT min(identified_year) FROM households WHERE identified_year > h.y) FROM h WHERE h.y IS NOT NULL)
+    SELECT y FROM l WHERE y IS NOT NULL UNION SELECT y FROM h WHERE y IS NOT NULL"""
+
+
 def available_years(con: duckdb.DuckDBPyConnection) -> list[int]:
-    rows = con.execute("SELECT DISTINCT year FROM linkages UNION SELECT DISTINCT identified_year FROM households ORDER BY 1").fetchall()
+    """The years with any linkage or any household identified, in order (the year filter's choices)."""
+    if db.backend_of(con) == "postgres" and not summaries.shadowed(con, ("linkages", "households")):
+        rows = con.execute("SELECT y FROM postgres_query(current_database(), ?) ORDER BY 1", [_YEARS_ON_POSTGRES]).fetchall()
+    else:  # DuckDB, or a cursor that reads the approved rows (temporary tables PostgreSQL does not see)
+        rows = con.execute("SELECT DISTINCT year FROM linkages UNION SELECT DISTINCT identified_year FROM households ORDER BY 1").fetchall()
     return [int(r[0]) for r in rows if r[0] is not None]
 
 

@@ -13,19 +13,22 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import duckdb
 
 from fupin_core.scope import Scope
 
+T = TypeVar("T")
 _memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("scope_keys_memo", default=None)
 
 
 @contextlib.contextmanager
 def shared() -> Iterator[None]:
-    """Within this block each scope's lists are read once (around work that reads one data version,
-    such as one indicator registry)."""
+    """Within this block each scope's lists, and the summaries' version lookups, are read once (around
+    work that reads one data version: one indicator registry, a trend over the years, a ranking of
+    places). Nested blocks share the outermost one's memory."""
     token = _memo.set({} if _memo.get() is None else _memo.get())
     try:
         yield
@@ -33,21 +36,31 @@ def shared() -> Iterator[None]:
         _memo.reset(token)
 
 
-def _codes(con: duckdb.DuckDBPyConnection, scope: Scope, kind: str) -> list[str]:
+def once(con: duckdb.DuckDBPyConnection, key: tuple, compute: Callable[[], T]) -> T:
+    """`compute()` once per connection and `key` within a `shared()` block (every call outside one).
+    Also used by metrics.summaries for its version lookups: on PostgreSQL each costs a round trip, and
+    a ranking asks for them once per place."""
     memo = _memo.get()
-    key = (id(con), scope.townships, scope.village, kind)
-    if memo is not None and key in memo:
-        return memo[key]
+    if memo is None:
+        return compute()
+    full = (id(con), *key)
+    if full not in memo:
+        memo[full] = compute()
+    return memo[full]
+
+
+def _codes(con: duckdb.DuckDBPyConnection, scope: Scope, kind: str) -> list[str]:
+    return once(con, ("scope", scope.townships, scope.village, kind), lambda: _read_codes(con, scope, kind))
+
+
+def _read_codes(con: duckdb.DuckDBPyConnection, scope: Scope, kind: str) -> list[str]:
     if kind == "projects":
         cond, params = scope.where("township_code", "village_code")
         sql = f"SELECT project_id FROM projects WHERE TRUE {cond} ORDER BY project_id"
     else:
         cond, params = scope.where("township_code", "village_code")
         sql = f"SELECT village_code FROM villages WHERE TRUE {cond} ORDER BY village_code"
-    codes = [r[0] for r in con.execute(sql, params).fetchall()]
-    if memo is not None:
-        memo[key] = codes
-    return codes
+    return [r[0] for r in con.execute(sql, params).fetchall()]
 
 
 def _in(column: str, codes: list[str]) -> tuple[str, list]:

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 import duckdb
 
 from fupin_core.catalog import WORKING_CAPACITIES
+from fupin_core.metrics import scope_keys
 from fupin_core.metrics.poverty_line import poverty_line
 from fupin_core.storage.summary_tables import (
     ASSET_TABLE,
@@ -254,7 +255,7 @@ CATEGORY_SOURCE_TABLES = ("households", "villages", "townships", "linkages", "pr
 ASSET_SOURCE_TABLES = ("linkages",)
 
 
-def _shadowed(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = SOURCE_TABLES) -> bool:
+def shadowed(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = SOURCE_TABLES) -> bool:
     marks = ", ".join("?" for _ in tables)
     sql = f"SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name IN ({marks})"
     return bool(con.execute(sql, list(tables)).fetchone()[0])
@@ -270,12 +271,17 @@ def relation(con: duckdb.DuckDBPyConnection, year: int, line: float) -> tuple[st
     """A FROM item (SQL, parameters) with the summary rows of `year` at the current data version,
     built first if needed; None when no summary can be used (the caller computes from the rows):
     a read-only or busy connection, a store from before migration 10, `line` not the year's line, or
-    a cursor that reads the approved state of some source table instead of the stored one."""
+    a cursor that reads the approved state of some source table instead of the stored one.
+    Looked up once per connection, year and line within a scope_keys.shared() block."""
     if _disabled.get():
         return None
+    return scope_keys.once(con, ("summary", int(year), float(line)), lambda: _relation(con, year, line))
+
+
+def _relation(con: duckdb.DuckDBPyConnection, year: int, line: float) -> tuple[str, list] | None:
     year = int(year)
     try:
-        if _shadowed(con):
+        if shadowed(con):
             return None
         version = _version(con)
         state = _state(con, version, year)
@@ -305,7 +311,7 @@ def category_relation(con: duckdb.DuckDBPyConnection, year: int) -> tuple[str, l
     if _disabled.get():
         return None
     try:
-        if _shadowed(con, CATEGORY_SOURCE_TABLES):
+        if scope_keys.once(con, ("category summary",), lambda: shadowed(con, CATEGORY_SOURCE_TABLES)):
             return None
     except duckdb.Error:
         return None
@@ -321,9 +327,12 @@ def asset_relation(con: duckdb.DuckDBPyConnection, year: int) -> tuple[str, list
     if _disabled.get():
         return None
     try:
-        if _shadowed(con, ASSET_SOURCE_TABLES) or not _migrated(con, ASSET_TABLE_MIGRATION):
-            return None
+        usable = scope_keys.once(
+            con, ("asset summary",), lambda: not shadowed(con, ASSET_SOURCE_TABLES) and _migrated(con, ASSET_TABLE_MIGRATION)
+        )
     except duckdb.Error:
+        return None
+    if not usable:
         return None
     source = relation_of_year(con, year)
     if source is None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from fupin_core.metrics import indicators
+from fupin_core.metrics import indicators, scope_keys
 from fupin_core.metrics.indicators import DOWN, UP
 from fupin_core.metrics.overview import available_years
 from fupin_core.scope import Scope
@@ -74,9 +74,12 @@ def trend(con: duckdb.DuckDBPyConnection, scope: Scope, keys: tuple[str, ...]) -
         return pl.DataFrame(schema=TREND_SCHEMA)
     targets = [TARGET_OF[k] for k in keys if k in TARGET_OF]
     rows = []
-    for year in range(min(start, scope.year), scope.year + 1):
-        each = Scope(year, scope.townships, scope.village)
-        kpis = indicators.values(con, each, keys=(*keys, *targets))
+    with scope_keys.shared():  # one data version: the place's lists and the summaries' lookups, once
+        per_year = [
+            (year, indicators.values(con, Scope(year, scope.townships, scope.village), keys=(*keys, *targets)))
+            for year in range(min(start, scope.year), scope.year + 1)
+        ]
+    for year, kpis in per_year:
         for key in keys:
             ind = indicators.indicator(key)
             target = kpis.get(TARGET_OF.get(key, ""), None)
@@ -236,8 +239,9 @@ def rankings(con: duckdb.DuckDBPyConnection, scope: Scope, keys: tuple[str, ...]
     if frame.height > MAX_RANKED:
         empty = pl.DataFrame(schema=RANK_SCHEMA)
         return [Ranking(k, level, empty, None, "", too_many=frame.height) for k in applicable]
-    per_place = [indicators.values(con, _place_scope(scope, level, code), keys=applicable) for code in frame["代码"].to_list()]
-    whole = indicators.values(con, scope, keys=applicable)
+    with scope_keys.shared():  # one data version: the summaries' lookups once for all places
+        per_place = [indicators.values(con, _place_scope(scope, level, code), keys=applicable) for code in frame["代码"].to_list()]
+        whole = indicators.values(con, scope, keys=applicable)
     out = []
     for key in applicable:
         values = pl.Series("数值", [_float(kpis[key]) for kpis in per_place], dtype=pl.Float64)

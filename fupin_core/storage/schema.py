@@ -272,6 +272,8 @@ POSTGRES_INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("households", ("village_code",)),
     ("linkages", ("household_id",)),  # a list's first page reads the linkages and incomes of its households only
     ("household_income", ("household_id",)),
+    ("linkages", ("year",)),  # metrics.overview.available_years walks these two from year to year
+    ("households", ("identified_year",)),
     ("entities", ("township_code",)),
     ("project_stages", ("project_id",)),
     ("announcements", ("project_id",)),

@@ -169,3 +169,14 @@ def test_township_breakdown_and_gap(tiny_con):
 
 def test_available_years(tiny_con):
     assert m.available_years(tiny_con) == [2014, 2015, 2016, 2017, 2018]
+
+
+def test_available_years_are_the_linkage_and_identification_years(tiny_con):
+    """On PostgreSQL the years are found by PostgreSQL itself (an index walk); both backends, and a
+    cursor as the pages use, give the distinct years of both columns."""
+    linked = {r[0] for r in tiny_con.execute("SELECT year FROM linkages").fetchall()}
+    identified = {r[0] for r in tiny_con.execute("SELECT identified_year FROM households").fetchall()}
+    expected = sorted(y for y in linked | identified if y is not None)
+    assert m.available_years(tiny_con) == expected
+    with tiny_con.cursor() as cur:
+        assert m.available_years(cur) == expected
