@@ -255,7 +255,10 @@ def csv_download_of(fn, args: tuple, label: str, file_name: str, key: str, scope
 def provenance(dataset_keys: tuple[str, ...], scope: Scope, *, key: str) -> None:
     """来源: the batches and uploaded files behind a table's rows, folded away under the table."""
     # File names may quote an ID number (611002198001010037_测试.csv): masked like every ID.
-    frame = privacy.mask_text_columns(data.call(provenance_metrics.sources, tuple(dataset_keys), scope))
+    # One cached call per dataset: the pages ask for overlapping sets (利益联结 names linkages three
+    # times), and placing a province's linkages by 镇办 is the costly part, done once per data version.
+    parts = [data.call(provenance_metrics.sources, (dataset_key,), scope) for dataset_key in dict.fromkeys(dataset_keys)]
+    frame = privacy.mask_text_columns(provenance_metrics.combined(parts))
     with st.expander(f"来源（{frame.height}个批次）"):
         table(frame, key=key, empty="没有相关的上传批次")
         st.caption("原始文件可在“上传记录”页下载；回滚某一批次后，表中数据即恢复到该批次之前。")

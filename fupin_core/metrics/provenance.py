@@ -18,14 +18,15 @@ COLUMNS = ["数据表", "批次号", "来源", "文件名", "上传人", "上传
 
 
 def _rows_by_batch(con: duckdb.DuckDBPyConnection, dataset_key: str, scope: Scope) -> list[tuple]:
+    if scope.townships is None:
+        # The whole district: every current row, no need to place it (at province scale the join that
+        # places a linkage reads millions of households).
+        return con.execute(f'SELECT t.batch_id, count(*) FROM "{BY_KEY[dataset_key].table}" AS t GROUP BY t.batch_id').fetchall()
     source, township = row_places.current_rows_with_township(dataset_key)
-    cond, params = "", []
-    if scope.townships is not None:
-        # District-wide rows (no 镇办, e.g. targets) belong to every 镇办's figures.
-        marks = ", ".join("?" for _ in scope.townships) or "NULL"
-        cond = f"WHERE {township} IS NULL OR {township} IN ({marks})"
-        params = list(scope.townships)
-    return con.execute(f"SELECT t.batch_id, count(*) FROM {source} {cond} GROUP BY t.batch_id", params).fetchall()
+    # District-wide rows (no 镇办, e.g. targets) belong to every 镇办's figures.
+    marks = ", ".join("?" for _ in scope.townships) or "NULL"
+    cond = f"WHERE {township} IS NULL OR {township} IN ({marks})"
+    return con.execute(f"SELECT t.batch_id, count(*) FROM {source} {cond} GROUP BY t.batch_id", list(scope.townships)).fetchall()
 
 
 def sources(con: duckdb.DuckDBPyConnection, dataset_keys: tuple[str, ...], scope: Scope) -> pl.DataFrame:
@@ -37,17 +38,22 @@ def sources(con: duckdb.DuckDBPyConnection, dataset_keys: tuple[str, ...], scope
             info = con.execute("SELECT kind, file_name, user_name, created_at FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
             kind, file_name, user_name, created_at = info if info else (None, None, None, None)
             records.append((title, int(batch_id), KIND_LABELS.get(kind, kind), file_name, user_name, created_at, int(n_rows)))
-    frame = pl.DataFrame(
-        records,
-        schema={
-            "数据表": pl.String,
-            "批次号": pl.Int64,
-            "来源": pl.String,
-            "文件名": pl.String,
-            "上传人": pl.String,
-            "上传时间": pl.Datetime,
-            "本范围行数": pl.Int64,
-        },
-        orient="row",
-    )
-    return frame.sort(["批次号"], descending=True)
+    return combined([pl.DataFrame(records, schema=SCHEMA, orient="row")])
+
+
+SCHEMA = {
+    "数据表": pl.String,
+    "批次号": pl.Int64,
+    "来源": pl.String,
+    "文件名": pl.String,
+    "上传人": pl.String,
+    "上传时间": pl.Datetime,
+    "本范围行数": pl.Int64,
+}
+
+
+def combined(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """sources() of several datasets asked one by one, as one table (newest batch first, datasets in
+    the order asked within a batch)."""
+    frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=SCHEMA)
+    return frame.sort(["批次号"], descending=True, maintain_order=True)

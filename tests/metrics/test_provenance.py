@@ -3,7 +3,7 @@
 import polars as pl
 
 from fupin_core.metrics import Scope
-from fupin_core.metrics.provenance import sources
+from fupin_core.metrics.provenance import combined, sources
 from fupin_core.storage import store
 from tests import tiny_data
 
@@ -36,3 +36,13 @@ def test_a_new_batch_appears_and_disappears_after_rollback(tiny_con):
     frame = sources(tiny_con, ("households",), Scope(2017))
     assert result.batch_id not in frame["批次号"].to_list()
     assert frame["本范围行数"].sum() == len(tiny_data.ROWS["households"])
+
+
+def test_sources_asked_one_dataset_at_a_time_combine_to_the_same_table(tiny_con):
+    """The pages ask per dataset (one cached call each) and combine: the same table as one call."""
+    keys = ("projects", "households", "linkages")
+    for scope in (Scope(2017), Scope(2017, (tiny_data.T2,))):
+        together = sources(tiny_con, keys, scope)
+        one_by_one = combined([sources(tiny_con, (key,), scope) for key in keys])
+        assert one_by_one.equals(together)
+        assert one_by_one["批次号"].to_list() == sorted(one_by_one["批次号"].to_list(), reverse=True)
