@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 
 from fupin_core.catalog import BY_KEY
+from fupin_core.metrics import summaries
 from fupin_core.scope import Scope
 from fupin_core.security import row_places
 
@@ -22,9 +23,17 @@ def _rows_by_batch(con: duckdb.DuckDBPyConnection, dataset_key: str, scope: Scop
         # The whole district: every current row, no need to place it (at province scale the join that
         # places a linkage reads millions of households).
         return con.execute(f'SELECT t.batch_id, count(*) FROM "{BY_KEY[dataset_key].table}" AS t GROUP BY t.batch_id').fetchall()
-    source, township = row_places.current_rows_with_township(dataset_key)
     # District-wide rows (no 镇办, e.g. targets) belong to every 镇办's figures.
     marks = ", ".join("?" for _ in scope.townships) or "NULL"
+    counted = summaries.batch_relation(con, scope.year) if dataset_key in summaries.PROVENANCE_DATASETS else None
+    if counted is not None:  # placed once per data version (a province's linkages are millions of rows)
+        relation, params = counted
+        return con.execute(
+            f"""SELECT batch_id, CAST(sum(rows) AS BIGINT) FROM {relation} AS s
+                WHERE dataset = ? AND (township_code IS NULL OR township_code IN ({marks})) GROUP BY batch_id""",
+            [*params, dataset_key, *scope.townships],
+        ).fetchall()
+    source, township = row_places.current_rows_with_township(dataset_key)
     cond = f"WHERE {township} IS NULL OR {township} IN ({marks})"
     return con.execute(f"SELECT t.batch_id, count(*) FROM {source} {cond} GROUP BY t.batch_id", list(scope.townships)).fetchall()
 

@@ -31,11 +31,14 @@ import duckdb
 from fupin_core.catalog import WORKING_CAPACITIES
 from fupin_core.metrics import scope_keys
 from fupin_core.metrics.poverty_line import poverty_line
+from fupin_core.security import row_places
 from fupin_core.storage.summary_tables import (
     ASSET_TABLE,
     ASSET_TABLE_MIGRATION,
     BAND_SHARES,
     BANDS,
+    BATCH_TABLE,
+    BATCH_TABLE_MIGRATION,
     CATEGORY_TABLE,
     ROW_TABLES,
     STATE_TABLE,
@@ -199,6 +202,18 @@ def _asset_build(version: tuple, year: int) -> tuple[str, list]:
     return f"INSERT INTO {ASSET_TABLE} SELECT ?, ?, ?, ?, asset_id, reached, households FROM ({ASSET_REACHED_SQL})", [*version, year, year]
 
 
+# 来源 (metrics.provenance) of a 镇办: the current rows of these datasets per batch and 镇办. They are
+# the household-sized ones, placed through households and villages; the others place cheaply.
+PROVENANCE_DATASETS = ("households", "linkages", "household_income")
+
+
+def _batch_build(version: tuple, year: int, dataset_key: str) -> tuple[str, list]:
+    source, township = row_places.current_rows_with_township(dataset_key)
+    sql = f"""INSERT INTO {BATCH_TABLE}
+              SELECT ?, ?, ?, ?, ?, t.batch_id, {township}, count(*) FROM {source} GROUP BY t.batch_id, {township}"""
+    return sql, [*version, year, dataset_key]
+
+
 def _version(con: duckdb.DuckDBPyConnection) -> tuple:
     from fupin_core.storage.store import data_version  # store imports catalog only; late to keep metrics light
 
@@ -238,6 +253,8 @@ def _build(con: duckdb.DuckDBPyConnection, year: int) -> None:
             cur.execute(_build_sql(), _build_params(version, year, line))
             cur.execute(*_category_build(version, year))
             cur.execute(*_asset_build(version, year))
+            for dataset_key in PROVENANCE_DATASETS:
+                cur.execute(*_batch_build(version, year, dataset_key))
             cur.execute(f"INSERT INTO {STATE_TABLE} VALUES (?, ?, ?, ?, ?, current_timestamp)", [*version, year, line])
 
     # A cursor of its own: a transaction of its own, whatever the caller's connection is in the middle of.
@@ -253,6 +270,7 @@ def _build(con: duckdb.DuckDBPyConnection, year: int) -> None:
 SOURCE_TABLES = ("households", "villages", "linkages", "household_income")
 CATEGORY_SOURCE_TABLES = ("households", "villages", "townships", "linkages", "projects")
 ASSET_SOURCE_TABLES = ("linkages",)
+BATCH_SOURCE_TABLES = ("households", "villages", "linkages", "household_income")
 
 
 def shadowed(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = SOURCE_TABLES) -> bool:
@@ -338,6 +356,29 @@ def asset_relation(con: duckdb.DuckDBPyConnection, year: int) -> tuple[str, list
     if source is None:
         return None
     sql = f"(SELECT asset_id, reached, households FROM {ASSET_TABLE} WHERE v_count = ? AND v_max = ? AND v_rolled = ? AND year = ?)"
+    return sql, source[1]
+
+
+def batch_relation(con: duckdb.DuckDBPyConnection, year: int) -> tuple[str, list] | None:
+    """Like `relation`, the per-batch, per-镇办 row counts (columns dataset, batch_id, township_code,
+    rows) at the current data version, kept with the summary of `year`; None when the caller must
+    count the rows."""
+    if _disabled.get():
+        return None
+    try:
+        usable = scope_keys.once(
+            con, ("batch summary",), lambda: not shadowed(con, BATCH_SOURCE_TABLES) and _migrated(con, BATCH_TABLE_MIGRATION)
+        )
+    except duckdb.Error:
+        return None
+    if not usable:
+        return None
+    source = relation_of_year(con, year)
+    if source is None:
+        return None
+    sql = (
+        f"(SELECT dataset, batch_id, township_code, rows FROM {BATCH_TABLE} WHERE v_count = ? AND v_max = ? AND v_rolled = ? AND year = ?)"
+    )
     return sql, source[1]
 
 

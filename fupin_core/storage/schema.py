@@ -301,6 +301,11 @@ def _m015_postgres_indexes(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("CALL postgres_execute(current_database(), ?)", [statement])
 
 
+def _m016_batch_summaries(con: duckdb.DuckDBPyConnection) -> None:
+    """Per-batch, per-镇办 row counts of households, linkages and household income, for 来源 (issue 18)."""
+    summary_tables.create_batch_table(con)
+
+
 COUNTER_TABLE = "id_counters"
 # Counter row name -> (table, id column) whose ids it hands out (migrations 5 and 6).
 COUNTED_IDS = {"batch_id": ("batches", "batch_id"), "audit_entry": ("audit_log", "entry_id")}
@@ -337,6 +342,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(13, "linkage_category_summaries", _m013_category_summaries),
     Migration(summary_tables.ASSET_TABLE_MIGRATION, "asset_reached_summaries", _m014_asset_summaries),
     Migration(15, "postgres_indexes", _m015_postgres_indexes),
+    Migration(summary_tables.BATCH_TABLE_MIGRATION, "batch_township_summaries", _m016_batch_summaries),
 )
 
 

@@ -1,5 +1,5 @@
 """The tables of the per-version summaries (fupin_core.metrics.summaries builds and reads them):
-their DDL for migrations 10, 13 and 14, their names for backups (derived, left out) and crash repair (cleared).
+their DDL for migrations 10, 13, 14 and 16, their names for backups (derived, left out) and crash repair (cleared).
 Here in storage because the migrations, the repair and the backups must not import the metrics."""
 
 from __future__ import annotations
@@ -12,8 +12,11 @@ CATEGORY_TABLE = "summary_village_category"
 # Per asset: the year's linkages with income that cite it (the 到户 of the asset reconciliation).
 ASSET_TABLE = "summary_asset_year"
 ASSET_TABLE_MIGRATION = 14
+# Per dataset, batch and 镇办: the current rows of the household-sized datasets (来源 of a 镇办's tables).
+BATCH_TABLE = "summary_batch_township"
+BATCH_TABLE_MIGRATION = 16
 STATE_TABLE = "summary_state"
-ROW_TABLES = (TABLE, CATEGORY_TABLE, ASSET_TABLE)  # rows per data version, described by a STATE_TABLE row
+ROW_TABLES = (TABLE, CATEGORY_TABLE, ASSET_TABLE, BATCH_TABLE)  # rows per data version, described by a STATE_TABLE row
 DERIVED_TABLES = (*ROW_TABLES, STATE_TABLE)
 # Shares of the poverty line that bound the bands of linkage.income_bands (its BAND_SHARES).
 BAND_SHARES = (0.25, 0.5, 0.75, 1.0)
@@ -75,6 +78,16 @@ def create_asset_table(con: duckdb.DuckDBPyConnection) -> None:
         f"CREATE TABLE IF NOT EXISTS {ASSET_TABLE} ({VERSION_COLUMNS}, asset_id VARCHAR NOT NULL, reached DECIMAL(38,4), households BIGINT)"
     )
     for table in (TABLE, CATEGORY_TABLE, STATE_TABLE):
+        con.execute(f"DELETE FROM {table}")
+
+
+def create_batch_table(con: duckdb.DuckDBPyConnection) -> None:
+    """Migration 16: the per-batch, per-镇办 row counts. Every summary is forgotten, as in 13 and 14."""
+    con.execute(
+        f"""CREATE TABLE IF NOT EXISTS {BATCH_TABLE} ({VERSION_COLUMNS}, dataset VARCHAR NOT NULL, batch_id BIGINT NOT NULL,
+            township_code VARCHAR, rows BIGINT NOT NULL)"""
+    )
+    for table in (TABLE, CATEGORY_TABLE, ASSET_TABLE, STATE_TABLE):
         con.execute(f"DELETE FROM {table}")
 
 

@@ -7,7 +7,7 @@ import random
 import polars as pl
 
 from fupin_core.catalog import LINK_MECHANISMS
-from fupin_core.metrics import Scope, assets, drilldown, indicators, linkage, overview, pivot, summaries
+from fupin_core.metrics import Scope, assets, drilldown, indicators, linkage, overview, pivot, provenance, summaries
 from fupin_core.storage import store, summary_tables
 from tests import tiny_data
 from tests.metrics import fixture_lifecycle
@@ -40,6 +40,8 @@ CALLS = {
     "linkage.exited_below_poverty_line, first 1": lambda con, scope: linkage.exited_below_poverty_line(con, scope, limit=1),
     # The per-asset summary (migration 14): 到户 of the asset reconciliation.
     "assets.reconciliation": assets.reconciliation,
+    # The per-batch, per-镇办 counts (migration 16): 来源.
+    "provenance.sources": lambda con, scope: provenance.sources(con, summaries.PROVENANCE_DATASETS, scope),
 }
 
 
