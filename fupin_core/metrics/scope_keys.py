@@ -43,7 +43,7 @@ def once(con: duckdb.DuckDBPyConnection, key: tuple, compute: Callable[[], T]) -
     memo = _memo.get()
     if memo is None:
         return compute()
-    full = (id(con), *key)
+    full = (con, *key)  # the object itself (hashed by identity): kept alive, its id never reused meanwhile
     if full not in memo:
         memo[full] = compute()
     return memo[full]

@@ -226,6 +226,15 @@ def _state(con: duckdb.DuckDBPyConnection, version: tuple, year: int):
     ).fetchone()
 
 
+# State `o` was replaced a while ago: another version's summary was built after it, at least
+# STALE_GRACE_SECONDS ago (bound: the seconds). Counted from the replacement, not from o's own build:
+# a reader that looked up o just before a commit (a trend or a ranking reads one version throughout)
+# still finds its rows for that long.
+_REPLACED = f"""EXISTS (SELECT 1 FROM {STATE_TABLE} AS n
+                        WHERE NOT (n.v_count = o.v_count AND n.v_max = o.v_max AND n.v_rolled = o.v_rolled)
+                          AND n.built_at > o.built_at AND n.built_at < current_timestamp - to_seconds(?))"""
+
+
 def _build(con: duckdb.DuckDBPyConnection, year: int) -> None:
     """Build the rows of `year` at the current data version (if nobody has), in one transaction that
     holds the store's write turn; drop rows of older versions built a while ago."""
@@ -241,13 +250,11 @@ def _build(con: duckdb.DuckDBPyConnection, year: int) -> None:
                     f"""DELETE FROM {table} AS s WHERE EXISTS (
                             SELECT 1 FROM {STATE_TABLE} AS o
                             WHERE o.v_count = s.v_count AND o.v_max = s.v_max AND o.v_rolled = s.v_rolled
-                              AND NOT (o.v_count = ? AND o.v_max = ? AND o.v_rolled = ?)
-                              AND o.built_at < current_timestamp - to_seconds(?))""",
+                              AND NOT (o.v_count = ? AND o.v_max = ? AND o.v_rolled = ?) AND {_REPLACED})""",
                     [*version, STALE_GRACE_SECONDS],
                 )
             cur.execute(
-                f"""DELETE FROM {STATE_TABLE} WHERE NOT (v_count = ? AND v_max = ? AND v_rolled = ?)
-                      AND built_at < current_timestamp - to_seconds(?)""",
+                f"DELETE FROM {STATE_TABLE} AS o WHERE NOT (o.v_count = ? AND o.v_max = ? AND o.v_rolled = ?) AND {_REPLACED}",
                 [*version, STALE_GRACE_SECONDS],
             )
             cur.execute(_build_sql(), _build_params(version, year, line))

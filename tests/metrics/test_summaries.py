@@ -234,3 +234,30 @@ def test_a_callers_transaction_is_left_alone(tiny_con):
     with summaries.disabled():
         assert got == indicators.values(tiny_con, Scope.of(2017))
     assert summaries.relation_of_year(tiny_con, 2017) is not None
+
+
+def test_a_replaced_version_stays_for_the_grace_period(tiny_con):
+    """Rows of an older data version are dropped only once a newer version was built more than
+    STALE_GRACE_SECONDS ago: a reader that looked the older one up just before a commit (a ranking
+    reads one version throughout) still finds its rows, however long ago the older one was built."""
+
+    def versions() -> set[tuple]:
+        return set(tiny_con.execute(f"SELECT DISTINCT v_count, v_max, v_rolled FROM {summary_tables.TABLE}").fetchall())
+
+    def age_all(seconds: int) -> None:
+        tiny_con.execute(f"UPDATE {summary_tables.STATE_TABLE} SET built_at = built_at - to_seconds(?)", [seconds])
+
+    def commit() -> None:
+        store.commit_rows(tiny_con, "linkages", _random_linkages(random.Random(len(versions())), ["H1", "H2"]), user="测试")
+
+    indicators.values(tiny_con, Scope.of(2017))
+    first = store.data_version(tiny_con)
+    age_all(3600)  # built an hour ago …
+    commit()
+    indicators.values(tiny_con, Scope.of(2017))  # … and replaced only now: kept
+    second = store.data_version(tiny_con)
+    assert versions() == {tuple(first), tuple(second)}
+    age_all(summaries.STALE_GRACE_SECONDS + 60)  # the replacement is now older than the grace period
+    commit()
+    indicators.values(tiny_con, Scope.of(2017))
+    assert versions() == {tuple(second), tuple(store.data_version(tiny_con))}
