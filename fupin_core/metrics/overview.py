@@ -536,19 +536,21 @@ def coverage_gap_by_village(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.
     if source is not None:
         relation, source_params = source
         cond, params = scope.where("s.township_code", "s.village_code")
+        # The 镇办-reported check joined, over the scope's 镇办 only (as in _household_row_from_summary).
+        township_cond, township_params = Scope(scope.year, scope.townships).where("township_code", None)
         return con.execute(
             f"""
-            WITH summary AS {relation},
-            reported AS (SELECT township_code FROM summary GROUP BY township_code HAVING sum(supported) > 0)
             SELECT t.township_name AS 镇办, v.village_name AS 村, CAST(s.capable - s.covered AS BIGINT) AS 未覆盖户数,
                    CAST(s.capable_people - s.covered_people AS BIGINT) AS 未覆盖人数
-            FROM summary AS s
+            FROM {relation} AS s
+            JOIN (SELECT township_code FROM {relation} AS o WHERE TRUE {township_cond}
+                  GROUP BY township_code HAVING sum(supported) > 0) AS r ON r.township_code = s.township_code
             JOIN villages AS v ON v.village_code = s.village_code
             JOIN townships AS t ON t.township_code = s.township_code
-            WHERE s.capable > s.covered AND s.township_code IN (SELECT township_code FROM reported) {cond}
+            WHERE s.capable > s.covered {cond}
             ORDER BY s.township_code, s.village_code
             """,
-            [*source_params, *params],
+            [*source_params, *source_params, *township_params, *params],
         ).pl()
     gap, params = _gap_sql(scope)
     return con.execute(
