@@ -13,15 +13,13 @@ so nothing is reused between runs; the figures are checked equal first.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench import OUT  # noqa: E402
+from benchmarks.bench import OUT, median_time  # noqa: E402
 from fupin_core.metrics import Scope, assets, funds, indicators, projects_lib, pv  # noqa: E402
 from fupin_core.security import rounds as report_rounds  # noqa: E402
 from fupin_core.storage import db, schema  # noqa: E402
@@ -40,16 +38,6 @@ CALLS = {
     "pv.underperforming_stations": pv.underperforming_stations,
     "rounds.overdue_townships": report_rounds.overdue_townships,
 }
-
-
-def median_time(fn, runs: int) -> float:
-    fn()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def timings(con, scope: Scope, runs: int) -> dict[str, float]:

@@ -15,7 +15,15 @@ from fupin_core.scope import Scope
 from fupin_core.security import row_places
 
 KIND_LABELS = {"sample": "示例数据", "upload": "上传文件", "import": "命令行导入"}
-COLUMNS = ["数据表", "批次号", "来源", "文件名", "上传人", "上传时间", "本范围行数"]
+SCHEMA = {
+    "数据表": pl.String,
+    "批次号": pl.Int64,
+    "来源": pl.String,
+    "文件名": pl.String,
+    "上传人": pl.String,
+    "上传时间": pl.Datetime,
+    "本范围行数": pl.Int64,
+}
 
 
 def _rows_by_batch(con: duckdb.DuckDBPyConnection, dataset_key: str, scope: Scope) -> list[tuple]:
@@ -48,17 +56,6 @@ def sources(con: duckdb.DuckDBPyConnection, dataset_keys: tuple[str, ...], scope
             kind, file_name, user_name, created_at = info if info else (None, None, None, None)
             records.append((title, int(batch_id), KIND_LABELS.get(kind, kind), file_name, user_name, created_at, int(n_rows)))
     return combined([pl.DataFrame(records, schema=SCHEMA, orient="row")])
-
-
-SCHEMA = {
-    "数据表": pl.String,
-    "批次号": pl.Int64,
-    "来源": pl.String,
-    "文件名": pl.String,
-    "上传人": pl.String,
-    "上传时间": pl.Datetime,
-    "本范围行数": pl.Int64,
-}
 
 
 def combined(frames: list[pl.DataFrame]) -> pl.DataFrame:

@@ -330,63 +330,42 @@ def _relation(con: duckdb.DuckDBPyConnection, year: int, line: float) -> tuple[s
     return f"(SELECT * FROM {TABLE} WHERE v_count = ? AND v_max = ? AND v_rolled = ? AND year = ?)", [*version, year]
 
 
-def category_relation(con: duckdb.DuckDBPyConnection, year: int) -> tuple[str, list] | None:
-    """Like `relation`, the per-category rows of `year` (columns township_code, village_code, dimension,
-    category, households, people, income, links); None when the caller must compute from the rows."""
+def _companion(con, year: int, table: str, columns: str, sources: tuple[str, ...], migration: int | None) -> tuple[str, list] | None:
+    """The rows of `table` (built with the household summary of `year`, same version) as a FROM item,
+    or None when the caller must compute from the rows: a cursor that shadows one of `sources`, a
+    store from before `migration`, or no household summary to be had."""
     if _disabled.get():
         return None
     try:
-        if scope_keys.once(con, ("category summary",), lambda: shadowed(con, CATEGORY_SOURCE_TABLES)):
-            return None
+        usable = scope_keys.once(
+            con, ("companion", table), lambda: not shadowed(con, sources) and (migration is None or _migrated(con, migration))
+        )
     except duckdb.Error:
         return None
-    source = relation_of_year(con, year)
+    source = relation_of_year(con, year) if usable else None
     if source is None:
         return None
-    return f"(SELECT * FROM {CATEGORY_TABLE} WHERE v_count = ? AND v_max = ? AND v_rolled = ? AND year = ?)", source[1]
+    return f"(SELECT {columns} FROM {table} WHERE v_count = ? AND v_max = ? AND v_rolled = ? AND year = ?)", source[1]
+
+
+def category_relation(con: duckdb.DuckDBPyConnection, year: int) -> tuple[str, list] | None:
+    """Like `relation`, the per-category rows of `year` (columns township_code, village_code, dimension,
+    category, households, people, income, links); None when the caller must compute from the rows."""
+    return _companion(con, year, CATEGORY_TABLE, "*", CATEGORY_SOURCE_TABLES, None)
 
 
 def asset_relation(con: duckdb.DuckDBPyConnection, year: int) -> tuple[str, list] | None:
     """Like `relation`, the per-asset rows of `year` (columns asset_id, reached, households: the
     year's linkages with income that cite the asset); None when the caller must compute from the rows."""
-    if _disabled.get():
-        return None
-    try:
-        usable = scope_keys.once(
-            con, ("asset summary",), lambda: not shadowed(con, ASSET_SOURCE_TABLES) and _migrated(con, ASSET_TABLE_MIGRATION)
-        )
-    except duckdb.Error:
-        return None
-    if not usable:
-        return None
-    source = relation_of_year(con, year)
-    if source is None:
-        return None
-    sql = f"(SELECT asset_id, reached, households FROM {ASSET_TABLE} WHERE v_count = ? AND v_max = ? AND v_rolled = ? AND year = ?)"
-    return sql, source[1]
+    return _companion(con, year, ASSET_TABLE, "asset_id, reached, households", ASSET_SOURCE_TABLES, ASSET_TABLE_MIGRATION)
 
 
 def batch_relation(con: duckdb.DuckDBPyConnection, year: int) -> tuple[str, list] | None:
     """Like `relation`, the per-batch, per-镇办 row counts (columns dataset, batch_id, township_code,
     rows) at the current data version, kept with the summary of `year`; None when the caller must
     count the rows."""
-    if _disabled.get():
-        return None
-    try:
-        usable = scope_keys.once(
-            con, ("batch summary",), lambda: not shadowed(con, BATCH_SOURCE_TABLES) and _migrated(con, BATCH_TABLE_MIGRATION)
-        )
-    except duckdb.Error:
-        return None
-    if not usable:
-        return None
-    source = relation_of_year(con, year)
-    if source is None:
-        return None
-    sql = (
-        f"(SELECT dataset, batch_id, township_code, rows FROM {BATCH_TABLE} WHERE v_count = ? AND v_max = ? AND v_rolled = ? AND year = ?)"
-    )
-    return sql, source[1]
+    columns = "dataset, batch_id, township_code, rows"
+    return _companion(con, year, BATCH_TABLE, columns, BATCH_SOURCE_TABLES, BATCH_TABLE_MIGRATION)
 
 
 def relation_of_year(con: duckdb.DuckDBPyConnection, year: int) -> tuple[str, list] | None:
