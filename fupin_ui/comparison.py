@@ -14,9 +14,16 @@ from fupin_ui import auth_ui, data, widgets
 CHARTS_A_ROW = 2
 
 
-def previous_kpis(scope: Scope) -> dict:
-    """Last year's indicators for the same place (the KPI cards' change against last year)."""
-    return data.call(indicators.values, trends.previous_scope(scope))
+def previous_kpis(scope: Scope, keys: tuple[str, ...] | None = None) -> dict:
+    """Last year's indicators for the same place (the KPI cards' change against last year); `keys`:
+    only these (their queries alone run)."""
+    return data.call(indicators.values, trends.previous_scope(scope), keys=keys)
+
+
+def cards(scope: Scope, keys: tuple[str, ...]) -> tuple[dict, dict]:
+    """The registry's values of a page's cards `keys`, this year and last year. Only the queries these
+    indicators need run: a programme page does not compute the whole registry twice to show six cards."""
+    return data.call(indicators.values, scope, keys=keys), previous_kpis(scope, keys)
 
 
 def _whole(scope: Scope) -> Scope:
@@ -69,9 +76,10 @@ def _compare(scope: Scope, keys: tuple[str, ...], place: str, key: str) -> None:
             )
     if scope.townships is not None and len(scope.townships) == 1 and scope.village is None:
         st.markdown(f"**{markdown_literal(place)}成绩单**（与上年相比；名次为在各镇办中的名次，数值相同名次并列）")
-        # From cached figures: the page's cards, last year's, and the 镇办 ranking the district view shares.
+        # From cached figures: this year's and last year's values of `keys`, and the 镇办 ranking the district view shares.
         whole = _whole(scope)
         ranks = data.call(trends.rankings, Scope(scope.year, whole.townships, None), keys)
-        card = trends.scorecard_frame(scope, keys, data.call(indicators.values, scope), previous_kpis(scope), ranks)
+        current, previous = cards(scope, keys)
+        card = trends.scorecard_frame(scope, keys, current, previous, ranks)
         widgets.table(card, key=f"{key}_scorecard", first=("指标", "数值", "单位", "排名", "较上年", "变化"))
         widgets.csv_download(card, "下载成绩单（CSV）", f"{place}{scope.year}年成绩单.csv", key=f"{key}_scorecard_csv", scope=scope)

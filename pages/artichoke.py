@@ -6,7 +6,7 @@ import streamlit as st
 from fupin_core.charts import artichoke as charts
 from fupin_core.formatting import markdown_literal
 from fupin_core.metrics import artichoke
-from fupin_core.metrics.indicators import display_unit, overview_kpis
+from fupin_core.metrics.indicators import display_unit
 from fupin_ui import comparison, data, filters, widgets
 
 scope = filters.scope()
@@ -17,8 +17,7 @@ summary = data.call(artichoke.artichoke_summary, scope)
 st.title(f"{markdown_literal(place)}{scope.year}年菊芋产业")
 st.caption("面积、产量和收购金额为所选年度的报送数；“全镇”指以镇办为单位组织的订单种植。")
 
-kpis = data.call(overview_kpis, scope)
-previous = comparison.previous_kpis(scope)
+kpis, previous = comparison.cards(scope, ("artichoke_mu", "artichoke_progress", "artichoke_target_mu"))
 cols = st.columns(4)
 widgets.kpi_card(cols[0], kpis, "artichoke_mu", previous=previous)
 widgets.progress_card(cols[1], kpis, "artichoke_progress", "artichoke_target_mu", scope)

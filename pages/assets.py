@@ -5,8 +5,7 @@ and 村集体经济收入 with the villages at zero and below the threshold."""
 import streamlit as st
 
 from fupin_core.formatting import markdown_literal
-from fupin_core.metrics import assets
-from fupin_core.metrics.indicators import overview_kpis
+from fupin_core.metrics import assets, indicators
 from fupin_core.reports import cards, names
 from fupin_ui import auth_ui, data, filters, widgets
 
@@ -16,11 +15,12 @@ place = filters.place_name()
 st.title(f"{markdown_literal(place)}{scope.year}年扶贫资产")
 st.caption("资产按所在村统计，所属项目建设年度不晚于所选年度；确权、移交情况为所选年度年末的情况。")
 
-kpis = data.call(overview_kpis, scope)
-for row in (
+CARD_ROWS = (
     ("assets", "asset_value_wan", "unsettled_assets", "troubled_assets"),
     ("asset_income_wan", "asset_income_distributed_wan", "collective_income_wan", "distribution_gap_projects"),
-):
+)
+kpis = data.call(indicators.values, scope, keys=tuple(key for row in CARD_ROWS for key in row))
+for row in CARD_ROWS:
     for column, key in zip(st.columns(4), row, strict=True):
         widgets.kpi_card(column, kpis, key)
 

@@ -8,7 +8,7 @@ from fupin_core.catalog import ENTITY_TYPES
 from fupin_core.charts import entities as charts
 from fupin_core.formatting import markdown_literal
 from fupin_core.metrics import entities as metrics
-from fupin_core.metrics.indicators import overview_kpis
+from fupin_core.metrics import indicators
 from fupin_ui import data, filters, widgets
 
 
@@ -26,10 +26,9 @@ place = filters.place_name()
 st.title(f"{markdown_literal(place)}{scope.year}年经营主体与投资")
 st.caption("合作社、龙头企业等经营主体实施的项目，财政和帮扶资金入股，以及对贫困户的分红兑现。")
 
-kpis = data.call(overview_kpis, scope)
-for column, key in zip(
-    st.columns(5), ("entities", "invested_wan", "dividends_due_wan", "dividend_payout_rate", "overdue_dividends"), strict=True
-):
+CARDS = ("entities", "invested_wan", "dividends_due_wan", "dividend_payout_rate", "overdue_dividends")
+kpis = data.call(indicators.values, scope, keys=(*CARDS, "cooperatives", "leading_enterprises", "dividends_owed_wan"))
+for column, key in zip(st.columns(5), CARDS, strict=True):
     widgets.kpi_card(column, kpis, key)
 st.caption(
     f"其中农民专业合作社{widgets.indicator_text('cooperatives', kpis['cooperatives'])}、"

@@ -8,7 +8,7 @@ from fupin_core.catalog import FUND_CATEGORIES, INTEGRATED_FUNDS, SPECIAL_POVERT
 from fupin_core.charts import funds as charts
 from fupin_core.formatting import markdown_literal
 from fupin_core.metrics import funds as metrics
-from fupin_core.metrics.indicators import display_unit, overview_kpis
+from fupin_core.metrics.indicators import display_unit
 from fupin_ui import comparison, data, filters, widgets
 
 ALL_CATEGORIES = "全部资金（不含企业自筹）"
@@ -26,8 +26,9 @@ def _percent_column(frame: pl.DataFrame) -> pl.DataFrame:
 
 scope = filters.scope()
 place = filters.place_name()
-kpis = data.call(overview_kpis, scope)
-previous = comparison.previous_kpis(scope)
+# Every category's cards, the low-spending count and 企业自筹: one registry call whichever category is chosen.
+CARDS = (*(key for keys in CATEGORY_CARDS.values() for key in keys if key), "low_spending_projects", "self_funded_wan")
+kpis, previous = comparison.cards(scope, CARDS)
 by_source = data.call(metrics.funds_by_source, scope)
 by_category = data.call(metrics.funds_by_category, scope)
 low_label = f"{metrics.LOW_SPENDING:.0%}"  # the threshold as people say it: 90%

@@ -7,7 +7,7 @@ from fupin_core.charts import fungus as charts
 from fupin_core.charts import trends as trend_charts
 from fupin_core.formatting import markdown_literal
 from fupin_core.metrics import fungus
-from fupin_core.metrics.indicators import display_unit, overview_kpis
+from fupin_core.metrics.indicators import display_unit
 from fupin_core.metrics.trends import period_series
 from fupin_ui import comparison, data, filters, widgets
 
@@ -19,8 +19,7 @@ summary = data.call(fungus.fungus_summary, scope)
 st.title(f"{markdown_literal(place)}{scope.year}年食用菌产业")
 st.caption("菌袋、产量和销售为所选年度各报告期之和（同一项目同一年既报年度又报季度时只计年度数）。")
 
-kpis = data.call(overview_kpis, scope)
-previous = comparison.previous_kpis(scope)
+kpis, previous = comparison.cards(scope, ("fungus_bags_wan", "fungus_progress", "fungus_target_wan"))
 cols = st.columns(4)
 widgets.kpi_card(cols[0], kpis, "fungus_bags_wan", previous=previous)
 widgets.progress_card(cols[1], kpis, "fungus_progress", "fungus_target_wan", scope)

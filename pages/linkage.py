@@ -7,23 +7,22 @@ from fupin_core.charts import linkage as charts
 from fupin_core.charts.overview import township_bar_chart
 from fupin_core.formatting import markdown_literal
 from fupin_core.metrics import linkage as m
-from fupin_core.metrics.indicators import overview_kpis
 from fupin_core.metrics.overview import coverage_gap
 from fupin_ui import comparison, data, filters, widgets
 
 LINKED_SOURCES = ("linkages", "households", "projects")
 scope = filters.scope()
 place = filters.place_name()
-kpis = data.call(overview_kpis, scope)
-previous = comparison.previous_kpis(scope)
+# The cards of both rows below, and of the 低于贫困线 section (with the year's poverty line).
+COVERAGE_CARDS = ("coverage_rate", "covered_households", "uncovered_households", "coverage_base_households")
+LINKED_CARDS = ("linked_households", "linked_people", "linked_income_wan", "linked_income_per_household_yuan")
+INCOME_CARDS = ("income_reported_households", "households_below_poverty_line", "exited_below_poverty_line", "poverty_line_yuan")
+kpis, previous = comparison.cards(scope, (*COVERAGE_CARDS, *LINKED_CARDS, *INCOME_CARDS))
 line = kpis["poverty_line_yuan"]
 
 st.title(f"{markdown_literal(place)}{scope.year}年利益联结")
 # Coverage (帮扶措施到户) and 带动增收 are two indicators: each row shows one of them.
-for row in (
-    ("coverage_rate", "covered_households", "uncovered_households", "coverage_base_households"),
-    ("linked_households", "linked_people", "linked_income_wan", "linked_income_per_household_yuan"),
-):
+for row in (COVERAGE_CARDS, LINKED_CARDS):
     for column, key in zip(st.columns(4), row, strict=True):
         widgets.kpi_card(column, kpis, key, previous=previous)
 
@@ -59,9 +58,7 @@ with right:
     widgets.chart(charts.income_band_chart(data.call(m.income_bands, scope)))
 st.subheader("家庭人均纯收入低于贫困线的户")
 cols = st.columns(4)
-for column, key in zip(
-    cols, ("income_reported_households", "households_below_poverty_line", "exited_below_poverty_line", "poverty_line_yuan"), strict=True
-):
+for column, key in zip(cols, INCOME_CARDS, strict=True):
     widgets.kpi_card(column, kpis, key)
 exited_count = kpis["exited_below_poverty_line"]
 with st.expander(f"已脱贫户收入未达标（{widgets.indicator_text('exited_below_poverty_line', exited_count)}）", expanded=bool(exited_count)):

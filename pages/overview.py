@@ -12,7 +12,6 @@ from fupin_ui import comparison, data, filters, nav, widgets
 scope = filters.scope()
 place = filters.place_name()
 kpis = data.call(overview_kpis, scope)
-previous = comparison.previous_kpis(scope)
 
 st.title(f"{markdown_literal(place)}{scope.year}年产业扶贫总览")
 
@@ -24,6 +23,8 @@ CARDS = (
     (("pv_capacity_mw", "pv_progress"), ("fungus_bags_wan", "fungus_progress"), ("artichoke_mu", "artichoke_progress"), "pilot_villages"),
     ("integrated_funds_allocated_wan", "integrated_funds_spent_wan", "integrated_funds_spend_rate", "dividend_payout_rate"),
 )
+# Last year's values of the cards alone (the change each card shows).
+previous = comparison.previous_kpis(scope, tuple(card[0] if isinstance(card, tuple) else card for row in CARDS for card in row))
 for row in CARDS:
     for column, card in zip(st.columns(4), row, strict=True):
         key, progress = card if isinstance(card, tuple) else (card, None)

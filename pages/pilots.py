@@ -6,7 +6,7 @@ import streamlit as st
 
 from fupin_core.charts import pilots as charts
 from fupin_core.formatting import markdown_literal
-from fupin_core.metrics.indicators import display_unit, overview_kpis
+from fupin_core.metrics.indicators import display_unit
 from fupin_core.metrics.pilots import linked_income_by_pilot, pilot_dividends_by_year, pilot_totals, pilot_villages, shareholder_gaps
 from fupin_ui import comparison, data, filters, widgets
 
@@ -17,8 +17,7 @@ totals = data.call(pilot_totals, scope)
 st.title(f"{markdown_literal(place)}{scope.year}年三变改革试点")
 st.caption("资源变资产、资金变股金、农民变股东：试点村的区级财政投入、折股量化资产、入股土地、股东和分红。")
 
-kpis = data.call(overview_kpis, scope)
-previous = comparison.previous_kpis(scope)
+kpis, previous = comparison.cards(scope, ("pilot_villages", "pilot_funds_wan"))
 cols = st.columns(4)
 widgets.kpi_card(cols[0], kpis, "pilot_villages", previous=previous)
 widgets.kpi_card(cols[1], kpis, "pilot_funds_wan", previous=previous)

@@ -5,8 +5,7 @@ import streamlit as st
 
 from fupin_core.catalog import PROJECT_STAGES
 from fupin_core.formatting import markdown_literal
-from fupin_core.metrics import projects_lib
-from fupin_core.metrics.indicators import overview_kpis
+from fupin_core.metrics import indicators, projects_lib
 from fupin_ui import data, filters, widgets
 
 scope = filters.scope()
@@ -16,7 +15,7 @@ on = projects_lib.as_of(scope.year)
 st.title(f"{markdown_literal(place)}{scope.year}年项目库")
 st.caption(f"各项目截至{on:%Y年%m月%d日}所处的阶段；阶段和公告公示在“数据上报”中以“项目阶段”“公告公示”数据集上报。")
 
-kpis = data.call(overview_kpis, scope)
+kpis = data.call(indicators.values, scope, keys=("projects_in_library", "stuck_projects", "unsettled_assets", "assets"))
 cols = st.columns(4)
 widgets.kpi_card(cols[0], kpis, "projects_in_library")
 widgets.kpi_card(cols[1], kpis, "stuck_projects")

@@ -7,7 +7,7 @@ from fupin_core.charts import pv as charts
 from fupin_core.charts import trends as trend_charts
 from fupin_core.formatting import markdown_literal
 from fupin_core.metrics import pv
-from fupin_core.metrics.indicators import display_unit, overview_kpis
+from fupin_core.metrics.indicators import display_unit
 from fupin_core.metrics.trends import period_series
 from fupin_ui import comparison, data, filters, widgets
 
@@ -19,8 +19,16 @@ summary = data.call(pv.pv_summary, scope)
 st.title(f"{markdown_literal(place)}{scope.year}年光伏扶贫")
 st.caption("装机容量只计已建成、运营中的电站（建设年度不晚于所选年度）；发电与收益为所选年度各报告期之和。")
 
-kpis = data.call(overview_kpis, scope)
-previous = comparison.previous_kpis(scope)
+CARDS = (
+    "pv_capacity_mw",
+    "pv_progress",
+    "pv_target_mw",
+    "pv_stations_poverty",
+    "pv_generation_10k_kwh",
+    "pv_revenue_wan",
+    "pv_commercial_mw",
+)
+kpis, previous = comparison.cards(scope, CARDS)
 cols = st.columns(4)
 widgets.kpi_card(cols[0], kpis, "pv_capacity_mw", previous=previous)
 widgets.progress_card(cols[1], kpis, "pv_progress", "pv_target_mw", scope)
