@@ -275,15 +275,17 @@ def below_poverty_line(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int 
             households = [
                 r[0]
                 for r in con.execute(
-                    f"SELECT household_id FROM households WHERE village_code IN ({marks}) AND identified_year <= ? AND family_size > 0",
-                    [*villages, scope.year],
+                    f"""SELECT household_id FROM households WHERE village_code IN ({marks}) AND identified_year <= ? AND family_size > 0
+                        LIMIT ?""",
+                    [*villages, scope.year, summaries.MAX_BOUND_KEYS + 1],
                 ).fetchall()
             ]
         cond += f" AND h.village_code IN ({', '.join('?' for _ in villages)})" if villages else " AND FALSE"
         params = [*params, *villages]
-        among = f"AND household_id IN ({', '.join('?' for _ in households)})" if households else "AND FALSE"
-        among_params = households
-    with db.selective_reads(con) if source is not None else contextlib.nullcontext():
+        if len(households) <= summaries.MAX_BOUND_KEYS:
+            among = f"AND household_id IN ({', '.join('?' for _ in households)})" if households else "AND FALSE"
+            among_params = households
+    with db.selective_reads(con) if among_params else contextlib.nullcontext():
         return con.execute(
             f"""WITH inc AS (
                     SELECT household_id, coalesce(wage_income_yuan, 0) + coalesce(business_income_yuan, 0)

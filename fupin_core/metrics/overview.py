@@ -482,7 +482,10 @@ def _gap_sql(scope: Scope, villages: list[str] | None = None, households: list[s
         # An empty list matches nothing (FALSE, which DuckDB plans without reading a table).
         among = f"AND h.village_code IN ({', '.join('?' for _ in villages)})" if villages else "AND FALSE"
         among_params = list(villages)
-        linked = f"AND k.household_id IN ({', '.join('?' for _ in households)})" if households else "AND FALSE"
+        # None: too many candidates to bind (summaries.MAX_BOUND_KEYS); the village filter alone then.
+        linked = (
+            "" if households is None else f"AND k.household_id IN ({', '.join('?' for _ in households)})" if households else "AND FALSE"
+        )
         linked_params = list(households or [])
     sql = f"""
         FROM households AS h
@@ -498,6 +501,7 @@ def _gap_sql(scope: Scope, villages: list[str] | None = None, households: list[s
 def coverage_gap(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int | None = None) -> pl.DataFrame:
     """Registered households with labour capacity that no industry support of Y reaches."""
     source = summaries.relation_of_year(con, scope.year) if limit else None
+    bound = False  # whether the linkages are read for a bound list of candidate households
     if source is None:
         gap, params = _gap_sql(scope)
     else:
@@ -509,13 +513,18 @@ def coverage_gap(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int | None
         if villages:  # none: no gap in scope, nothing to read
             working = ", ".join("?" for _ in WORKING_CAPACITIES)
             marks = ", ".join("?" for _ in villages)
-            candidates = con.execute(
-                f"SELECT household_id FROM households WHERE village_code IN ({marks}) AND identified_year <= ? AND labour_capacity IN ({working})",
-                [*villages, scope.year, *WORKING_CAPACITIES],
-            ).fetchall()
-        gap, params = _gap_sql(scope, villages, [r[0] for r in candidates])
+            candidates = [
+                r[0]
+                for r in con.execute(
+                    f"""SELECT household_id FROM households
+                        WHERE village_code IN ({marks}) AND identified_year <= ? AND labour_capacity IN ({working}) LIMIT ?""",
+                    [*villages, scope.year, *WORKING_CAPACITIES, summaries.MAX_BOUND_KEYS + 1],
+                ).fetchall()
+            ]
+        bound = len(candidates) <= summaries.MAX_BOUND_KEYS
+        gap, params = _gap_sql(scope, villages, candidates if bound else None)
     limit_sql = "LIMIT ?" if limit else ""
-    with db.selective_reads(con) if source is not None else contextlib.nullcontext():
+    with db.selective_reads(con) if bound else contextlib.nullcontext():
         return con.execute(
             f"""
             SELECT t.township_name AS 镇办, v.village_name AS 村, h.household_id AS 户编号, h.head_name AS 户主姓名,

@@ -261,3 +261,23 @@ def test_a_replaced_version_stays_for_the_grace_period(tiny_con):
     commit()
     indicators.values(tiny_con, Scope.of(2017))
     assert versions() == {tuple(second), tuple(store.data_version(tiny_con))}
+
+
+def test_a_first_page_with_too_many_candidates_reads_by_village(tiny_con, monkeypatch):
+    """Beyond summaries.MAX_BOUND_KEYS candidate households a list's first page is read by its villages
+    instead of a bound list of households; the rows are the same."""
+    fixture_lifecycle.add(tiny_con)
+    pages = {name: fn for name, fn in CALLS.items() if "first" in name}
+    shown = 0
+    for bound in (0, 1):
+        monkeypatch.setattr(summaries, "MAX_BOUND_KEYS", bound)
+        for year in CHECKED_YEARS:
+            for make in SCOPES:
+                scope = make(year)
+                for name, fn in pages.items():
+                    with summaries.disabled():
+                        expected = fn(tiny_con, scope)
+                    got = fn(tiny_con, scope)
+                    assert _same(got, expected), f"{name} {scope} (at most {bound} bound): {got} ≠ {expected}"
+                    shown += got.height
+    assert shown > 0, "the lists were empty: nothing compared"
