@@ -300,12 +300,34 @@ def _progress(value: float | None, goal: dict | None) -> float | None:
     return round(value / goal["value"], 6)
 
 
+class _Places:
+    """The places of one comparison (the villages of one 镇办, or 镇办): the household and village parts
+    are read for all of them in one grouped query each, the first time any place needs one; each
+    place's part equals asking it alone (overview.household_kpis_of_places)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, scopes: list[Scope]):
+        self.con, self.scopes = con, scopes
+
+    @cached_property
+    def line(self) -> float:
+        return poverty_line(self.con, self.scopes[0].year)[0]
+
+    @cached_property
+    def h(self) -> dict[Scope, dict]:
+        return overview.household_kpis_of_places(self.con, self.scopes, self.line)
+
+    @cached_property
+    def v(self) -> dict[Scope, dict]:
+        return overview.village_kpis_of_places(self.con, self.scopes)
+
+
 class _Parts:
     """The queries behind the indicators, each run at most once and only when an indicator needs it
-    (a trend or a ranking asks for a few indicators; the cards for all of them)."""
+    (a trend or a ranking asks for a few indicators; the cards for all of them). `places`: the
+    comparison this scope is one place of, whose grouped parts are read first."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, scope: Scope):
-        self.con, self.scope = con, scope
+    def __init__(self, con: duckdb.DuckDBPyConnection, scope: Scope, places: _Places | None = None):
+        self.con, self.scope, self.places = con, scope, places
 
     @cached_property
     def line(self) -> float:
@@ -313,11 +335,13 @@ class _Parts:
 
     @cached_property
     def h(self) -> dict:
-        return overview.household_kpis(self.con, self.scope, self.line)
+        grouped = self.places.h if self.places is not None else {}
+        return grouped[self.scope] if self.scope in grouped else overview.household_kpis(self.con, self.scope, self.line)
 
     @cached_property
     def v(self) -> dict:
-        return overview.village_kpis(self.con, self.scope)
+        grouped = self.places.v if self.places is not None else {}
+        return grouped[self.scope] if self.scope in grouped else overview.village_kpis(self.con, self.scope)
 
     @cached_property
     def stations(self) -> dict:
@@ -483,13 +507,31 @@ def values(con: duckdb.DuckDBPyConnection, scope: Scope, keys: Iterable[str] | N
 
     `keys`: only these indicators (a trend, a ranking), computed by the same formulas and only the
     queries they need, so a value equals the card's."""
-    parts = _parts(con, scope)
+    wanted = _wanted(keys)
+    with scope_keys.shared():  # the scope's project and village lists, read once for all its queries
+        return _evaluate(_parts(con, scope), wanted)
+
+
+def values_of_places(con: duckdb.DuckDBPyConnection, scopes: list[Scope], keys: Iterable[str]) -> list[dict]:
+    """`values(con, scope, keys)` of each place of a comparison (the villages of one 镇办, or 镇办, of one
+    year), by the same formulas; the household and village parts of all places in one grouped query
+    each instead of one per place."""
+    wanted = _wanted(keys)
+    places = _Places(con, scopes)
+    with scope_keys.shared():
+        return [_evaluate(_Parts(con, scope, places), wanted) for scope in scopes]
+
+
+def _wanted(keys: Iterable[str] | None) -> list[str]:
     wanted = [ind.key for ind in INDICATORS] if keys is None else list(dict.fromkeys(keys))
     unknown = [k for k in wanted if k not in _FORMULAS]
     if unknown:
         raise KeyError(f"没有这些指标：{unknown}")
-    with scope_keys.shared():  # the scope's project and village lists, read once for all its queries
-        return {"year": scope.year} | {key: _FORMULAS[key](parts) for key in wanted}
+    return wanted
+
+
+def _evaluate(parts: _Parts, wanted: list[str]) -> dict:
+    return {"year": parts.scope.year} | {key: _FORMULAS[key](parts) for key in wanted}
 
 
 def _lifecycle_values(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:

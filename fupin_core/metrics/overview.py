@@ -55,17 +55,26 @@ def household_kpis(con: duckdb.DuckDBPyConnection, scope: Scope, line_yuan: floa
 
 
 def _household_row_from_summary(con: duckdb.DuckDBPyConnection, scope: Scope, source: tuple[str, list]) -> dict:
+    cond = scope.where("s.township_code", "s.village_code")
+    return _summary_household_rows(con, source, cond, Scope(scope.year, scope.townships), None)[0]
+
+
+def _summary_household_rows(
+    con: duckdb.DuckDBPyConnection, source: tuple[str, list], cond: tuple[str, list], townships: Scope, by: str | None
+) -> list[dict]:
+    """The household figures summed over the summary's villages that meet `cond`: one row, or one per
+    value of the summary's column `by` (village_code or township_code, as `place`). Whether a 镇办
+    reported linkages is asked only of the 镇办 of `townships` (a village's answer is its 镇办's), joined
+    rather than asked in a subquery: each read of the summary then filters on its own columns, which
+    PostgreSQL applies (a shared CTE or an IN subquery streamed every village's row)."""
     relation, source_params = source
-    cond, params = scope.where("s.township_code", "s.village_code")
-    # Whether a 镇办 reported linkages is asked only of the 镇办 in scope (a village's answer is its
-    # 镇办's), joined rather than asked in a subquery: each read of the summary then filters on its own
-    # columns, which PostgreSQL applies (a shared CTE or an IN subquery streamed every village's row).
-    township_cond, township_params = Scope(scope.year, scope.townships).where("township_code", None)
+    where, params = cond
+    township_cond, township_params = townships.where("township_code", None)
     reported = "coalesce(r.reported, FALSE)"
-    return _one(
-        con,
+    cur = con.execute(
         f"""
         SELECT
+            {f"s.{by} AS place," if by else ""}
             coalesce(sum(registered), 0) AS households_registered,
             coalesce(sum(registered_people), 0) AS people_registered,
             coalesce(sum(exited_cum), 0) AS households_exited_cum,
@@ -89,10 +98,45 @@ def _household_row_from_summary(con: duckdb.DuckDBPyConnection, scope: Scope, so
         FROM {relation} AS s
         LEFT JOIN (SELECT township_code, sum(supported) > 0 AS reported FROM {relation} AS o WHERE TRUE {township_cond}
                    GROUP BY township_code) AS r ON r.township_code = s.township_code
-        WHERE TRUE {cond}
+        WHERE TRUE {where}
+        {f"GROUP BY s.{by}" if by else ""}
         """,
         [*source_params, *source_params, *township_params, *params],
     )
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def _places_of(scopes: list[Scope]) -> tuple[str, Scope, list[str]] | None:
+    """How places of one level are told apart in one grouped query: (the column, named alike in the
+    summary and in villages; the scope around them; their codes) for the villages of one 镇办 or for
+    single 镇办, of one year; None for any other mix."""
+    if not scopes or len({s.year for s in scopes}) != 1:
+        return None
+    year = scopes[0].year
+    if all(s.village is not None for s in scopes) and len({s.townships for s in scopes}) == 1 and len(scopes[0].townships or ()) == 1:
+        return "village_code", Scope(year, scopes[0].townships), [s.village for s in scopes]
+    if all(s.village is None and s.townships is not None and len(s.townships) == 1 for s in scopes):
+        codes = [s.townships[0] for s in scopes]
+        return "township_code", Scope(year, tuple(codes)), codes
+    return None
+
+
+def household_kpis_of_places(con: duckdb.DuckDBPyConnection, scopes: list[Scope], line_yuan: float) -> dict[Scope, dict]:
+    """`household_kpis` of each place of a comparison (the villages of one 镇办, or 镇办), from the
+    summary in one grouped query; equal, place by place, to asking each alone. Empty where no summary
+    can be had or the places are of mixed levels; a place without a summary row is left out (asked
+    alone)."""
+    places = _places_of(scopes)
+    source = summaries.relation(con, scopes[0].year, line_yuan) if places else None
+    if source is None:
+        return {}
+    column, around, codes = places
+    cond, params = around.where("s.township_code", None)
+    cond += f" AND s.{column} IN ({', '.join('?' for _ in codes)})"
+    rows = _summary_household_rows(con, source, (cond, [*params, *codes]), Scope(around.year, around.townships), column)
+    by_code = {row.pop("place"): _household_out(row) for row in rows}
+    return {scope: by_code[code] for scope, code in zip(scopes, codes, strict=True) if code in by_code}
 
 
 def _household_row_from_rows(con: duckdb.DuckDBPyConnection, scope: Scope, line_yuan: float) -> dict:
@@ -168,26 +212,47 @@ def _household_out(row: dict) -> dict:
 def village_kpis(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """建档立卡贫困村 (constant), 深度贫困村, exits, villages still poor at the end of Y, and the
     农业户籍人口 of the villages (None when any village in scope has not reported it)."""
-    cond, params = scope.where("township_code", "village_code")
-    y = scope.year
-    row = _one(
-        con,
+    return _village_rows(con, scope.year, scope.where("township_code", "village_code"), None)[0]
+
+
+def village_kpis_of_places(con: duckdb.DuckDBPyConnection, scopes: list[Scope]) -> dict[Scope, dict]:
+    """`village_kpis` of each place of a comparison in one grouped query (as household_kpis_of_places);
+    a place without villages is left out (asked alone)."""
+    places = _places_of(scopes)
+    if places is None:
+        return {}
+    column, around, codes = places
+    cond, params = around.where("township_code", None)
+    cond += f" AND {column} IN ({', '.join('?' for _ in codes)})"
+    by_code = {row.pop("place"): row for row in _village_rows(con, around.year, (cond, [*params, *codes]), column)}
+    return {scope: by_code[code] for scope, code in zip(scopes, codes, strict=True) if code in by_code}
+
+
+def _village_rows(con: duckdb.DuckDBPyConnection, y: int, cond: tuple[str, list], by: str | None) -> list[dict]:
+    where, params = cond
+    cur = con.execute(
         f"""
-        SELECT count(*) FILTER (WHERE is_poverty_village = '是') AS poverty_villages,
+        SELECT {f"{by} AS place," if by else ""}
+               count(*) FILTER (WHERE is_poverty_village = '是') AS poverty_villages,
                count(*) FILTER (WHERE is_deep_poverty_village = '是') AS deep_poverty_villages,
                count(*) FILTER (WHERE exit_year = ?) AS villages_exited_year,
                count(*) FILTER (WHERE exit_year <= ?) AS villages_exited_cum,
                count(*) FILTER (WHERE is_poverty_village = '是' AND (exit_year IS NULL OR exit_year > ?)) AS poverty_villages_remaining,
                sum(agri_population) AS agri_population,
                count(*) FILTER (WHERE agri_population IS NULL) AS villages_without_population
-        FROM villages WHERE TRUE {cond}
+        FROM villages WHERE TRUE {where}
+        {f"GROUP BY {by}" if by else ""}
         """,
         [y, y, y, *params],
     )
-    out = {k: (None if v is None else int(v)) for k, v in row.items()}
-    if out.pop("villages_without_population"):
-        out["agri_population"] = None
-    return out
+    names = [d[0] for d in cur.description]
+    rows = []
+    for row in cur.fetchall():
+        out = {k: (v if k == "place" or v is None else int(v)) for k, v in zip(names, row, strict=True)}
+        if out.pop("villages_without_population"):
+            out["agri_population"] = None
+        rows.append(out)
+    return rows
 
 
 def target(con: duckdb.DuckDBPyConnection, industry: str, scope: Scope | int) -> dict | None:

@@ -233,14 +233,15 @@ def ranked(frame: pl.DataFrame, key: str) -> pl.DataFrame:
 
 
 def rankings(con: duckdb.DuckDBPyConnection, scope: Scope, keys: tuple[str, ...]) -> list[Ranking]:
-    """Each indicator of `keys` that applies at the level, its places ranked; one registry call per place."""
+    """Each indicator of `keys` that applies at the level, its places ranked; each place's values are the
+    registry's (`indicators.values_of_places`)."""
     level, frame = places(con, scope)
     applicable = tuple(k for k in keys if ("村" if level == "村" else "镇办") in indicators.indicator(k).levels)
     if frame.height > MAX_RANKED:
         empty = pl.DataFrame(schema=RANK_SCHEMA)
         return [Ranking(k, level, empty, None, "", too_many=frame.height) for k in applicable]
     with scope_keys.shared():  # one data version: the summaries' lookups once for all places
-        per_place = [indicators.values(con, _place_scope(scope, level, code), keys=applicable) for code in frame["代码"].to_list()]
+        per_place = indicators.values_of_places(con, [_place_scope(scope, level, code) for code in frame["代码"].to_list()], applicable)
         whole = indicators.values(con, scope, keys=applicable)
     out = []
     for key in applicable:

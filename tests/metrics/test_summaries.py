@@ -7,7 +7,7 @@ import random
 import polars as pl
 
 from fupin_core.catalog import LINK_MECHANISMS
-from fupin_core.metrics import Scope, assets, drilldown, indicators, linkage, overview, pivot, provenance, summaries
+from fupin_core.metrics import Scope, assets, drilldown, indicators, linkage, overview, pivot, provenance, summaries, trends
 from fupin_core.storage import store, summary_tables
 from tests import tiny_data
 from tests.metrics import fixture_lifecycle
@@ -20,6 +20,27 @@ ASSETS = {"P1": ["ZC1"], "P2": [], "P3": ["ZC4"], "P4": ["ZC2", "ZC3"]}
 YEARS = (2016, 2017, 2018)
 CHECKED_YEARS = (2017, 2018)
 SCOPES = [lambda y: Scope.of(y), lambda y: Scope.of(y, T2), lambda y: Scope(y, (T1, T2)), lambda y: Scope.of(y, T2, V3)]
+
+
+def _values_of_places(con, scope: Scope) -> list[dict]:
+    """The compared places of the scope (its 镇办, or the villages of its one 镇办) as a ranking reads
+    them: the household and village parts grouped from the summary. Their indicators only: the other
+    parts are asked place by place, as `values` asks them."""
+    level, frame = trends.places(con, scope)
+    places = [Scope(scope.year, (code,)) if level == "镇办" else Scope(scope.year, scope.townships, code) for code in frame["代码"]]
+    return indicators.values_of_places(con, places, PLACE_KEYS)
+
+
+# Every figure of the household and village parts, through the indicators that read them.
+PLACE_KEYS = (
+    *trends.PROGRAMME_KEYS["总览"], *trends.PROGRAMME_KEYS["利益联结"], "people_registered", "people_exited_cum",
+    "households_exited_year", "people_remaining", "coverage_base_households", "covered_households", "labour_unreported_households",
+    "linked_people", "linked_income_per_household_yuan", "poor_labourers", "labourers_employed", "income_reported_households",
+    "households_below_poverty_line", "exited_below_poverty_line", "poverty_villages", "deep_poverty_villages",
+    "villages_exited_year", "villages_exited_cum", "poverty_villages_remaining", "agri_population",
+)  # fmt: skip
+
+
 CALLS = {
     "indicators.values": indicators.values,
     "overview.township_breakdown": overview.township_breakdown,
@@ -40,6 +61,8 @@ CALLS = {
     "linkage.exited_below_poverty_line, first 1": lambda con, scope: linkage.exited_below_poverty_line(con, scope, limit=1),
     # The per-asset summary (migration 14): 到户 of the asset reconciliation.
     "assets.reconciliation": assets.reconciliation,
+    # A comparison's places: household and village parts in one grouped query.
+    "indicators.values_of_places": _values_of_places,
     # The per-batch, per-镇办 counts (migration 16): 来源.
     "provenance.sources": lambda con, scope: provenance.sources(con, summaries.PROVENANCE_DATASETS, scope),
 }
