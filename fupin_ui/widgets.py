@@ -189,10 +189,19 @@ def _shown(value) -> str:
     return str(value)
 
 
+WIDE_CHARACTER = r"[\x{2E80}-\x{10FFFF}]"  # as text_px counts a character wide
+
+
 def fitted_width(header: str, values: pl.Series) -> int:
     """The pixel width that shows `header` and the widest of the first SAMPLE_ROWS values, within
     MIN_WIDTH_PX..MAX_WIDTH_PX (longer text is cut with "…" and shown whole on hover)."""
-    widest = max((text_px(_shown(v)) for v in values.head(SAMPLE_ROWS).to_list()), default=0)
+    sample = values.head(SAMPLE_ROWS)
+    # text_px of each value, counted by polars (a page's tables have tens of thousands of cells).
+    text = sample.dtype == pl.String
+    shown = sample.fill_null(MISSING) if text else pl.Series([_shown(v) for v in sample.to_list()], dtype=pl.String)
+    px = shown.str.count_matches(WIDE_CHARACTER) * (WIDE_PX - NARROW_PX) + shown.str.len_chars() * NARROW_PX
+    # Rounding keeps the order of the values: the widest rounded is the widest, rounded as text_px rounds.
+    widest = round(px.max()) if len(px) else 0
     return max(MIN_WIDTH_PX, min(MAX_WIDTH_PX, max(text_px(header) + HEADER_PADDING_PX, widest + CELL_PADDING_PX)))
 
 

@@ -15,6 +15,7 @@ from docx.enum.table import WD_ALIGN_VERTICAL, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIG
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Mm, Pt
 
+from fupin_core.metrics import summaries
 from fupin_core.reports.docx import BODY_FONT, TABLE_FONT, TITLE_FONT, set_fonts
 from fupin_core.scope import Scope
 from fupin_core.security import privacy
@@ -217,6 +218,21 @@ def cards_docx(cards: list[dict]) -> bytes:
 
 def villages_with_cards(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Villages in scope with households that received linkage income in the year (村代码, 村, 镇办, 户数)."""
+    source = summaries.relation_of_year(con, scope.year)
+    if source is not None:  # 带动增收户 per village, counted once per data version
+        relation, source_params = source
+        cond, params = scope.where("s.township_code", "s.village_code")
+        return con.execute(
+            f"""
+            SELECT s.village_code AS 村代码, v.village_name AS 村, t.township_name AS 镇办, CAST(s.earned AS BIGINT) AS "户数(户)"
+            FROM {relation} AS s
+            JOIN villages AS v ON v.village_code = s.village_code
+            LEFT JOIN townships AS t ON t.township_code = s.township_code
+            WHERE s.earned > 0 {cond}
+            ORDER BY s.township_code, s.village_code
+            """,
+            [*source_params, *params],
+        ).pl()
     cond, params = scope.where("v.township_code", "v.village_code")
     return con.execute(
         f"""

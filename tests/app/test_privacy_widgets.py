@@ -89,3 +89,17 @@ def test_column_formats_separate_thousands_but_not_years():
     assert formats == {
         "建设年度": "%d", "行": "%d", "收益金额(元)": "%,.0f", "原值(万元)": "%,.2f", "面积(亩)": "%,.1f", "户数": "localized",
     }  # fmt: skip
+
+
+def test_columns_are_as_wide_as_their_widest_shown_value():
+    import polars as pl
+
+    from fupin_ui.widgets import CELL_PADDING_PX, MAX_WIDTH_PX, MIN_WIDTH_PX, fitted_width, text_px
+
+    # Han characters a full em, digits and Latin half; numbers as shown (thousands separated); missing as —.
+    names = pl.Series(["夜村镇", None, "牧护关镇大岭村第三村民小组"])
+    assert fitted_width("村", names) == text_px("牧护关镇大岭村第三村民小组") + CELL_PADDING_PX == 202
+    assert fitted_width("元", pl.Series([1234567.5, None])) == text_px("1,234,567.5") + CELL_PADDING_PX
+    assert fitted_width("村", pl.Series(["甲"])) == MIN_WIDTH_PX
+    assert fitted_width("村", pl.Series(["很长" * 40])) == MAX_WIDTH_PX
+    assert fitted_width("镇办", pl.Series([], dtype=pl.String)) == MIN_WIDTH_PX

@@ -8,6 +8,7 @@ import polars as pl
 
 from fupin_core.catalog import LINK_MECHANISMS
 from fupin_core.metrics import Scope, assets, drilldown, indicators, linkage, overview, pivot, provenance, summaries, trends
+from fupin_core.reports import cards
 from fupin_core.storage import store, summary_tables
 from tests import tiny_data
 from tests.metrics import fixture_lifecycle
@@ -61,6 +62,8 @@ CALLS = {
     "linkage.exited_below_poverty_line, first 1": lambda con, scope: linkage.exited_below_poverty_line(con, scope, limit=1),
     # The per-asset summary (migration 14): 到户 of the asset reconciliation.
     "assets.reconciliation": assets.reconciliation,
+    # 收益明白卡's villages: 带动增收户 per village.
+    "cards.villages_with_cards": cards.villages_with_cards,
     # A comparison's places: household and village parts in one grouped query.
     "indicators.values_of_places": _values_of_places,
     # The per-batch, per-镇办 counts (migration 16): 来源.
