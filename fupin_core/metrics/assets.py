@@ -242,8 +242,13 @@ def reconciliation(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame
     frame = frame.with_columns(
         (pl.col("应分(元)") - pl.col("已分(元)")).alias("未分(元)"), (pl.col("应到户(元)") - pl.col("到户(元)")).alias("到户差额(元)")
     )
-    notes = [_gap_note(r["未分(元)"], r["到户差额(元)"], r["应到户(元)"], r["到户(元)"]) for r in frame.iter_rows(named=True)]
-    frame = frame.with_columns(pl.Series("说明", notes, dtype=pl.String))
+    # Words only for the rows with a gap (most reconcile): a province has tens of thousands of assets.
+    gap = (pl.col("未分(元)") > GAP_TOLERANCE_YUAN) | (pl.col("到户差额(元)").abs() > GAP_TOLERANCE_YUAN)
+    frame = frame.with_row_index("行")
+    gaps = frame.filter(gap)
+    notes = [_gap_note(r["未分(元)"], r["到户差额(元)"], r["应到户(元)"], r["到户(元)"]) for r in gaps.iter_rows(named=True)]
+    noted = gaps.select("行", pl.Series("说明", notes, dtype=pl.String))
+    frame = frame.join(noted, on="行", how="left", maintain_order="left").drop("行")
     return frame.select(
         "说明", "资产", "项目名称", "镇办", "村", "应分(元)", "已分(元)", "未分(元)", "应到户(元)", "到户(元)", "到户差额(元)", "到户户数(户)",
         "资产编号", "项目编号",
