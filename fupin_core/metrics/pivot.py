@@ -90,10 +90,10 @@ def aggregate(
     chosen = [_dimension(d) for d in dims]
     filters = [(_dimension(name), value) for name, value in (equals or {}).items()]
     year_only = not (("年度" in dims) if all_years is None else all_years)
-    if len(chosen) == 1 and year_only and summaries.category_dimension(chosen[0].name, equals):
-        source = summaries.category_relation(con, scope.year)
-        if source is not None:
-            return _labelled(_from_summary(con, scope, chosen[0], source), chosen)
+    if year_only:
+        summarised = _from_summaries(con, scope, chosen, equals)
+        if summarised is not None:
+            return _labelled(summarised, chosen)
     select, params = [], []
     for i, dim in enumerate(chosen):
         order_sql, order_params = dim.order()
@@ -131,20 +131,63 @@ def aggregate(
     return _labelled(con.execute(sql, params).pl(), chosen)
 
 
-def _from_summary(con: duckdb.DuckDBPyConnection, scope: Scope, dim: Dimension, source: tuple[str, list]) -> pl.DataFrame:
-    """One summarised dimension (metrics.summaries.CATEGORY_DIMENSIONS): the sums of its village rows."""
-    relation, relation_params = source
-    order_sql, order_params = replace(dim, label_sql="s.category").order()  # the same order, of the summary's label
+PLACES = ("镇办", "村")
+
+
+def _from_summaries(
+    con: duckdb.DuckDBPyConnection, scope: Scope, chosen: list[Dimension], equals: dict[str, str] | None
+) -> pl.DataFrame | None:
+    """The year's aggregates from the per-version summaries, where they answer them exactly; None when
+    the rows must be read. A household lives in one village, so its distinct count per village adds up
+    over villages and 镇办: the whole, a place (镇办 or 村), a summarised category
+    (summaries.CATEGORY_DIMENSIONS), or a place × a summarised category."""
+    places = [d for d in chosen if d.name in PLACES]
+    categories = [d for d in chosen if d.name not in PLACES]
+    if len(places) > 1 or len(categories) > 1:
+        return None
+    if categories and not summaries.category_dimension(categories[0].name, equals):
+        return None
+    if not categories and equals:
+        return None
+    source = summaries.category_relation(con, scope.year)
+    if source is None:
+        return None
+    category_rows, category_params = source
     cond, scope_params = scope.where("s.township_code", "s.village_code")
+    select, group, order, params = [], [], [], []
+    for i, dim in enumerate(chosen):
+        # The summary's category under the dimension's own order; a place's labels as the rows give them.
+        shown = replace(dim, label_sql="s.category") if dim in categories else dim
+        order_sql, order_params = shown.order()
+        select += [f"{shown.label_sql} AS d{i}", f"{order_sql} AS o{i}"]
+        group += [f"d{i}", f"o{i}"]
+        order += [f"o{i}", f"d{i}"]
+        params += order_params
+    head = ", ".join(select) + ", " if select else ""
+    grouped = f"GROUP BY {', '.join(group)} ORDER BY {', '.join(order)}" if group else ""
+    places_sql = """JOIN villages AS v ON v.village_code = s.village_code
+        JOIN townships AS t ON t.township_code = s.township_code"""
+    if categories:
+        sql = f"""
+            SELECT {head}sum(s.households) AS households, sum(s.people) AS people, sum(s.income) AS income, sum(s.links) AS n
+            FROM {category_rows} AS s {places_sql}
+            WHERE s.dimension = ? {cond}
+            {grouped}
+        """
+        return con.execute(sql, [*params, *category_params, categories[0].name, *scope_params]).pl()
+    # The whole or a place: 带动增收户 from the household summary, 联结笔数 as the sum over 联结方式 (each
+    # linkage has one).
+    household_rows, household_params = summaries.relation_of_year(con, scope.year)
     sql = f"""
-        SELECT s.category AS d0, {order_sql} AS o0,
-               sum(s.households) AS households, sum(s.people) AS people, sum(s.income) AS income, sum(s.links) AS n
-        FROM {relation} AS s
-        WHERE s.dimension = ? {cond}
-        GROUP BY d0, o0
-        ORDER BY o0, d0
+        SELECT {head}coalesce(sum(s.earned), 0) AS households, coalesce(sum(s.earned_people), 0) AS people,
+               coalesce(sum(s.earned_income), 0) AS income, coalesce(sum(c.links), 0) AS n
+        FROM {household_rows} AS s {places_sql}
+        LEFT JOIN (SELECT village_code, sum(links) AS links FROM {category_rows} AS c WHERE c.dimension = ? GROUP BY village_code) AS c
+            ON c.village_code = s.village_code
+        WHERE s.earned > 0 {cond}
+        {grouped}
     """
-    return con.execute(sql, [*order_params, *relation_params, dim.name, *scope_params]).pl()
+    return con.execute(sql, [*params, *household_params, *category_params, "联结方式", *scope_params]).pl()
 
 
 def _labelled(frame: pl.DataFrame, chosen: list[Dimension]) -> pl.DataFrame:

@@ -56,6 +56,14 @@ CALLS = {
     "linkage.by_programme": linkage.by_programme,
     "linkage.welfare_posts": linkage.welfare_posts,
     "pivot 产业 × 户均收益": lambda con, scope: pivot.pivot(con, scope, "产业", None, "户均收益(元)"),
+    # Places (镇办, 村) and the whole from the household summary, a place × a category from the category summary.
+    "pivot 镇办 × 产业 户数": lambda con, scope: pivot.pivot(con, scope, "镇办", "产业", "户数"),
+    "pivot 联结方式 × 村 收益金额": lambda con, scope: pivot.pivot(con, scope, "联结方式", "村", "收益金额(元)"),
+    "pivot 村 × 联结笔数, 人均": lambda con, scope: (
+        pivot.pivot(con, scope, "村", None, "联结笔数"),
+        pivot.pivot(con, scope, "镇办", None, "人均收益(元)"),
+    ),
+    "pivot 镇办 × 细分类型 of 公益岗位": lambda con, scope: pivot.aggregate(con, scope, ("镇办", "细分类型"), {"联结方式": "公益岗位"}),
     # A list's first page reads only the villages the summary says hold it.
     "overview.coverage_gap, first 2": lambda con, scope: overview.coverage_gap(con, scope, limit=2),
     "linkage.below_poverty_line, first 2": lambda con, scope: linkage.below_poverty_line(con, scope, limit=2),
@@ -72,6 +80,8 @@ CALLS = {
 
 
 def _same(a, b) -> bool:
+    if isinstance(a, tuple):
+        return all(_same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, pl.DataFrame):
         return a.schema == b.schema and a.equals(b)
     return a == b
