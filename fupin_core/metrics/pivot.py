@@ -165,8 +165,10 @@ def _from_summaries(
         params += order_params
     head = ", ".join(select) + ", " if select else ""
     grouped = f"GROUP BY {', '.join(group)} ORDER BY {', '.join(order)}" if group else ""
-    places_sql = """JOIN villages AS v ON v.village_code = s.village_code
-        JOIN townships AS t ON t.township_code = s.township_code"""
+    # Names of the places, when a place is a dimension (each table read costs PostgreSQL a scan).
+    places_sql = (
+        "JOIN villages AS v ON v.village_code = s.village_code JOIN townships AS t ON t.township_code = s.township_code" if places else ""
+    )
     if categories:
         sql = f"""
             SELECT {head}sum(s.households) AS households, sum(s.people) AS people, sum(s.income) AS income, sum(s.links) AS n
@@ -175,8 +177,8 @@ def _from_summaries(
             {grouped}
         """
         return con.execute(sql, [*params, *category_params, categories[0].name, *scope_params]).pl()
-    # The whole or a place: 带动增收户 from the household summary, 联结笔数 as the sum over 联结方式 (each
-    # linkage has one).
+    # The whole or a place: 带动增收户 from the household summary, 联结笔数 as the sum over the 联结方式
+    # rows (each linkage is counted in exactly one of them).
     household_rows, household_params = summaries.relation_of_year(con, scope.year)
     sql = f"""
         SELECT {head}coalesce(sum(s.earned), 0) AS households, coalesce(sum(s.earned_people), 0) AS people,
