@@ -40,11 +40,11 @@ def section(scope: Scope, programme: str, place: str, *, key: str) -> None:
         st.caption(f"{scope.year}年以前没有数据，暂无历年变化。")
     else:
         st.caption(f"各指标从有数据的第一年到{scope.year}年（实心大点），与各年度页面的指标卡一致；有目标的指标以虚线标出目标。")
-        built = charts.trend_charts(frame, scope.year)
+        built = widgets.charts(charts.trend_charts, frame, scope.year)
         for start in range(0, len(built), CHARTS_A_ROW):
-            for column, chart in zip(st.columns(CHARTS_A_ROW), built[start : start + CHARTS_A_ROW], strict=False):
+            for column, spec in zip(st.columns(CHARTS_A_ROW), built[start : start + CHARTS_A_ROW], strict=False):
                 with column:
-                    widgets.chart(chart)
+                    widgets.draw(spec)
     _compare(scope, keys, place, key)
 
 
@@ -64,7 +64,7 @@ def _compare(scope: Scope, keys: tuple[str, ...], place: str, key: str) -> None:
         chosen = st.selectbox("比较的指标", list(by_key), format_func=lambda k: indicators.indicator(k).name, key=f"{key}_ranking_key")
         reported = by_key[chosen].frame["数值"].drop_nulls().len()
         if reported > 1:
-            widgets.chart(charts.ranking_chart(by_key[chosen]))
+            widgets.chart(charts.ranking_chart, by_key[chosen])
         else:  # one bar is no comparison
             name = indicators.indicator(chosen).name
             st.caption(f"只有{reported}个{level}上报了{name}，不作比较（其余为未上报）。")
@@ -76,7 +76,7 @@ def _compare(scope: Scope, keys: tuple[str, ...], place: str, key: str) -> None:
             )
     if scope.townships is not None and len(scope.townships) == 1 and scope.village is None:
         st.markdown(f"**{markdown_literal(place)}成绩单**（与上年相比；名次为在各镇办中的名次，数值相同名次并列）")
-        # From cached figures: this year's and last year's values of `keys`, and the 镇办 ranking the district view shares.
+        # This year's and last year's values of `keys` (cached), and the 镇办 ranking the district view shares.
         whole = _whole(scope)
         ranks = data.call(trends.rankings, Scope(scope.year, whole.townships, None), keys)
         current, previous = cards(scope, keys)

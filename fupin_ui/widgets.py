@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import re
+from collections.abc import Callable
 
 import altair as alt
 import polars as pl
@@ -24,6 +26,9 @@ schemapi.disable_debug_mode()
 # The chart data travel inside the spec (Streamlit turns them into Arrow); a chart of every station
 # may pass altair's 5,000-row guard, which is meant for notebooks.
 alt.data_transformers.disable_max_rows()
+# No altair default theme (a 300 × 300 view): our theme is fupin_core.charts.theme, as Streamlit's own
+# altair path left it.
+alt.theme.enable("none")
 
 
 def kpi_card(column, kpis: dict, key: str, *, progress: str | None = None, previous: dict | None = None) -> None:
@@ -284,7 +289,25 @@ def provenance(dataset_keys: tuple[str, ...], scope: Scope, *, key: str) -> None
         st.caption("原始文件可在“上传记录”页下载；回滚某一批次后，表中数据即恢复到该批次之前。")
 
 
-def chart(altair_chart: alt.TopLevelMixin) -> None:
-    """Our own theme (fupin_core.charts) instead of Streamlit's, which resizes the view; the spec
-    written without validation (see above)."""
-    st.vega_lite_chart(altair_chart.to_dict(validate=False), width="stretch", theme=None)
+def chart(builder: Callable[..., alt.TopLevelMixin], *args) -> None:
+    """The chart `builder(*args)` of fupin_core.charts (our theme, not Streamlit's, which resizes the
+    view). Its spec is kept for the same arguments: a page re-runs on every click, and building an
+    altair chart costs more than reading the cached figures it draws."""
+    draw(_specs(f"{builder.__module__}:{builder.__name__}", args))
+
+
+def charts(builder: Callable[..., list[alt.TopLevelMixin]], *args) -> list[dict]:
+    """The specs of the charts `builder(*args)` returns (several), kept as `chart` keeps one; `draw` each."""
+    return _specs(f"{builder.__module__}:{builder.__name__}", args)
+
+
+def draw(spec: dict) -> None:
+    st.vega_lite_chart(spec, width="stretch", theme=None)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _specs(builder_path: str, args: tuple) -> dict | list[dict]:
+    """The Vega-Lite spec(s) of a builder's chart(s), written without validation (see above)."""
+    module_name, name = builder_path.split(":")
+    built = getattr(importlib.import_module(module_name), name)(*args)
+    return [one.to_dict(validate=False) for one in built] if isinstance(built, list) else built.to_dict(validate=False)

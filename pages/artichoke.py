@@ -32,13 +32,13 @@ cols[3].metric("带动增收", display_unit(summary["household_income_yuan"] / 1
 by_village = data.call(artichoke.area_by_village, scope)
 left, right = st.columns(2)
 with left:
-    widgets.chart(charts.area_target_chart(data.call(artichoke.area_by_type, scope), summary["target_mu"], whole))
-    widgets.chart(charts.linked_chart(data.call(artichoke.linked_by_mechanism, scope)))
+    widgets.chart(charts.area_target_chart, data.call(artichoke.area_by_type, scope), summary["target_mu"], whole)
+    widgets.chart(charts.linked_chart, data.call(artichoke.linked_by_mechanism, scope))
 with right:
     if by_village.is_empty():
         st.info("所选范围本年度没有菊芋种植的报送数据。")
     else:
-        widgets.chart(charts.village_area_chart(by_village))
+        widgets.chart(charts.village_area_chart, by_village)
 
 comparison.section(scope, "菊芋", place, key="artichoke")
 

@@ -61,10 +61,10 @@ by_source = data.call(metrics.investments_by_source, scope)
 by_year = data.call(metrics.dividends_by_year, scope)
 with left:
     if by_source.height:
-        widgets.chart(charts.investments_by_source_chart(by_source))
+        widgets.chart(charts.investments_by_source_chart, by_source)
 with right:
     if by_year.height:
-        widgets.chart(charts.dividends_by_year_chart(by_year))
+        widgets.chart(charts.dividends_by_year_chart, by_year)
 
 investments = data.call(metrics.investment_list, scope)
 st.subheader(f"入股投资与{scope.year}年分红（{investments.height:,}笔）")

@@ -70,11 +70,11 @@ left, right = st.columns(2)
 by_township = data.call(metrics.funds_by_township, scope, category)
 with left:
     if by_source.height:
-        widgets.chart(charts.funds_by_source_chart(by_source))
-    widgets.chart(charts.funds_by_year_chart(data.call(metrics.funds_by_year, scope)))
+        widgets.chart(charts.funds_by_source_chart, by_source)
+    widgets.chart(charts.funds_by_year_chart, data.call(metrics.funds_by_year, scope))
 with right:
     if by_township.height > 1:  # one 镇办 alone would be one bar: its villages are compared below
-        widgets.chart(charts.spend_rate_by_township_chart(by_township, metrics.LOW_SPENDING))
+        widgets.chart(charts.spend_rate_by_township_chart, by_township, metrics.LOW_SPENDING)
 
 low = data.call(metrics.low_spending_projects, scope, metrics.LOW_SPENDING, category)
 st.subheader(f"支出率低于{low_label}的项目（{low.height:,}个）")

@@ -34,15 +34,15 @@ by_township = data.call(fungus.bags_by_township, scope)
 by_base = data.call(fungus.bags_by_base, scope)
 left, right = st.columns(2)
 with left:
-    widgets.chart(charts.bags_target_chart(by_township, summary["target_wan"], whole))
+    widgets.chart(charts.bags_target_chart, by_township, summary["target_wan"], whole)
     # Every report period up to the chosen year as one series (per month, so year and quarter reports compare).
     by_period = period_series(data.call(fungus.output_by_period, scope), "生产菌袋(万袋)")
-    widgets.chart(trend_charts.period_chart(by_period, "生产菌袋(万袋)", "万袋", "历年各报告期生产菌袋"))
+    widgets.chart(trend_charts.period_chart, by_period, "生产菌袋(万袋)", "万袋", "历年各报告期生产菌袋")
 with right:
     if whole:
-        widgets.chart(charts.township_bags_chart(by_township))
+        widgets.chart(charts.township_bags_chart, by_township)
     else:
-        widgets.chart(charts.base_bags_chart(by_base, list(fungus.PROJECT_KINDS)))
+        widgets.chart(charts.base_bags_chart, by_base, list(fungus.PROJECT_KINDS))
 
 comparison.section(scope, "食用菌", place, key="fungus")
 
@@ -62,7 +62,7 @@ st.caption("食用菌项目的利益联结（菌袋发放、务工、分红等�
 linked = data.call(fungus.linked_by_mechanism, scope)
 left, right = st.columns(2)
 with left:
-    widgets.chart(charts.linked_chart(linked))
+    widgets.chart(charts.linked_chart, linked)
 with right:
     widgets.table(linked, key="fungus_linked")
     widgets.provenance(("linkages", "projects"), scope, key="fungus_linked_src")

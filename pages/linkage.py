@@ -31,10 +31,10 @@ st.caption("带动增收户：本年度有收益金额大于0的利益联结的�
 mechanisms, programmes = data.call(m.by_mechanism, scope), data.call(m.by_programme, scope)
 left, right = st.columns(2)
 with left:
-    widgets.chart(charts.households_chart(mechanisms, "联结方式", "各联结方式带动增收户数"))
+    widgets.chart(charts.households_chart, mechanisms, "联结方式", "各联结方式带动增收户数")
     widgets.table(mechanisms, key="mechanism_table")
 with right:
-    widgets.chart(charts.households_chart(programmes, "产业", "各产业带动增收户数"))
+    widgets.chart(charts.households_chart, programmes, "产业", "各产业带动增收户数")
     widgets.table(programmes, key="programme_table")
 posts = data.call(m.welfare_posts, scope)
 if posts.height:
@@ -51,11 +51,11 @@ left, right = st.columns(2)
 with left:
     income_by_township = data.call(m.income_by_township, scope)
     if income_by_township.height > 1:  # one 镇办 alone would be one bar
-        widgets.chart(charts.income_vs_line_chart(income_by_township))
+        widgets.chart(charts.income_vs_line_chart, income_by_township)
     else:
         st.caption("已选一个镇办：各村带动增收见下方“各村比较”。")
 with right:
-    widgets.chart(charts.income_band_chart(data.call(m.income_bands, scope)))
+    widgets.chart(charts.income_band_chart, data.call(m.income_bands, scope))
 st.subheader("家庭人均纯收入低于贫困线的户")
 cols = st.columns(4)
 for column, key in zip(cols, INCOME_CARDS, strict=True):
@@ -86,7 +86,7 @@ left, right = st.columns(2)
 with left:
     gap_by_township = data.call(m.gap_by_township, scope)
     if gap_by_township.height > 1:  # one 镇办 alone would be one bar: the table beside lists its villages
-        widgets.chart(township_bar_chart(gap_by_township, "未覆盖户数", "各镇办产业未覆盖户数", "户"))
+        widgets.chart(township_bar_chart, gap_by_township, "未覆盖户数", "各镇办产业未覆盖户数", "户")
     else:
         st.caption("各村未覆盖户数见右表，各村比较见下方“各村比较”。")
 with right:

@@ -45,14 +45,14 @@ for start in range(0, len(alert_rows), 4):  # four to a row, as the cards above
 
 left, right = st.columns(2)
 with left:
-    widgets.chart(charts.progress_chart(data.call(programme_progress, scope)))
+    widgets.chart(charts.progress_chart, data.call(programme_progress, scope))
     by_township = data.call(township_breakdown, scope)
     # One 镇办 alone would be one bar: its villages are compared in “各村比较” below.
     if by_township.height > 1:
-        widgets.chart(charts.township_bar_chart(by_township, "光伏装机兆瓦", "各镇办已建成光伏装机", "兆瓦", ",.2f"))
+        widgets.chart(charts.township_bar_chart, by_township, "光伏装机兆瓦", "各镇办已建成光伏装机", "兆瓦", ",.2f")
 with right:
     if by_township.height > 1:
-        widgets.chart(charts.linked_vs_gap_chart(by_township))
+        widgets.chart(charts.linked_vs_gap_chart, by_township)
     else:
         st.caption("已选一个镇办：各村情况见下方“各村比较”。")
 

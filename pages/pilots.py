@@ -50,14 +50,14 @@ income = data.call(linked_income_by_pilot, scope)
 left, right = st.columns(2)
 with left:
     if villages.height:
-        widgets.chart(charts.shareholders_chart(villages))
+        widgets.chart(charts.shareholders_chart, villages)
     else:
         st.info(f"{place}{scope.year}年没有“三变”改革试点村。")
 with right:
-    widgets.chart(charts.pilot_income_chart(income))
+    widgets.chart(charts.pilot_income_chart, income)
     dividends_by_year = data.call(pilot_dividends_by_year, scope)
     if dividends_by_year.height > 1:  # one year alone is a single bar: said in words instead
-        widgets.chart(charts.pilot_dividends_chart(dividends_by_year))
+        widgets.chart(charts.pilot_dividends_chart, dividends_by_year)
     elif dividends_by_year.height == 1:
         year_row = dividends_by_year.row(0, named=True)
         st.caption(

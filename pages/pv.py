@@ -55,13 +55,13 @@ if kpis["pv_commercial_mw"]:
 by_type = data.call(pv.capacity_by_type, scope)
 left, right = st.columns(2)
 with left:
-    widgets.chart(charts.capacity_target_chart(by_type, summary["target_mw"], whole))
+    widgets.chart(charts.capacity_target_chart, by_type, summary["target_mw"], whole)
     widgets.table(by_type, key="pv_types")
 with right:
     if whole:
-        widgets.chart(charts.township_capacity_chart(data.call(pv.capacity_by_township, scope)))
+        widgets.chart(charts.township_capacity_chart, data.call(pv.capacity_by_township, scope))
     else:
-        widgets.chart(charts.village_capacity_chart(data.call(pv.capacity_by_village, scope)))
+        widgets.chart(charts.village_capacity_chart, data.call(pv.capacity_by_village, scope))
 
 st.subheader("电站")
 station_list = data.call(pv.stations, scope)
@@ -80,10 +80,10 @@ left, right = st.columns(2)
 with left:
     # Every report period up to the chosen year as one series (per month, so year and quarter reports compare).
     widgets.chart(
-        trend_charts.period_chart(period_series(by_period, "发电量(万千瓦时)"), "发电量(万千瓦时)", "万千瓦时", "历年各报告期发电量")
+        trend_charts.period_chart, period_series(by_period, "发电量(万千瓦时)"), "发电量(万千瓦时)", "万千瓦时", "历年各报告期发电量"
     )
 with right:
-    widgets.chart(charts.revenue_chart(by_period))
+    widgets.chart(charts.revenue_chart, by_period)
 widgets.table(by_period.drop("报告期代码"), key="pv_periods")
 widgets.provenance(("pv_output", "projects"), scope, key="pv_periods_src")
 
@@ -95,7 +95,7 @@ distribution = data.call(pv.revenue_distribution, scope)
 if distribution.is_empty():
     st.info("所选范围本年度没有光伏收益到户的记录。")
 else:
-    widgets.chart(charts.distribution_chart(distribution))
+    widgets.chart(charts.distribution_chart, distribution)
     widgets.table(distribution.drop("联结方式", "细分类型"), key="pv_distribution")
     widgets.provenance(("linkages", "projects"), scope, key="pv_distribution_src")
 
@@ -107,7 +107,7 @@ yields = data.call(pv.station_yields, scope)
 if yields.is_empty():
     st.info("所选范围本年度没有电站报送发电量。")
 else:
-    widgets.chart(charts.yield_chart(yields, list(pv.STATION_TYPES), pv.UNDERPERFORM_SHARE))
+    widgets.chart(charts.yield_chart, yields, list(pv.STATION_TYPES), pv.UNDERPERFORM_SHARE)
     weak = data.call(pv.underperforming_stations, scope)
     if weak.is_empty():
         st.success("所选范围内没有低效电站。")

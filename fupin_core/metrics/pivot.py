@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 
 from fupin_core.catalog import HOUSEHOLD_KINDS, INDUSTRIES, LINK_MECHANISMS, PROJECT_TYPES, WELFARE_POST_TYPES
-from fupin_core.metrics import summaries
+from fupin_core.metrics import scope_keys, summaries
 from fupin_core.scope import Scope
 
 TOTAL = "合计"
@@ -149,8 +149,16 @@ def _from_summaries(
         return None
     if not categories and equals:
         return None
+    with scope_keys.shared():  # both summaries of one data version, even if a commit comes in between
+        return _read_summaries(con, scope, chosen, places, categories)
+
+
+def _read_summaries(
+    con: duckdb.DuckDBPyConnection, scope: Scope, chosen: list[Dimension], places: list[Dimension], categories: list[Dimension]
+) -> pl.DataFrame | None:
     source = summaries.category_relation(con, scope.year)
-    if source is None:
+    household = summaries.relation_of_year(con, scope.year)
+    if source is None or household is None:
         return None
     category_rows, category_params = source
     cond, scope_params = scope.where("s.township_code", "s.village_code")
@@ -166,9 +174,8 @@ def _from_summaries(
     head = ", ".join(select) + ", " if select else ""
     grouped = f"GROUP BY {', '.join(group)} ORDER BY {', '.join(order)}" if group else ""
     # Names of the places, when a place is a dimension (each table read costs PostgreSQL a scan).
-    places_sql = (
-        "JOIN villages AS v ON v.village_code = s.village_code JOIN townships AS t ON t.township_code = s.township_code" if places else ""
-    )
+    townships_sql = "JOIN townships AS t ON t.township_code = s.township_code"
+    places_sql = f"JOIN villages AS v ON v.village_code = s.village_code {townships_sql}" if places else ""
     if categories:
         sql = f"""
             SELECT {head}sum(s.households) AS households, sum(s.people) AS people, sum(s.income) AS income, sum(s.links) AS n
@@ -178,18 +185,21 @@ def _from_summaries(
         """
         return con.execute(sql, [*params, *category_params, categories[0].name, *scope_params]).pl()
     # The whole or a place: 带动增收户 from the household summary, 联结笔数 as the sum over the 联结方式
-    # rows (each linkage is counted in exactly one of them).
-    household_rows, household_params = summaries.relation_of_year(con, scope.year)
+    # rows (each linkage is counted in exactly one of them). The 镇办 joined in any case: the rows leave
+    # out a village whose 镇办 is gone (the category summary is built the same way).
+    household_rows, household_params = household
+    links_cond, links_params = scope.where("c.township_code", "c.village_code")
     sql = f"""
         SELECT {head}coalesce(sum(s.earned), 0) AS households, coalesce(sum(s.earned_people), 0) AS people,
                coalesce(sum(s.earned_income), 0) AS income, coalesce(sum(c.links), 0) AS n
-        FROM {household_rows} AS s {places_sql}
-        LEFT JOIN (SELECT village_code, sum(links) AS links FROM {category_rows} AS c WHERE c.dimension = ? GROUP BY village_code) AS c
-            ON c.village_code = s.village_code
+        FROM {household_rows} AS s {places_sql or townships_sql}
+        LEFT JOIN (SELECT village_code, sum(links) AS links FROM {category_rows} AS c WHERE c.dimension = ? {links_cond}
+                   GROUP BY village_code) AS c ON c.village_code = s.village_code
         WHERE s.earned > 0 {cond}
         {grouped}
     """
-    return con.execute(sql, [*params, *household_params, *category_params, "联结方式", *scope_params]).pl()
+    params = [*params, *household_params, *category_params, "联结方式", *links_params, *scope_params]
+    return con.execute(sql, params).pl()
 
 
 def _labelled(frame: pl.DataFrame, chosen: list[Dimension]) -> pl.DataFrame:

@@ -317,3 +317,22 @@ def test_a_first_page_with_too_many_candidates_reads_by_village(tiny_con, monkey
                     assert _same(got, expected), f"{name} {scope} (at most {bound} bound): {got} ≠ {expected}"
                     shown += got.height
     assert shown > 0, "the lists were empty: nothing compared"
+
+
+def test_a_village_whose_township_is_gone_is_left_out_as_the_rows_leave_it_out(tiny_con):
+    """The rows join each village to its 镇办; a village whose 镇办 row is gone is not counted, so the
+    totals read from the summaries leave it out too (the 合计 equals the sum of the 镇办 rows)."""
+    # 2017 income in both 镇办: H1, H2 (城关街道), and H3 (夜村镇), whose 镇办 row then goes.
+    link = {"household_id": "H3", "project_id": "P4", "mechanism": "务工", "sub_type": None, "year": 2017, "income_yuan": 800.0}
+    store.commit_rows(tiny_con, "linkages", pl.DataFrame([link], schema=tiny_data.frame("linkages").schema), user="测试")
+    tiny_con.execute("DELETE FROM townships WHERE township_code = ?", [T2])
+    scope = Scope.of(2017)
+    for name, fn in {
+        "total": lambda con: pivot.aggregate(con, scope, ()),
+        "镇办": lambda con: pivot.pivot(con, scope, "镇办", None, "户数"),
+        "镇办 × 产业": lambda con: pivot.pivot(con, scope, "镇办", "产业", "收益金额(元)"),
+    }.items():
+        with summaries.disabled():
+            expected = fn(tiny_con)
+        assert _same(fn(tiny_con), expected), name
+    assert pivot.aggregate(tiny_con, scope, ())["户数"][0] > 0, "nothing left to compare"
