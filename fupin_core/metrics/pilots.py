@@ -10,6 +10,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from fupin_core.metrics import summaries
 from fupin_core.metrics.overview import pilot_kpis
 from fupin_core.scope import Scope
 
@@ -118,25 +119,31 @@ def linked_income_by_pilot(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.D
     villages: villages, households, people, income, and income per linked person (元/人)."""
     cond, params = scope.where("v.township_code", "v.village_code")
     y = scope.year
+    source = summaries.relation_of_year(con, y)
+    if source is None:
+        linked = """SELECT g.grp, count(*) AS households, CAST(sum(h.family_size) AS BIGINT) AS people, sum(i.yuan) AS yuan
+            FROM (SELECT household_id, sum(income_yuan) AS yuan FROM linkages WHERE year = ? AND income_yuan > 0
+                  GROUP BY household_id) AS i
+            JOIN households AS h ON h.household_id = i.household_id
+            JOIN grouped AS g ON g.village_code = h.village_code
+            GROUP BY g.grp"""
+        linked_params = [y]
+    else:  # the villages' 带动增收户, counted once per data version
+        relation, linked_params = source
+        linked = f"""SELECT g.grp, CAST(sum(s.earned) AS BIGINT) AS households, CAST(sum(s.earned_people) AS BIGINT) AS people,
+                   sum(s.earned_income) AS yuan
+            FROM {relation} AS s JOIN grouped AS g ON g.village_code = s.village_code
+            WHERE s.earned > 0
+            GROUP BY g.grp"""
     return con.execute(
         f"""
-        WITH income AS (
-            SELECT household_id, sum(income_yuan) AS yuan FROM linkages
-            WHERE year = ? AND income_yuan > 0 GROUP BY household_id
-        ),
-        grouped AS (
+        WITH grouped AS (
             SELECT v.village_code,
                    CASE WHEN p.village_code IS NOT NULL THEN ? ELSE ? END AS grp
             FROM villages AS v LEFT JOIN pilots AS p ON p.village_code = v.village_code AND p.pilot_year <= ?
             WHERE TRUE {cond}
         ),
-        linked AS (
-            SELECT g.grp, count(*) AS households, CAST(sum(h.family_size) AS BIGINT) AS people, sum(i.yuan) AS yuan
-            FROM income AS i
-            JOIN households AS h ON h.household_id = i.household_id
-            JOIN grouped AS g ON g.village_code = h.village_code
-            GROUP BY g.grp
-        ),
+        linked AS ({linked}),
         villages_per_group AS (SELECT grp, count(*) AS n FROM grouped GROUP BY grp),
         groups AS (SELECT ? AS grp, 0 AS ord UNION ALL SELECT ?, 1)
         SELECT groups.grp AS 类别,
@@ -150,5 +157,5 @@ def linked_income_by_pilot(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.D
         LEFT JOIN linked AS l ON l.grp = groups.grp
         ORDER BY groups.ord
         """,
-        [y, *PILOT_GROUPS, y, *params, *PILOT_GROUPS],
+        [*PILOT_GROUPS, y, *params, *linked_params, *PILOT_GROUPS],
     ).pl()

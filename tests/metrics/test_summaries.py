@@ -7,7 +7,7 @@ import random
 import polars as pl
 
 from fupin_core.catalog import LINK_MECHANISMS
-from fupin_core.metrics import Scope, assets, drilldown, indicators, linkage, overview, pivot, provenance, summaries, trends
+from fupin_core.metrics import Scope, assets, drilldown, indicators, linkage, overview, pilots, pivot, provenance, summaries, trends
 from fupin_core.reports import cards
 from fupin_core.storage import store, summary_tables
 from tests import tiny_data
@@ -70,6 +70,8 @@ CALLS = {
     "linkage.exited_below_poverty_line, first 1": lambda con, scope: linkage.exited_below_poverty_line(con, scope, limit=1),
     # The per-asset summary (migration 14): 到户 of the asset reconciliation.
     "assets.reconciliation": assets.reconciliation,
+    # 带动增收户 of pilot and other villages (三变改革).
+    "pilots.linked_income_by_pilot": pilots.linked_income_by_pilot,
     # 收益明白卡's villages: 带动增收户 per village.
     "cards.villages_with_cards": cards.villages_with_cards,
     # A comparison's places: household and village parts in one grouped query.
