@@ -269,20 +269,10 @@ def below_poverty_line(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int 
         # the incomes are read for their households only (a filter PostgreSQL applies through an index).
         counted = "s.exited_below_line" if exited_only else "s.below_line"
         villages = summaries.first_villages(con, source, counted, scope.where("s.township_code", "s.village_code"), limit)
-        households = []
-        if villages:
-            marks = ", ".join("?" for _ in villages)
-            households = [
-                r[0]
-                for r in con.execute(
-                    f"""SELECT household_id FROM households WHERE village_code IN ({marks}) AND identified_year <= ? AND family_size > 0
-                        LIMIT ?""",
-                    [*villages, scope.year, summaries.MAX_BOUND_KEYS + 1],
-                ).fetchall()
-            ]
+        households = summaries.candidate_households(con, villages, scope.year, "family_size > 0")
         cond += f" AND h.village_code IN ({', '.join('?' for _ in villages)})" if villages else " AND FALSE"
         params = [*params, *villages]
-        if len(households) <= summaries.MAX_BOUND_KEYS:
+        if households is not None:
             among = f"AND household_id IN ({', '.join('?' for _ in households)})" if households else "AND FALSE"
             among_params = households
     with db.selective_reads(con) if among_params else contextlib.nullcontext():

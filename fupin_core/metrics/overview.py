@@ -547,11 +547,10 @@ def _gap_sql(scope: Scope, villages: list[str] | None = None, households: list[s
         # An empty list matches nothing (FALSE, which DuckDB plans without reading a table).
         among = f"AND h.village_code IN ({', '.join('?' for _ in villages)})" if villages else "AND FALSE"
         among_params = list(villages)
-        # None: too many candidates to bind (summaries.MAX_BOUND_KEYS); the village filter alone then.
-        linked = (
-            "" if households is None else f"AND k.household_id IN ({', '.join('?' for _ in households)})" if households else "AND FALSE"
-        )
-        linked_params = list(households or [])
+        linked, linked_params = "", []  # None: too many candidates to bind; the village filter alone then
+        if households is not None:
+            linked = f"AND k.household_id IN ({', '.join('?' for _ in households)})" if households else "AND FALSE"
+            linked_params = list(households)
     sql = f"""
         FROM households AS h
         JOIN villages AS v ON v.village_code = h.village_code
@@ -574,20 +573,10 @@ def coverage_gap(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int | None
         villages = summaries.first_villages(
             con, source, "s.capable - s.covered", scope.where("s.township_code", "s.village_code"), limit, reported_only=True
         )
-        candidates = []
-        if villages:  # none: no gap in scope, nothing to read
-            working = ", ".join("?" for _ in WORKING_CAPACITIES)
-            marks = ", ".join("?" for _ in villages)
-            candidates = [
-                r[0]
-                for r in con.execute(
-                    f"""SELECT household_id FROM households
-                        WHERE village_code IN ({marks}) AND identified_year <= ? AND labour_capacity IN ({working}) LIMIT ?""",
-                    [*villages, scope.year, *WORKING_CAPACITIES, summaries.MAX_BOUND_KEYS + 1],
-                ).fetchall()
-            ]
-        bound = len(candidates) <= summaries.MAX_BOUND_KEYS
-        gap, params = _gap_sql(scope, villages, candidates if bound else None)
+        working = ", ".join("?" for _ in WORKING_CAPACITIES)
+        candidates = summaries.candidate_households(con, villages, scope.year, f"labour_capacity IN ({working})", WORKING_CAPACITIES)
+        bound = candidates is not None
+        gap, params = _gap_sql(scope, villages, candidates)
     limit_sql = "LIMIT ?" if limit else ""
     with db.selective_reads(con) if bound else contextlib.nullcontext():
         return con.execute(

@@ -384,6 +384,22 @@ def relation_of_year(con: duckdb.DuckDBPyConnection, year: int) -> tuple[str, li
 MAX_BOUND_KEYS = 5_000
 
 
+def candidate_households(
+    con: duckdb.DuckDBPyConnection, villages: list[str], year: int, condition: str = "TRUE", params: tuple = ()
+) -> list[str] | None:
+    """The households of a list's first villages registered by `year` that meet `condition` (SQL over
+    the households table, with `params`), to bind as an IN list; None when there are more than
+    MAX_BOUND_KEYS (the query then reads by its villages)."""
+    if not villages:
+        return []
+    marks = ", ".join("?" for _ in villages)
+    rows = con.execute(
+        f"SELECT household_id FROM households WHERE village_code IN ({marks}) AND identified_year <= ? AND {condition} LIMIT ?",
+        [*villages, year, *params, MAX_BOUND_KEYS + 1],
+    ).fetchall()
+    return [r[0] for r in rows] if len(rows) <= MAX_BOUND_KEYS else None
+
+
 def first_villages(
     con: duckdb.DuckDBPyConnection,
     source: tuple[str, list],
