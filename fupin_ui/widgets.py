@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import re
+import threading
 from collections.abc import Callable
 
 import altair as alt
 import polars as pl
 import streamlit as st
 from altair.utils import schemapi
+from streamlit import dataframe_util
 
 from fupin_core.metrics import Scope, indicators, trends
 from fupin_core.metrics import provenance as provenance_metrics
@@ -23,12 +26,24 @@ from fupin_ui import auth_ui, data
 # whole spec is written, took more time than the rest of drawing a page (光伏, whole district at scale
 # 100: a re-run 0.92 s → 0.59 s). The app therefore writes specs without it.
 schemapi.disable_debug_mode()
-# The chart data travel inside the spec (Streamlit turns them into Arrow); a chart of every station
-# may pass altair's 5,000-row guard, which is meant for notebooks.
-alt.data_transformers.disable_max_rows()
 # No altair default theme (a 300 × 300 view): our theme is fupin_core.charts.theme, as Streamlit's own
 # altair path left it.
 alt.theme.enable("none")
+
+
+def _arrow_dataset(data, datasets: dict) -> dict:
+    """altair data transformer: a chart's frame as Arrow IPC bytes under a name of its content, as
+    Streamlit's own altair path writes it. Kept in the cached spec, the bytes go to the browser as
+    they are on every re-run; rows written as JSON records were turned back into Arrow each time."""
+    payload = dataframe_util.convert_anything_to_arrow_bytes(data)
+    name = hashlib.sha256(payload).hexdigest()[:20]
+    datasets[name] = payload
+    return {"name": name}
+
+
+alt.data_transformers.register("fupin_arrow", _arrow_dataset)
+# altair's data transformer is global to all threads; one page run at a time writes its specs.
+_SPEC_LOCK = threading.Lock()
 
 
 def kpi_card(column, kpis: dict, key: str, *, progress: str | None = None, previous: dict | None = None) -> None:
@@ -310,4 +325,12 @@ def _specs(builder_path: str, args: tuple) -> dict | list[dict]:
     """The Vega-Lite spec(s) of a builder's chart(s), written without validation (see above)."""
     module_name, name = builder_path.split(":")
     built = getattr(importlib.import_module(module_name), name)(*args)
-    return [one.to_dict(validate=False) for one in built] if isinstance(built, list) else built.to_dict(validate=False)
+    return [_spec_of(one) for one in built] if isinstance(built, list) else _spec_of(built)
+
+
+def _spec_of(chart: alt.TopLevelMixin) -> dict:
+    datasets: dict[str, bytes] = {}
+    with _SPEC_LOCK, alt.data_transformers.enable("fupin_arrow", datasets=datasets):
+        spec = chart.to_dict(validate=False)
+    spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    return spec

@@ -103,3 +103,44 @@ def test_columns_are_as_wide_as_their_widest_shown_value():
     assert fitted_width("村", pl.Series(["甲"])) == MIN_WIDTH_PX
     assert fitted_width("村", pl.Series(["很长" * 40])) == MAX_WIDTH_PX
     assert fitted_width("镇办", pl.Series([], dtype=pl.String)) == MIN_WIDTH_PX
+
+
+def _chart_script():
+    import polars as pl
+
+    from fupin_core.charts import programme
+    from fupin_ui import widgets
+
+    frame = pl.DataFrame({"镇办": ["甲镇", "乙镇", "丙镇"], "金额(万元)": [1.5, 20.25, 3.0]})
+    widgets.chart(programme.bars, frame, "镇办", "金额(万元)", "万元", "各镇办金额")
+    widgets.chart(programme.bars, frame, "镇办", "金额(万元)", "万元", "各镇办金额")  # the kept spec
+
+
+def test_a_chart_sends_its_rows_as_arrow_named_in_its_spec(app_db):
+    import json
+
+    import pyarrow as pa
+
+    at = AppTest.from_function(_chart_script, default_timeout=60).run()
+    assert not at.exception, at.exception
+    drawn = at.get("vega_lite_chart")
+    assert len(drawn) == 2
+    for element in drawn:
+        spec = json.loads(element.proto.spec)
+        assert "datasets" not in spec  # the rows travel beside the spec, not as JSON inside it
+        (dataset,) = element.proto.datasets
+        assert {layer["data"]["name"] for layer in spec["layer"] if "data" in layer} | {spec.get("data", {}).get("name")} >= {dataset.name}
+        rows = pa.ipc.open_stream(dataset.data.data).read_all().to_pylist()
+        assert rows == [{"镇办": "甲镇", "金额(万元)": 1.5}, {"镇办": "乙镇", "金额(万元)": 20.25}, {"镇办": "丙镇", "金额(万元)": 3.0}]
+
+
+def test_a_kept_chart_spec_holds_its_rows_as_arrow_bytes():
+    # Streamlit passes bytes through as they are; JSON records would be turned into Arrow on every re-run.
+    import polars as pl
+
+    from fupin_core.charts import pv
+    from fupin_ui import widgets
+
+    frame = pl.DataFrame({"镇办": ["甲镇", "乙镇"], "建成装机(兆瓦)": [1.0, 2.0], "在建及计划装机(兆瓦)": [0.0, 3.0]})
+    spec = widgets._spec_of(pv.township_capacity_chart(frame))
+    assert spec["datasets"] and all(isinstance(rows, bytes) for rows in spec["datasets"].values())
