@@ -6,6 +6,7 @@ import altair as alt
 import polars as pl
 
 from fupin_core.catalog import FUND_SOURCES
+from fupin_core.charts import places
 from fupin_core.charts.theme import ACTUAL, ATTENTION, CATEGORY, REFERENCE, TARGET, apply_theme, kinds_colour, value_labels
 
 ALLOCATED, SPENT = "下达", "支出"
@@ -58,7 +59,9 @@ def funds_by_year_chart(by_year: pl.DataFrame) -> alt.Chart:
 
 
 def spend_rate_by_township_chart(by_township: pl.DataFrame, threshold: float) -> alt.Chart:
-    """Spending rate (%) per 镇办 in code order; below `threshold` in red, with the threshold rule."""
+    """Spending rate (%) per 镇办 in code order; below `threshold` in red, with the threshold rule.
+    Too many 镇办: those spending least, which are the ones to follow up."""
+    by_township, note = places.drawn(by_township, "镇办", "支出率", "支出率最低", largest=False)
     order = by_township["镇办"].to_list()
     goal = round(threshold * 100, 1)
     below, at_or_above = f"低于{goal:g}%", f"达到{goal:g}%"
@@ -87,4 +90,4 @@ def spend_rate_by_township_chart(by_township: pl.DataFrame, threshold: float) ->
     labels = value_labels(bars, "支出率", ".1f", dark=True)
     rule = alt.Chart(pl.DataFrame({"x": [goal]})).mark_rule(color=TARGET, strokeDash=[4, 3]).encode(x="x:Q")
     # 24 px a 镇办: one 镇办 alone gets one ordinary bar, not a block filling a fixed height.
-    return apply_theme((bars + labels + rule).properties(height=max(40, 24 * len(order)), title="各镇办资金支出率"))
+    return apply_theme((bars + labels + rule).properties(height=max(40, 24 * len(order)), title=places.title("各镇办资金支出率", note)))

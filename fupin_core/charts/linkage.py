@@ -9,6 +9,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from fupin_core.charts import places
 from fupin_core.charts.theme import ACTUAL, FONT, PRIMARY, REFERENCE, TARGET, apply_theme, kinds_colour, value_labels
 
 
@@ -35,9 +36,11 @@ def households_chart(frame: pl.DataFrame, category: str, title: str) -> alt.Char
 
 
 def income_vs_line_chart(frame: pl.DataFrame) -> alt.Chart:
-    """Linked income per person by 镇办 (income_by_township), against the poverty line (dashed rule)."""
-    order = frame["镇办"].to_list()
+    """Linked income per person by 镇办 (income_by_township), against the poverty line (dashed rule).
+    Too many 镇办: those whose households earn least from the projects."""
     line = float(frame["贫困线(元)"][0]) if frame.height else 0.0
+    frame, note = places.drawn(frame, "镇办", "人均联结收益(元)", "人均联结收益最低", largest=False)
+    order = frame["镇办"].to_list()
     data = frame.select("镇办", "人均联结收益(元)", "带动户数", "低于贫困线户数")
     bars = (
         alt.Chart(data)
@@ -58,7 +61,9 @@ def income_vs_line_chart(frame: pl.DataFrame) -> alt.Chart:
     rule = alt.Chart(rule_data).mark_rule(color=TARGET, strokeDash=[4, 3], size=2).encode(x="贫困线:Q", tooltip=["说明:N"])
     rule_label = rule.mark_text(align="right", dx=-4, baseline="top", font=FONT, color=TARGET, y=2).encode(text="说明:N")
     height = max(120, 22 * len(order))
-    return apply_theme((bars + labels + rule + rule_label).properties(height=height, title="各镇办人均联结收益与贫困线"))
+    return apply_theme(
+        (bars + labels + rule + rule_label).properties(height=height, title=places.title("各镇办人均联结收益与贫困线", note))
+    )
 
 
 # Linked income is only the part of a household's income that comes from the projects: below the

@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from fupin_core.charts import places
 from fupin_core.charts.theme import ACTUAL, ATTENTION, FONT, PRIMARY, TARGET, apply_theme, kinds_colour, value_labels
 
 
@@ -41,7 +42,8 @@ def progress_chart(progress: pl.DataFrame) -> alt.Chart:
 
 
 def township_bar_chart(frame: pl.DataFrame, measure: str, title: str, unit: str, fmt: str = ",.0f") -> alt.Chart:
-    """One horizontal bar per 镇办 in the frame's order (by 镇办代码)."""
+    """One horizontal bar per 镇办 in the frame's order (by 镇办代码); too many: the largest."""
+    frame, note = places.drawn(frame, "镇办", measure, f"{measure.removesuffix(unit)}最大")
     order = frame["镇办"].to_list()
     data = frame.select("镇办", measure)
     bars = (
@@ -54,11 +56,13 @@ def township_bar_chart(frame: pl.DataFrame, measure: str, title: str, unit: str,
         )
     )
     labels = bars.mark_text(align="left", dx=3, font=FONT, fontSize=11).encode(text=alt.Text(f"{measure}:Q", format=fmt))
-    return apply_theme((bars + labels).properties(height=max(120, 22 * len(order)), title=title))
+    return apply_theme((bars + labels).properties(height=max(120, 22 * len(order)), title=places.title(title, note)))
 
 
 def linked_vs_gap_chart(frame: pl.DataFrame) -> alt.Chart:
-    """Per 镇办: households an industry reaches beside those it does not yet reach (stacked)."""
+    """Per 镇办: households an industry reaches beside those it does not yet reach (stacked); too many
+    镇办: those with the most households not yet reached."""
+    frame, note = places.drawn(frame, "镇办", "未覆盖户数", "未覆盖户数最多")
     order = frame["镇办"].to_list()
     long = frame.select("镇办", "带动增收户数", "未覆盖户数").unpivot(index="镇办", variable_name="类别", value_name="户数")
     chart = (
@@ -72,4 +76,4 @@ def linked_vs_gap_chart(frame: pl.DataFrame) -> alt.Chart:
             tooltip=[alt.Tooltip("镇办:N"), alt.Tooltip("类别:N"), alt.Tooltip("户数:Q", format=",.0f")],
         )
     )
-    return apply_theme(chart.properties(height=max(120, 22 * len(order)), title="各镇办带动增收与未覆盖户数"))
+    return apply_theme(chart.properties(height=max(120, 22 * len(order)), title=places.title("各镇办带动增收与未覆盖户数", note)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from fupin_core.charts import places
 from fupin_core.charts.theme import ACTUAL, OTHER, PRIMARY, apply_theme, kinds_colour, value_labels
 
 
@@ -16,8 +17,10 @@ def village_labels(villages: pl.DataFrame) -> pl.Series:
 
 
 def shareholders_chart(villages: pl.DataFrame) -> alt.Chart:
-    """Per pilot village (in code order): poor and other shareholder households, stacked."""
-    labels = village_labels(villages)
+    """Per pilot village (in code order): poor and other shareholder households, stacked; too many
+    villages: those with the most shareholder households."""
+    villages, note = places.drawn(villages.with_columns(village_labels(villages)), "村", "股东户数(户)", "股东户数最多")
+    labels = villages["村"]
     order = labels.to_list()
     long = pl.DataFrame(
         {
@@ -37,7 +40,7 @@ def shareholders_chart(villages: pl.DataFrame) -> alt.Chart:
             tooltip=[alt.Tooltip("村:N"), alt.Tooltip("类别:N"), alt.Tooltip("户数:Q", format=",.0f")],
         )
     )
-    return apply_theme(chart.properties(height=max(120, 22 * len(order)), title="试点村股东户数"))
+    return apply_theme(chart.properties(height=max(120, 22 * len(order)), title=places.title("试点村股东户数", note)))
 
 
 def pilot_income_chart(groups: pl.DataFrame) -> alt.Chart:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from fupin_core.charts import places
 from fupin_core.charts.theme import ACTUAL, CATEGORY, FONT, PRIMARY, REFERENCE, TARGET, apply_theme
 from fupin_core.formatting import smart_number
 
@@ -87,7 +88,8 @@ def stacked_bars(
     frame: pl.DataFrame, category: str, part: str, measure: str, unit: str, title: str, fmt: str = ",.1f", parts: list | None = None
 ) -> alt.Chart:
     """One bar per `category` (frame order) split into `part`s (in `parts` order, else frame order),
-    with the category's total beside it."""
+    with the category's total beside it; too many categories: those of the largest totals."""
+    frame, note = places.drawn(frame, category, measure, f"{measure.split('(')[0]}最大")
     order = _unique(frame[category])
     parts = [p for p in (parts or []) if p in set(frame[part])] + [p for p in _unique(frame[part]) if p not in (parts or [])]
     data = frame.select(category, part, measure).with_columns(
@@ -110,13 +112,15 @@ def stacked_bars(
     totals = (
         alt.Chart(sums).mark_text(align="left", dx=3, font=FONT, fontSize=11).encode(x="合计:Q", y=y, text=alt.Text("合计:Q", format=fmt))
     )
-    return apply_theme((bars + totals).properties(height=_height(len(order)), title=title))
+    return apply_theme((bars + totals).properties(height=_height(len(order)), title=places.title(title, note)))
 
 
 def bars(
     frame: pl.DataFrame, category: str, measure: str, unit: str, title: str, fmt: str = ",.1f", tooltip: tuple[str, ...] = ()
 ) -> alt.Chart:
-    """One bar per `category` in frame order, its value written beside it."""
+    """One bar per `category` in frame order, its value written beside it; too many categories
+    (places): those of the largest values."""
+    frame, note = places.drawn(frame, category, measure, f"{measure.split('(')[0]}最大")
     order = _unique(frame[category])
     data = frame.select(category, measure, *tooltip)
     y = alt.Y(f"{category}:N", sort=order, title=None)
@@ -126,7 +130,7 @@ def bars(
         tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{measure}:Q", format=fmt), *(_tooltip(data, c) for c in tooltip)],
     )
     labels = base.mark_text(align="left", dx=3, font=FONT, fontSize=11).encode(text=alt.Text(f"{measure}:Q", format=fmt))
-    return apply_theme((base.mark_bar(color=PRIMARY) + labels).properties(height=_height(len(order)), title=title))
+    return apply_theme((base.mark_bar(color=PRIMARY) + labels).properties(height=_height(len(order)), title=places.title(title, note)))
 
 
 def grouped_bars(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from fupin_core.charts import programme
+from fupin_core.charts import places, programme
 from fupin_core.charts.theme import ACTUAL, ATTENTION, FONT, PENDING, TARGET, apply_theme, kinds_colour, value_labels
 from fupin_core.formatting import smart_number
 
@@ -22,6 +22,8 @@ def built_and_pending_chart(frame: pl.DataFrame, place: str, title: str) -> alt.
     """Per place (frame order): a bar of the BUILT capacity only, its value beside it, and the
     capacity 在建及计划 written after it in the pending colour. Stacking the two would label a
     镇办 with 1.83 MW built as "21.83" and let one planned 20 MW plant flatten every other bar."""
+    built_total, pending_total = float(frame["建成装机(兆瓦)"].sum() or 0), float(frame["在建及计划装机(兆瓦)"].sum() or 0)
+    frame, note = places.drawn(frame, place, "建成装机(兆瓦)", "已建成装机最大")
     order = programme._unique(frame[place])
     data = frame.select(place, pl.col("建成装机(兆瓦)").alias("已建成"), pl.col("在建及计划装机(兆瓦)").alias("在建及计划")).with_columns(
         pl.format("{}：{}兆瓦", pl.lit(STATUS_PENDING), pl.col("在建及计划").round(2)).alias("在建说明"),
@@ -50,11 +52,10 @@ def built_and_pending_chart(frame: pl.DataFrame, place: str, title: str) -> alt.
             .encode(text="在建说明:N")
         )
         layers.append(pending_text)
-    built_total, pending_total = float(data["已建成"].sum() or 0), float(data["在建及计划"].sum() or 0)
     subtitle = [f"条形为已建成装机，合计{smart_number(built_total, 3)}兆瓦"]
     if has_pending:
         subtitle.append(f"橙字为在建及计划装机（合计{smart_number(pending_total, 3)}兆瓦），不计入条形")
-    heading = alt.TitleParams(text=title, subtitle=subtitle)
+    heading = places.title(title, note, subtitle)
     return apply_theme(alt.layer(*layers).properties(height=programme._height(len(order)), title=heading))
 
 

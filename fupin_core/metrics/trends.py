@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
+from fupin_core.charts.places import MAX_PLACES
 from fupin_core.metrics import indicators, scope_keys
 from fupin_core.metrics.indicators import DOWN, UP
 from fupin_core.metrics.overview import available_years
@@ -43,8 +44,9 @@ TARGET_OF: dict[str, str] = {
     "artichoke_mu": "artichoke_target_mu",
 }
 # More places than this are not ranked on screen (a province's 1,800 镇办: unreadable, and one
-# registry call each); the page asks to choose a 镇办 and compares its villages instead.
-MAX_RANKED = 60
+# registry call each); the page asks to choose a 镇办 and compares its villages instead. The same
+# number of places as a chart draws.
+MAX_RANKED = MAX_PLACES
 
 TREND_SCHEMA = {
     "年度": pl.Int64,
