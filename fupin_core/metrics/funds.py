@@ -196,9 +196,30 @@ def fund_summary(con: duckdb.DuckDBPyConnection, scope: Scope, category: str | N
         allocated = round(float(frame["下达金额(万元)"].sum()), 2)
         spent = round(float(frame["支出金额(万元)"].sum()), 2)
         totals = {"allocated_wan": allocated, "spent_wan": spent, "spend_rate": round(spent / allocated, 4) if allocated else None}
-    projects = funds_by_project(con, scope, category)
-    return {
-        **totals,
-        "projects": projects.height,
-        "low_spending_projects": low_spending_projects(con, scope, LOW_SPENDING, category).height,
-    }
+    projects, low = project_counts(con, scope, LOW_SPENDING, category)
+    return {**totals, "projects": projects, "low_spending_projects": low}
+
+
+def project_counts(
+    con: duckdb.DuckDBPyConnection, scope: Scope, threshold: float = LOW_SPENDING, category: str | None = None
+) -> tuple[int, int]:
+    """How many rows funds_by_project and low_spending_projects have, counted without building their
+    columns (the joined sources cost most): the projects with funds of year Y, and those of them whose
+    rate is below `threshold`, compared unrounded as low_spending_projects compares it."""
+    cond, params = scope.where("p.township_code", "p.village_code")
+    source_sql, source_params = _source_filter(category)
+    projects, low = con.execute(
+        f"""
+        SELECT count(*), count(*) FILTER (WHERE allocated > 0 AND spent / allocated < ?)
+        FROM (
+            SELECT p.project_id, sum(f.allocated_wan) AS allocated, sum(f.spent_wan) AS spent
+            FROM funds AS f
+            JOIN projects AS p ON p.project_id = f.project_id
+            JOIN townships AS t ON t.township_code = p.township_code
+            WHERE f.year = ? {source_sql} {cond}
+            GROUP BY p.project_id
+        )
+        """,
+        [threshold, scope.year, *source_params, *params],
+    ).fetchone()
+    return int(projects), int(low)

@@ -464,7 +464,7 @@ _FORMULAS: dict[str, Callable[[_Parts], object]] = {
     "special_funds_allocated_wan": _from("special", "special_funds_allocated_wan"),
     "special_funds_spent_wan": _from("special", "special_funds_spent_wan"),
     **{k: _from("totals", k) for k in ("funds_allocated_wan", "funds_spent_wan", "funds_spend_rate", "self_funded_wan")},
-    "low_spending_projects": lambda p: funds.low_spending_projects(p.con, p.scope).height,
+    "low_spending_projects": lambda p: funds.project_counts(p.con, p.scope)[1],
     **{k: _from("pilots", k) for k in ("pilot_villages", "pilot_funds_wan")},
     **{k: _from("entities", k) for k in ("entities", "cooperatives", "leading_enterprises", "invested_wan")},
     "dividends_due_wan": lambda p: _wan(p.divs["due_yuan"]),

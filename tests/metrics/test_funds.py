@@ -137,6 +137,26 @@ def test_fund_summary(con):
     assert integrated == overview.fund_kpis(con, Y) | {"projects": 3, "low_spending_projects": 0}
 
 
+def test_project_counts_are_the_heights_of_the_lists(con):
+    # P1 spent exactly 90 % (not below), P2 has nothing allocated (never low), P3 spent 50 %.
+    for threshold in (0.5, 0.9, 0.95):
+        for category in (None, INTEGRATED, SPECIAL):
+            expected = (m.funds_by_project(con, Y, category).height, m.low_spending_projects(con, Y, threshold, category).height)
+            assert m.project_counts(con, Y, threshold, category) == expected, (threshold, category)
+    assert m.project_counts(con, Y, 0.95) == (4, 2)
+
+
+@pytest.mark.parametrize(("township", "category"), [(None, None), (None, SPECIAL), ("611002111", None), ("611002101", INTEGRATED)])
+def test_project_counts_match_the_lists_on_the_sample(sample_con, township, category):
+    scope = Scope.of(2017, township)
+    for threshold in (0.5, 0.9, 1.0):
+        lists = (
+            m.funds_by_project(sample_con, scope, category).height,
+            m.low_spending_projects(sample_con, scope, threshold, category).height,
+        )
+        assert m.project_counts(sample_con, scope, threshold, category) == lists, threshold
+
+
 @pytest.mark.parametrize("township", [None, "611002101", "611002111"])
 def test_agreement_with_overview_on_the_sample(sample_con, township):
     scope = Scope.of(2017, township)
