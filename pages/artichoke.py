@@ -33,7 +33,7 @@ by_village = data.call(artichoke.area_by_village, scope)
 left, right = st.columns(2)
 with left:
     widgets.chart(charts.area_target_chart, data.call(artichoke.area_by_type, scope), summary["target_mu"], whole)
-    widgets.chart(charts.linked_chart, data.call(artichoke.linked_by_mechanism, scope))
+    widgets.chart(charts.linked_chart, summary["linked_by_mechanism"])
 with right:
     if by_village.is_empty():
         st.info("所选范围本年度没有菊芋种植的报送数据。")

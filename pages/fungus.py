@@ -59,7 +59,7 @@ widgets.csv_download(by_base, "下载基地清单（CSV）", f"{place}{scope.yea
 
 st.subheader("带动贫困户")
 st.caption("食用菌项目的利益联结（菌袋发放、务工、分红等），只计本年度收益大于0的户；一户有几种方式时各计一次。")
-linked = data.call(fungus.linked_by_mechanism, scope)
+linked = summary["linked_by_mechanism"]
 left, right = st.columns(2)
 with left:
     widgets.chart(charts.linked_chart, linked)

@@ -91,7 +91,7 @@ comparison.section(scope, "光伏", place, key="pv")
 
 st.subheader("收益到户")
 st.caption("光伏项目的利益联结（公益岗位工资、分红等）。发电收益报表只记分配总额，用于小型公益事业、奖补等的部分未逐项列出。")
-distribution = data.call(pv.revenue_distribution, scope)
+distribution = summary["revenue_distribution"]
 if distribution.is_empty():
     st.info("所选范围本年度没有光伏收益到户的记录。")
 else:

@@ -51,28 +51,36 @@ def _mechanism_rank(mechanism: str) -> int:
     return LINK_MECHANISMS.index(mechanism) if mechanism in LINK_MECHANISMS else len(LINK_MECHANISMS)
 
 
-def linked_by_mechanism(con: duckdb.DuckDBPyConnection, scope: Scope, industry: str, always: tuple[str, ...] = ()) -> pl.DataFrame:
-    """Households earning (收益金额 > 0) in year Y from `industry`'s projects, per 联结方式.
-
-    `always` lists mechanisms shown even when nobody earns through them (as 0 rows).
-    A household linked two ways counts under each; the page's total uses `linked_totals`.
-    """
+def linked_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope, industry: str) -> dict[str | None, tuple[int, float]]:
+    """Households earning (收益金额 > 0) in year Y from `industry`'s projects and their income in 元:
+    per 联结方式 (a household linked two ways counts under each), and under None the whole (each
+    household once). One scan of the linkages for both: counting distinct households is the costly
+    part, and a programme page shows the whole and the breakdown side by side."""
     cond, params = scope.where("p.township_code", "p.village_code")
     rows = con.execute(
         f"""
-        SELECT l.mechanism, count(DISTINCT l.household_id), CAST(sum(l.income_yuan) AS DOUBLE)
+        SELECT CASE WHEN GROUPING(l.mechanism) = 0 THEN l.mechanism END, GROUPING(l.mechanism),
+               count(DISTINCT l.household_id), coalesce(CAST(sum(l.income_yuan) AS DOUBLE), 0)
         FROM linkages AS l JOIN projects AS p ON p.project_id = l.project_id
         WHERE p.industry = ? AND l.year = ? AND l.income_yuan > 0 {cond}
-        GROUP BY l.mechanism
+        GROUP BY GROUPING SETS ((l.mechanism), ())
         """,
         [industry, scope.year, *params],
     ).fetchall()
-    found = {m: (int(n), float(amount)) for m, n, amount in rows}
-    # The programme's own mechanisms first, in the order given; then any other, in catalog order.
-    mechanisms = sorted(set(found) | set(always), key=lambda m: (always.index(m) if m in always else len(always), _mechanism_rank(m), m))
+    found: dict[str | None, tuple[int, float]] = {None: (0, 0.0)}
+    found.update({(None if whole else mechanism): (int(n), float(amount)) for mechanism, whole, n, amount in rows})
+    return found
+
+
+def by_mechanism_frame(found: dict[str | None, tuple[int, float]], always: tuple[str, ...] = ()) -> pl.DataFrame:
+    """The per-联结方式 table of `linked_breakdown`: 联结方式, 户数, 收益金额(万元), 户均收益(元). `always`
+    lists mechanisms shown even when nobody earns through them (as 0 rows), first and in that order;
+    then any other, in catalog order."""
+    named = {m: v for m, v in found.items() if m is not None}
+    mechanisms = sorted(set(named) | set(always), key=lambda m: (always.index(m) if m in always else len(always), _mechanism_rank(m), m))
     records = []
     for m in mechanisms:
-        households, amount = found.get(m, (0, 0.0))
+        households, amount = named.get(m, (0, 0.0))
         records.append((m, households, round(amount / 10_000, 4), round(amount / households, 2) if households else None))
     return pl.DataFrame(
         records,
@@ -81,20 +89,23 @@ def linked_by_mechanism(con: duckdb.DuckDBPyConnection, scope: Scope, industry: 
     )
 
 
+def totals_of(found: dict[str | None, tuple[int, float]], mechanism: str | None = None) -> dict:
+    """`linked_totals` from a `linked_breakdown`: the whole, or one 联结方式."""
+    households, income = found.get(mechanism, (0, 0.0))
+    return {"households": households, "income_yuan": round(income, 2)}
+
+
+def linked_by_mechanism(con: duckdb.DuckDBPyConnection, scope: Scope, industry: str, always: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Households earning (收益金额 > 0) in year Y from `industry`'s projects, per 联结方式 (see
+    by_mechanism_frame). A household linked two ways counts under each; the page's total uses
+    `linked_totals`."""
+    return by_mechanism_frame(linked_breakdown(con, scope, industry), always)
+
+
 def linked_totals(con: duckdb.DuckDBPyConnection, scope: Scope, industry: str, mechanism: str | None = None) -> dict:
     """Distinct households earning in year Y from `industry`'s projects (optionally one mechanism),
     and their income in 元."""
-    cond, params = scope.where("p.township_code", "p.village_code")
-    mech_sql, mech_params = ("AND l.mechanism = ?", [mechanism]) if mechanism else ("", [])
-    households, income = con.execute(
-        f"""
-        SELECT count(DISTINCT l.household_id), coalesce(CAST(sum(l.income_yuan) AS DOUBLE), 0)
-        FROM linkages AS l JOIN projects AS p ON p.project_id = l.project_id
-        WHERE p.industry = ? AND l.year = ? AND l.income_yuan > 0 {mech_sql} {cond}
-        """,
-        [industry, scope.year, *mech_params, *params],
-    ).fetchone()
-    return {"households": int(households), "income_yuan": round(float(income), 2)}
+    return totals_of(linked_breakdown(con, scope, industry), mechanism)
 
 
 def projects_with_output_sql(output_sql: str, columns: str, cond: str) -> str:

@@ -13,7 +13,7 @@ import polars as pl
 from fupin_core.catalog import PROJECT_TYPES, WELFARE_POST_TYPES
 from fupin_core.metrics import programme, scope_keys
 from fupin_core.metrics.overview import BUILT, POVERTY_PROJECT, period_rows_sql, pv_capacity_mw
-from fupin_core.metrics.programme import NO_OPERATOR, WHOLE_TOWNSHIP, linked_totals, target_progress, with_period_labels
+from fupin_core.metrics.programme import NO_OPERATOR, WHOLE_TOWNSHIP, target_progress, with_period_labels
 from fupin_core.scope import Scope
 
 PV = "光伏"
@@ -138,7 +138,7 @@ def pv_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
             FROM ({_output_in_year_sql()}) AS o JOIN projects AS p ON p.project_id = o.project_id WHERE TRUE {cond}""",
         [scope.year, *params],
     ).fetchone()
-    reached = linked_totals(con, scope, PV)
+    distribution, reached = _distribution(con, scope)
     goal = target_progress(con, PV, scope, capacity)
     return {
         "capacity_mw": capacity,
@@ -154,6 +154,8 @@ def pv_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
         "households_reached": reached["households"],
         "household_income_yuan": reached["income_yuan"],
         "underperforming_stations": underperforming_stations(con, scope).height,
+        # The 收益到户 table: the same scan as the households above.
+        "revenue_distribution": distribution,
     }
 
 
@@ -207,18 +209,27 @@ def revenue_distribution(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.Dat
     dividends, …), from the linkages of 光伏 projects with 收益金额 > 0.
 
     pv_output records only the total 收益分配; what went to small public works or rewards is not
-    itemised there, so it is the part of 收益分配 this table does not account for.
+    itemised there, so it is the part of 收益分配 this table does not account for. The page reads it
+    from pv_summary, which scans the linkages once for this and for the households reached.
     """
+    return _distribution(con, scope)[0]
+
+
+def _distribution(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[pl.DataFrame, dict]:
+    """revenue_distribution, and the households reached (each once) with their income: one scan."""
     cond, params = scope.where("p.township_code", "p.village_code")
     rows = con.execute(
         f"""
-        SELECT l.mechanism, l.sub_type, count(DISTINCT l.household_id), CAST(sum(l.income_yuan) AS DOUBLE)
+        SELECT l.mechanism, l.sub_type, GROUPING(l.mechanism, l.sub_type),
+               count(DISTINCT l.household_id), coalesce(CAST(sum(l.income_yuan) AS DOUBLE), 0)
         FROM linkages AS l JOIN projects AS p ON p.project_id = l.project_id
         WHERE p.industry = ? AND l.year = ? AND l.income_yuan > 0 {cond}
-        GROUP BY l.mechanism, l.sub_type
+        GROUP BY GROUPING SETS ((l.mechanism, l.sub_type), ())
         """,
         [PV, scope.year, *params],
     ).fetchall()
+    whole = next(((int(n), float(amount)) for _, _, grouped, n, amount in rows if grouped), (0, 0.0))
+    parts = [(m, sub, n, amount) for m, sub, grouped, n, amount in rows if not grouped]
 
     def rank(row: tuple) -> tuple:
         mechanism, sub = row[0], row[1] or ""
@@ -227,9 +238,9 @@ def revenue_distribution(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.Dat
 
     records = [
         (f"{m}·{sub}" if sub else m, m, sub, int(n), amount / 10_000, round(amount / n, 2) if n else None)
-        for m, sub, n, amount in sorted(rows, key=rank)
+        for m, sub, n, amount in sorted(parts, key=rank)
     ]
-    return pl.DataFrame(
+    frame = pl.DataFrame(
         records,
         schema={
             "分配方式": pl.String,
@@ -241,6 +252,7 @@ def revenue_distribution(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.Dat
         },
         orient="row",
     )
+    return frame, {"households": whole[0], "income_yuan": round(whole[1], 2)}
 
 
 def station_yields(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
