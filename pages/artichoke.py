@@ -9,6 +9,9 @@ from fupin_core.metrics import artichoke
 from fupin_core.metrics.indicators import display_unit
 from fupin_ui import comparison, data, filters, widgets
 
+# Rows of a long list shown on the page; the download has all.
+SHOWN = 500
+
 scope = filters.scope()
 place = filters.place_name()
 whole = scope.townships is None and scope.village is None
@@ -63,9 +66,13 @@ widgets.provenance(("projects", "artichoke_output", "entities", "linkages"), sco
 widgets.csv_download(projects, "下载项目清单（CSV）", f"{place}{scope.year}年菊芋项目.csv", key="artichoke_projects_csv", scope=scope)
 
 st.subheader(f"订单农户（{summary['order_households']:,}户）")
-orders = data.call(artichoke.order_farming_households, scope)
-widgets.table(orders.head(500), key="artichoke_orders", first=("户主姓名", "收益金额(元)"))
-if orders.height > 500:
-    st.caption(f"表中显示前500行，共{orders.height:,}行，请下载完整名单。")
+orders = data.call(artichoke.order_farming_households, scope, limit=SHOWN + 1)
+widgets.table(orders.head(SHOWN), key="artichoke_orders", first=("户主姓名", "收益金额(元)"))
+if orders.height > SHOWN:
+    # A household selling to two projects has a row for each: rows, not households, are cut.
+    st.caption(f"表中显示前{SHOWN}行，共{summary['order_households']:,}户，请下载完整名单。")
 widgets.provenance(("linkages", "households", "projects"), scope, key="artichoke_orders_src")
-widgets.csv_download(orders, "下载订单农户名单（CSV）", f"{place}{scope.year}年菊芋订单农户.csv", key="artichoke_orders_csv", scope=scope)
+order_file = f"{place}{scope.year}年菊芋订单农户.csv"
+widgets.csv_download_of(
+    artichoke.order_farming_households, (scope,), "下载订单农户名单（CSV）", order_file, key="artichoke_orders_csv", scope=scope
+)

@@ -121,10 +121,12 @@ def artichoke_projects(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataF
     ).pl()
 
 
-def order_farming_households(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+def order_farming_households(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int | None = None) -> pl.DataFrame:
     """Households selling 菊芋 on order (订单收购, 收益金额 > 0) in year Y, one row per household and
-    project, by the household's 镇办/村 code."""
+    project, by the household's 镇办/村 code; the first `limit` rows when given (a page preview: a
+    province has a hundred thousand; the download has all)."""
     cond, params = scope.where("p.township_code", "p.village_code")
+    first, first_params = ("LIMIT ?", [limit]) if limit is not None else ("", [])
     return con.execute(
         f"""
         SELECT ht.township_name AS 镇办, hv.village_name AS 村, h.household_id AS 户编号, h.head_name AS 户主姓名,
@@ -136,8 +138,9 @@ def order_farming_households(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl
         JOIN townships AS ht ON ht.township_code = hv.township_code
         WHERE p.industry = ? AND l.mechanism = ? AND l.year = ? AND l.income_yuan > 0 {cond}
         ORDER BY hv.township_code, h.village_code, h.household_id, p.project_id
+        {first}
         """,
-        [ARTICHOKE, ORDER_FARMING, scope.year, *params],
+        [ARTICHOKE, ORDER_FARMING, scope.year, *params, *first_params],
     ).pl()
 
 

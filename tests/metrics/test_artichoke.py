@@ -68,6 +68,7 @@ def test_totals_agree_with_the_overview_on_the_sample(sample_con, year, township
     assert artichoke.artichoke_projects(sample_con, scope)["种植面积(亩)"].sum() == pytest.approx(expected)
     orders = artichoke.order_farming_households(sample_con, scope)
     assert orders["户编号"].n_unique() == artichoke.artichoke_summary(sample_con, scope)["order_households"]
+    assert orders.height > 7 and artichoke.order_farming_households(sample_con, scope, limit=7).equals(orders.head(7))
 
 
 def test_sample_figures(sample_con):
