@@ -91,6 +91,8 @@ def _i(key: str, name: str, unit: str, group: str, definition: str, levels: tupl
 _P, _V, _L, _B, _F, _S, _E = "贫困人口", "贫困村", "产业覆盖与带动增收", "“百千万”产业", "资金", "“三变”改革", "经营主体与分红"
 _R = "上报与审核"
 _A = "项目库与扶贫资产"
+# _A is computed in two parts: the 扶贫资产 page's cards need no project stages, nor 项目库's any asset.
+LIBRARY_KEYS = ("projects_in_library", "stuck_projects")
 _LIMITS = "、".join(f"{stage}{days}天" for stage, days in projects_lib.STAGE_LIMIT_DAYS.items())
 INDICATORS: tuple[Indicator, ...] = (
     _i("households_registered", "建档立卡户数", "户", _P, "识别年度不晚于本年度的建档立卡贫困户（含已脱贫户）。"),
@@ -396,8 +398,12 @@ class _Parts:
         return overview.entity_kpis(self.con, self.scope)
 
     @cached_property
-    def lifecycle(self) -> dict:
-        return _lifecycle_values(self.con, self.scope)
+    def library(self) -> dict:
+        return _library_values(self.con, self.scope)
+
+    @cached_property
+    def assets(self) -> dict:
+        return _asset_values(self.con, self.scope)
 
 
 def _goal(industry: str) -> Callable[[_Parts], float | None]:
@@ -474,7 +480,7 @@ _FORMULAS: dict[str, Callable[[_Parts], object]] = {
     "dividends_owed_wan": lambda p: _wan(float(p.overdue["欠付金额(元)"].sum())),
     "weak_stations": lambda p: pv.underperforming_stations(p.con, p.scope).height,
     "overdue_townships": lambda p: rounds.overdue_townships(p.con, p.scope),
-    **{ind.key: _from("lifecycle", ind.key) for ind in INDICATORS if ind.group == _A},
+    **{ind.key: _from("library" if ind.key in LIBRARY_KEYS else "assets", ind.key) for ind in INDICATORS if ind.group == _A},
 }
 _missing = {ind.key for ind in INDICATORS} ^ set(_FORMULAS)
 assert not _missing, f"indicators without a formula, or formulas without an indicator: {_missing}"
@@ -534,16 +540,22 @@ def _evaluate(parts: _Parts, wanted: list[str]) -> dict:
     return {"year": parts.scope.year} | {key: _FORMULAS[key](parts) for key in wanted}
 
 
-def _lifecycle_values(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
-    """项目库与扶贫资产: None (未上报) where nothing of the kind was reported for the scope and year."""
+def _library_values(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
+    """项目库: None (未上报) where no project stage was reported for the scope and year."""
     library = projects_lib.current_stages(con, scope)
+    return {
+        "projects_in_library": library.height or None,
+        "stuck_projects": projects_lib.stuck_of(library).height if library.height else None,
+    }
+
+
+def _asset_values(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
+    """扶贫资产: None (未上报) where nothing of the kind was reported for the scope and year."""
     register = assets.register(con, scope)
     asset_totals = assets.totals_of(register)
     income = assets.income_totals(con, scope)
     has_assets = asset_totals["assets"] is not None
     return {
-        "projects_in_library": library.height or None,
-        "stuck_projects": projects_lib.stuck_of(library).height if library.height else None,
         **asset_totals,
         "unsettled_assets": assets.unsettled(con, scope).height if has_assets else None,
         "troubled_assets": assets.troubled_of(register).height if has_assets else None,

@@ -82,3 +82,15 @@ def test_readme_names_the_main_json_keys():
     for key in ("coverage_rate", "households_below_poverty_line", "pv_stations_poverty", "poor_labourers", "special_funds_spent_wan"):
         assert f"`{key}`" in readme
     assert "docs/INDICATORS.md" in readme
+
+
+def test_the_project_library_and_the_assets_are_separate_parts_covering_their_group(sample_con):
+    scope = Scope.of(2017)
+    library, assets = indicators._library_values(sample_con, scope), indicators._asset_values(sample_con, scope)
+    group = {ind.key for ind in indicators.INDICATORS if ind.group == "项目库与扶贫资产"}
+    assert set(library) == set(indicators.LIBRARY_KEYS) and not set(library) & set(assets)
+    assert set(library) | set(assets) == group
+    assert indicators.values(sample_con, scope, keys=("assets", "stuck_projects")) == {
+        **indicators.values(sample_con, scope, keys=("assets",)),
+        **indicators.values(sample_con, scope, keys=("stuck_projects",)),
+    }
