@@ -2,6 +2,7 @@
 and idle or damaged ones, each asset's income and 分配方案, the reconciliation down to households,
 and 村集体经济收入 with the villages at zero and below the threshold."""
 
+import polars as pl
 import streamlit as st
 
 from fupin_core.formatting import markdown_literal
@@ -108,8 +109,12 @@ st.caption("每户一页（A4），列出该户本年度从各项目获得的每
 card_villages = data.call(cards.villages_with_cards, scope)
 if card_villages.is_empty():
     st.info("所选范围本年度没有有收益的利益联结，没有收益明白卡。")
+elif card_villages.height > cards.MAX_VILLAGES_LISTED:
+    st.info(f"共{card_villages.height:,}个村有收益明白卡，一个列表选不过来：请先在左侧选择一个镇办，再选村。")
 else:
-    labels = {r["村代码"]: f"{r['镇办']}{r['村']}（{r['户数(户)']}户）" for r in card_villages.iter_rows(named=True)}
+    labels = dict(
+        zip(card_villages["村代码"], card_villages.select(pl.format("{}{}（{}户）", "镇办", "村", "户数(户)")).to_series(), strict=True)
+    )
     village = st.selectbox("村", list(labels), format_func=lambda code: labels[code], key="cards_village")
     village_cards = data.call(cards.household_cards, scope.year, village=village)
     widgets.table(cards.card_list(village_cards), key="cards_list", first=("户主姓名", "合计(元)", "人均(元)"))

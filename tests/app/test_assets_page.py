@@ -73,3 +73,19 @@ def test_cards_of_a_village_are_listed_for_download(app, sample_con):
     shown = table_with(at, "人均(元)")
     assert list(shown["户编号"]) == [c["household_id"] for c in expected]
     assert at.selectbox(key="cards_household").options == [f"{c['head_name']}（{c['household_id']}）" for c in expected]
+
+
+def test_too_many_villages_for_one_list_ask_for_a_township_first(app, sample_con, monkeypatch):
+    from fupin_core.reports import cards
+
+    villages = cards.villages_with_cards(sample_con, Scope.of(2017))
+    monkeypatch.setattr(cards, "MAX_VILLAGES_LISTED", villages.height - 1)
+    at = _open(app)
+    assert not at.exception
+    assert "cards_village" not in [s.key for s in at.selectbox]
+    assert any(f"共{villages.height:,}个村有收益明白卡" in info.value for info in at.info)
+    monkeypatch.setattr(cards, "MAX_VILLAGES_LISTED", villages.height)
+    at = _open(app)
+    labels = at.selectbox(key="cards_village")
+    first = villages.row(0, named=True)
+    assert labels.options[0] == f"{first['镇办']}{first['村']}（{first['户数(户)']}户）"
