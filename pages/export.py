@@ -16,9 +16,9 @@ st.title("导出")
 # Reports go to the city and the province: approved data only unless chosen otherwise (上报任务).
 BASIS_LABELS = {rounds.FIGURES_APPROVED: "仅已审核的数据（报市、省用）", rounds.FIGURES_SUBMITTED: "含已上报未审核的数据"}
 basis = st.radio("导出数据", list(BASIS_LABELS), format_func=BASIS_LABELS.get, key="export_basis", horizontal=True)
-full = data.call_on(basis, summary.collect, scope, None, today)
+place = data.call_on(basis, names.place, scope)
 st.caption(
-    f"年度和镇办在左侧选择。当前：{scope.year}年，{markdown_literal(full.place)}。导出的表格和报告只含所选范围的数据。"
+    f"年度和镇办在左侧选择。当前：{scope.year}年，{markdown_literal(place)}。导出的表格和报告只含所选范围的数据。"
     + rounds.FIGURES_NOTES[basis].replace("本页数字", "导出的数字")
 )
 
@@ -73,38 +73,40 @@ if not sheet_names:
     st.warning("请至少选择一张表。")
 
 st.subheader("预览")
-with st.expander("进度报告正文", expanded=False):
-    for _key, heading, paragraphs in narrative.outline(full):
+# Built only when chosen: a province's whole report takes seconds, and the downloads do not need it.
+REPORT_TEXT = "进度报告正文"
+preview = st.radio("预览", [REPORT_TEXT, *sheet_names], index=None, horizontal=True, key="export_preview", label_visibility="collapsed")
+if preview is None:
+    st.caption("选择上面一项，即在此预览进度报告正文或汇总表中的一张表；下载不需要先预览。")
+elif preview == REPORT_TEXT:
+    for _key, heading, paragraphs in narrative.outline(data.call_on(basis, summary.collect, scope, None, today)):
         st.markdown(f"**{markdown_literal(heading)}**")
         for text in paragraphs:
             st.markdown(markdown_literal(text))
-
-shown = [(name, filled) for name, filled in full.sheets if name in sheet_names]
-for tab, (name, filled_tables) in zip(st.tabs([name for name, _ in shown]) if shown else [], shown, strict=True):
-    with tab:
-        for i, filled in enumerate(filled_tables):
-            frame = tables.with_total(filled)
-            st.markdown(f"**{markdown_literal(filled.title)}**（{filled.frame.height:,}行）")
-            st.dataframe(
-                frame,
-                hide_index=True,
-                width="stretch",
-                height=min(420, 38 + 35 * frame.height),
-                placeholder=widgets.MISSING,
-                column_config={
-                    c: st.column_config.NumberColumn(
-                        format="percent" if "率" in c else widgets.PLAIN_INTEGER if c.endswith("年度") and t.is_integer() else "localized"
-                    )
-                    for c, t in frame.schema.items()
-                    if t.is_numeric()
-                },
-            )
-            table_name = names.safe_file_name(f"{filled.title}_{today:%Y%m%d}.csv")
-            st.download_button(
-                "下载此表（CSV）",
-                auth_ui.audited(lambda frame=frame: csv_bytes(frame), table_name, scope),  # built when clicked
-                file_name=table_name,
-                mime=summary.MIME["csv"],
-                key=f"csv_{name}_{i}",
-                on_click="ignore",
-            )
+else:
+    for i, filled in enumerate(data.call_on(basis, summary.sheet_tables, scope, preview)):
+        frame = tables.with_total(filled)
+        st.markdown(f"**{markdown_literal(filled.title)}**（{filled.frame.height:,}行）")
+        st.dataframe(
+            frame,
+            hide_index=True,
+            width="stretch",
+            height=min(420, 38 + 35 * frame.height),
+            placeholder=widgets.MISSING,
+            column_config={
+                c: st.column_config.NumberColumn(
+                    format="percent" if "率" in c else widgets.PLAIN_INTEGER if c.endswith("年度") and t.is_integer() else "localized"
+                )
+                for c, t in frame.schema.items()
+                if t.is_numeric()
+            },
+        )
+        table_name = names.safe_file_name(f"{filled.title}_{today:%Y%m%d}.csv")
+        st.download_button(
+            "下载此表（CSV）",
+            auth_ui.audited(lambda frame=frame: csv_bytes(frame), table_name, scope),  # built when clicked
+            file_name=table_name,
+            mime=summary.MIME["csv"],
+            key=f"csv_{preview}_{i}",
+            on_click="ignore",
+        )

@@ -33,6 +33,14 @@ def report_bytes(con, scope: Scope, today: dt.date | None = None) -> bytes:
     return docx.write(con, collect(con, scope, None, today))
 
 
+def sheet_tables(con, scope: Scope, sheet_name: str) -> list[tables.Filled]:
+    """The tables of one sheet of the workbook, as `workbook_bytes` writes them (the 导出 page's
+    preview of that sheet: a province's whole workbook takes seconds to fill, one sheet a fraction)."""
+    check_scope(con, scope)
+    (sheet,) = tables.sheets((sheet_name,))
+    return tables.fill_sheet(sheet, con, scope, names.place(con, scope))
+
+
 def kpi_csv_bytes(con, scope: Scope) -> bytes:
     check_scope(con, scope)
     return csv_bytes(tables.kpi_table(con, scope))
