@@ -108,7 +108,7 @@ if yields.is_empty():
     st.info("所选范围本年度没有电站报送发电量。")
 else:
     widgets.chart(charts.yield_chart, yields, list(pv.STATION_TYPES), pv.UNDERPERFORM_SHARE)
-    weak = data.call(pv.underperforming_stations, scope)
+    weak = pv.underperforming_of(yields)
     if weak.is_empty():
         st.success("所选范围内没有低效电站。")
     else:

@@ -297,4 +297,9 @@ def station_yields(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame
 
 def underperforming_stations(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Stations of year Y yielding below 70 % of their type's median, the weakest first (总览 alerts)."""
-    return station_yields(con, scope).filter(pl.col("低效") == "是").sort("相对中位数", "项目编号")
+    return underperforming_of(station_yields(con, scope))
+
+
+def underperforming_of(yields: pl.DataFrame) -> pl.DataFrame:
+    """`underperforming_stations` from the station_yields already read (the 光伏 page draws them too)."""
+    return yields.filter(pl.col("低效") == "是").sort("相对中位数", "项目编号")
