@@ -305,7 +305,8 @@ def _progress(value: float | None, goal: dict | None) -> float | None:
 class _Places:
     """The places of one comparison (the villages of one 镇办, or 镇办): the household and village parts
     are read for all of them in one grouped query each, the first time any place needs one; each
-    place's part equals asking it alone (overview.household_kpis_of_places)."""
+    place's part equals asking it alone (overview.household_kpis_of_places); so are the 光伏 parts
+    (stations, capacity, output) of a 光伏 ranking."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, scopes: list[Scope]):
         self.con, self.scopes = con, scopes
@@ -321,6 +322,18 @@ class _Places:
     @cached_property
     def v(self) -> dict[Scope, dict]:
         return overview.village_kpis_of_places(self.con, self.scopes)
+
+    @cached_property
+    def stations(self) -> dict[Scope, dict]:
+        return overview.pv_station_kpis_of_places(self.con, self.scopes)
+
+    @cached_property
+    def capacity(self) -> dict[Scope, float]:
+        return overview.pv_capacity_mw_of_places(self.con, self.scopes)
+
+    @cached_property
+    def pv_out(self) -> dict[Scope, dict]:
+        return pv.pv_output_totals_of_places(self.con, self.scopes)
 
 
 class _Parts:
@@ -345,13 +358,18 @@ class _Parts:
         grouped = self.places.v if self.places is not None else {}
         return grouped[self.scope] if self.scope in grouped else overview.village_kpis(self.con, self.scope)
 
+    def _grouped(self, part: str, alone: Callable):
+        """The part of this place from the comparison's grouped query, else asked alone."""
+        grouped = getattr(self.places, part) if self.places is not None else {}
+        return grouped[self.scope] if self.scope in grouped else alone(self.con, self.scope)
+
     @cached_property
     def stations(self) -> dict:
-        return overview.pv_station_kpis(self.con, self.scope)
+        return self._grouped("stations", overview.pv_station_kpis)
 
     @cached_property
     def pv_out(self) -> dict:
-        return pv.pv_output_totals(self.con, self.scope)
+        return self._grouped("pv_out", pv.pv_output_totals)
 
     @cached_property
     def integrated(self) -> dict:
@@ -375,7 +393,7 @@ class _Parts:
 
     @cached_property
     def capacity(self) -> float:
-        return overview.pv_capacity_mw(self.con, self.scope)
+        return self._grouped("capacity", overview.pv_capacity_mw)
 
     @cached_property
     def bags(self) -> float | None:

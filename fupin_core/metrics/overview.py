@@ -283,32 +283,72 @@ def target(con: duckdb.DuckDBPyConnection, industry: str, scope: Scope | int) ->
     return {"value": float(sum(r[0] for r in parts)), "unit": parts[0][1], "year": max(int(r[2]) for r in parts)}
 
 
+_STATIONS_SQL = f"""SELECT {{place}}
+              coalesce(sum(coalesce(station_count, 1)) FILTER (WHERE {POVERTY_PROJECT} AND project_type = '村级电站'), 0) AS pv_village_stations,
+              coalesce(sum(coalesce(station_count, 1)) FILTER (WHERE {POVERTY_PROJECT} AND project_type = '集中式电站'), 0) AS pv_central_poverty_stations,
+              coalesce(sum(coalesce(station_count, 1)) FILTER (WHERE {POVERTY_PROJECT} AND project_type = '户用光伏'), 0) AS pv_household_systems,
+              coalesce(sum(scale) FILTER (WHERE NOT ({POVERTY_PROJECT})), 0) / 1000 AS pv_commercial_mw
+            FROM projects AS p
+            WHERE industry = '光伏' AND build_status IN (?, ?) AND build_year <= ? {{cond}} {{group}}"""
+_CAPACITY_SQL = f"""SELECT {{place}} coalesce(sum(scale), 0) / 1000 FROM projects AS p
+            WHERE industry = '光伏' AND build_status IN (?, ?) AND build_year <= ? AND {POVERTY_PROJECT} {{cond}} {{group}}"""
+
+
+def project_places(scopes: list[Scope]) -> tuple[str, Scope, list[str], tuple[str, list]] | None:
+    """How the places of one comparison are told apart in a grouped query of `projects AS p` (as
+    _places_of): (the column, the scope around them, the places' codes in order, the condition
+    selecting them); None for any other mix."""
+    places = _places_of(scopes)
+    if places is None:
+        return None
+    column, around, codes = places
+    cond, params = around.where("p.township_code", None)
+    return f"p.{column}", around, codes, (cond + f" AND p.{column} IN ({', '.join('?' for _ in codes)})", [*params, *codes])
+
+
 def pv_capacity_mw(con: duckdb.DuckDBPyConnection, scope: Scope) -> float:
     """Built (已建成/运营中) 光伏扶贫 capacity with 建设年度 ≤ Y, in MW (commercial stations apart)."""
     cond, params = scope.where("p.township_code", "p.village_code")
-    row = con.execute(
-        f"""SELECT coalesce(sum(scale), 0) / 1000 FROM projects AS p
-            WHERE industry = '光伏' AND build_status IN (?, ?) AND build_year <= ? AND {POVERTY_PROJECT} {cond}""",
-        [*BUILT, scope.year, *params],
-    ).fetchone()
+    row = con.execute(_CAPACITY_SQL.format(place="", cond=cond, group=""), [*BUILT, scope.year, *params]).fetchone()
     return _num(row[0])
+
+
+def pv_capacity_mw_of_places(con: duckdb.DuckDBPyConnection, scopes: list[Scope]) -> dict[Scope, float]:
+    """`pv_capacity_mw` of each place of a comparison in one grouped query (a place without stations:
+    0, as alone). Empty for places of mixed levels."""
+    found = project_places(scopes)
+    if found is None:
+        return {}
+    column, _, codes, (cond, params) = found
+    sql = _CAPACITY_SQL.format(place=f"{column},", cond=cond, group=f"GROUP BY {column}")
+    by_code = dict(con.execute(sql, [*BUILT, scopes[0].year, *params]).fetchall())
+    return {scope: _num(by_code.get(code, 0)) for scope, code in zip(scopes, codes, strict=True)}
 
 
 def pv_station_kpis(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     """Built stations by type (村级电站 and 集中式扶贫电站 in 座, 户用光伏 in households: 电站数, empty = 1),
     and the commercial (是否扶贫项目 = 否) capacity shown apart, in MW."""
     cond, params = scope.where("p.township_code", "p.village_code")
-    row = _one(
-        con,
-        f"""SELECT
-              coalesce(sum(coalesce(station_count, 1)) FILTER (WHERE {POVERTY_PROJECT} AND project_type = '村级电站'), 0) AS pv_village_stations,
-              coalesce(sum(coalesce(station_count, 1)) FILTER (WHERE {POVERTY_PROJECT} AND project_type = '集中式电站'), 0) AS pv_central_poverty_stations,
-              coalesce(sum(coalesce(station_count, 1)) FILTER (WHERE {POVERTY_PROJECT} AND project_type = '户用光伏'), 0) AS pv_household_systems,
-              coalesce(sum(scale) FILTER (WHERE NOT ({POVERTY_PROJECT})), 0) / 1000 AS pv_commercial_mw
-            FROM projects AS p
-            WHERE industry = '光伏' AND build_status IN (?, ?) AND build_year <= ? {cond}""",
-        [*BUILT, scope.year, *params],
+    return _stations_out(_one(con, _STATIONS_SQL.format(place="", cond=cond, group=""), [*BUILT, scope.year, *params]))
+
+
+def pv_station_kpis_of_places(con: duckdb.DuckDBPyConnection, scopes: list[Scope]) -> dict[Scope, dict]:
+    """`pv_station_kpis` of each place of a comparison in one grouped query; a place without stations
+    gets what asking it alone gets (no rows: zeros). Empty for places of mixed levels."""
+    found = project_places(scopes)
+    if found is None:
+        return {}
+    column, _, codes, (cond, params) = found
+    cur = con.execute(
+        _STATIONS_SQL.format(place=f"{column} AS place,", cond=cond, group=f"GROUP BY {column}"), [*BUILT, scopes[0].year, *params]
     )
+    names = [d[0] for d in cur.description]
+    by_code = {row[0]: dict(zip(names[1:], row[1:], strict=True)) for row in cur.fetchall()}
+    empty = dict.fromkeys(names[1:], 0)
+    return {scope: _stations_out(by_code.get(code, empty)) for scope, code in zip(scopes, codes, strict=True)}
+
+
+def _stations_out(row: dict) -> dict:
     out = {k: int(v) for k, v in row.items() if k != "pv_commercial_mw"}
     out["pv_stations_poverty"] = out["pv_village_stations"] + out["pv_central_poverty_stations"]
     out["pv_commercial_mw"] = _num(row["pv_commercial_mw"])

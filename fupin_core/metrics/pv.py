@@ -12,7 +12,7 @@ import polars as pl
 
 from fupin_core.catalog import PROJECT_TYPES, WELFARE_POST_TYPES
 from fupin_core.metrics import programme, scope_keys
-from fupin_core.metrics.overview import BUILT, POVERTY_PROJECT, period_rows_sql, pv_capacity_mw
+from fupin_core.metrics.overview import BUILT, POVERTY_PROJECT, period_rows_sql, project_places, pv_capacity_mw
 from fupin_core.metrics.programme import NO_OPERATOR, WHOLE_TOWNSHIP, target_progress, with_period_labels
 from fupin_core.scope import Scope
 
@@ -125,6 +125,28 @@ def pv_output_totals(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
             WHERE {POVERTY_PROJECT} {cond}""",
         [*key_params, scope.year, *params],
     ).fetchone()
+    return _output_out(kwh, revenue)
+
+
+def pv_output_totals_of_places(con: duckdb.DuckDBPyConnection, scopes: list[Scope]) -> dict[Scope, dict]:
+    """`pv_output_totals` of each place of a comparison in one grouped query (a place without output:
+    None, 未上报, as alone). Empty for places of mixed levels."""
+    found = project_places(scopes)
+    if found is None:
+        return {}
+    column, around, codes, (cond, params) = found
+    keys, key_params = scope_keys.projects_in(con, around, "o.project_id")
+    rows = con.execute(
+        f"""SELECT {column}, sum(o.kwh), sum(o.revenue)
+            FROM ({_output_in_year_sql(keys)}) AS o JOIN projects AS p ON p.project_id = o.project_id
+            WHERE {POVERTY_PROJECT} {cond} GROUP BY {column}""",
+        [*key_params, scopes[0].year, *params],
+    ).fetchall()
+    by_code = {code: (kwh, revenue) for code, kwh, revenue in rows}
+    return {scope: _output_out(*by_code.get(code, (None, None))) for scope, code in zip(scopes, codes, strict=True)}
+
+
+def _output_out(kwh, revenue) -> dict:
     return {"kwh": None if kwh is None else float(kwh), "revenue_yuan": None if revenue is None else float(revenue)}
 
 

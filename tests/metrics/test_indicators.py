@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from fupin_core.metrics import Scope, indicators
+from fupin_core.metrics import Scope, indicators, trends
 from tests.tiny_data import T2, V2
 
 Y = Scope.of(2017)
@@ -94,3 +94,18 @@ def test_the_project_library_and_the_assets_are_separate_parts_covering_their_gr
         **indicators.values(sample_con, scope, keys=("assets",)),
         **indicators.values(sample_con, scope, keys=("stuck_projects",)),
     }
+
+
+PV_PLACE_KEYS = (*trends.PROGRAMME_KEYS["光伏"], "pv_progress", "pv_village_stations", "pv_household_systems", "pv_commercial_mw")
+
+
+@pytest.mark.parametrize("township", [None, "611002111", "611002001"])
+@pytest.mark.parametrize("year", [2015, 2017])
+def test_a_pv_ranking_reads_each_place_as_asking_it_alone(sample_con, township, year):
+    level, frame = trends.places(sample_con, Scope.of(year, township))
+    places = [Scope(year, (code,)) if level == "镇办" else Scope(year, (township,), code) for code in frame["代码"]]
+    grouped = indicators.values_of_places(sample_con, places, PV_PLACE_KEYS)
+    alone = [indicators.values(sample_con, place, keys=PV_PLACE_KEYS) for place in places]
+    assert grouped == alone
+    if township is not None:  # places without stations or output (0 and 未上报) are among them
+        assert any(v["pv_generation_10k_kwh"] is None for v in alone) and any(v["pv_capacity_mw"] == 0 for v in alone)
