@@ -24,7 +24,7 @@ def investments_by_source_chart(by_source: pl.DataFrame) -> alt.Chart:
         )
     )
     labels = value_labels(bars, "投入金额", ",.0f")
-    return apply_theme((bars + labels).properties(height=max(90, 30 * len(order)), title="入股资金来源"))
+    return apply_theme((bars + labels), height=max(90, 30 * len(order)), title="入股资金来源")
 
 
 def dividends_by_year_chart(by_year: pl.DataFrame) -> alt.Chart:
@@ -47,4 +47,4 @@ def dividends_by_year_chart(by_year: pl.DataFrame) -> alt.Chart:
         )
     )
     labels = value_labels(chart, "金额", ",.1f", dark=True)
-    return apply_theme((chart + labels).properties(height=max(100, 50 * len(order)), title="历年应付与实付分红"))
+    return apply_theme((chart + labels), height=max(100, 50 * len(order)), title="历年应付与实付分红")

@@ -30,7 +30,7 @@ def funds_by_source_chart(by_source: pl.DataFrame) -> alt.Chart:
         )
     )
     labels = value_labels(bars, "金额", ",.0f", dark=True)
-    return apply_theme((bars + labels).properties(height=max(100, 44 * len(order)), title="各来源资金下达与支出"))
+    return apply_theme((bars + labels), height=max(100, 44 * len(order)), title="各来源资金下达与支出")
 
 
 def funds_by_year_chart(by_year: pl.DataFrame) -> alt.Chart:
@@ -55,7 +55,7 @@ def funds_by_year_chart(by_year: pl.DataFrame) -> alt.Chart:
             tooltip=[alt.Tooltip("年度:N"), alt.Tooltip("资金来源:N"), alt.Tooltip("下达金额:Q", title="下达金额(万元)", format=",.1f")],
         )
     )
-    return apply_theme(chart.properties(height=max(100, 40 * len(years)), title="历年资金下达（按来源）"))
+    return apply_theme(chart, height=max(100, 40 * len(years)), title="历年资金下达（按来源）")
 
 
 def spend_rate_by_township_chart(by_township: pl.DataFrame, threshold: float) -> alt.Chart:
@@ -90,4 +90,4 @@ def spend_rate_by_township_chart(by_township: pl.DataFrame, threshold: float) ->
     labels = value_labels(bars, "支出率", ".1f", dark=True)
     rule = alt.Chart(pl.DataFrame({"x": [goal]})).mark_rule(color=TARGET, strokeDash=[4, 3]).encode(x="x:Q")
     # 24 px a 镇办: one 镇办 alone gets one ordinary bar, not a block filling a fixed height.
-    return apply_theme((bars + labels + rule).properties(height=max(40, 24 * len(order)), title=places.title("各镇办资金支出率", note)))
+    return apply_theme((bars + labels + rule), height=max(40, 24 * len(order)), title=places.title("各镇办资金支出率", note))

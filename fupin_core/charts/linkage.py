@@ -32,7 +32,7 @@ def households_chart(frame: pl.DataFrame, category: str, title: str) -> alt.Char
         )
     )
     labels = value_labels(bars, "户数", ",.0f")
-    return apply_theme((bars + labels).properties(height=max(120, 26 * len(order)), title=title))
+    return apply_theme((bars + labels), height=max(120, 26 * len(order)), title=title)
 
 
 def income_vs_line_chart(frame: pl.DataFrame) -> alt.Chart:
@@ -61,9 +61,7 @@ def income_vs_line_chart(frame: pl.DataFrame) -> alt.Chart:
     rule = alt.Chart(rule_data).mark_rule(color=TARGET, strokeDash=[4, 3], size=2).encode(x="贫困线:Q", tooltip=["说明:N"])
     rule_label = rule.mark_text(align="right", dx=-4, baseline="top", font=FONT, color=TARGET, y=2).encode(text="说明:N")
     height = max(120, 22 * len(order))
-    return apply_theme(
-        (bars + labels + rule + rule_label).properties(height=height, title=places.title("各镇办人均联结收益与贫困线", note))
-    )
+    return apply_theme(bars + labels + rule + rule_label, height=height, title=places.title("各镇办人均联结收益与贫困线", note))
 
 
 # Linked income is only the part of a household's income that comes from the projects: below the
@@ -91,4 +89,4 @@ def income_band_chart(bands: pl.DataFrame) -> alt.Chart:
         .mark_text(align="left", dx=3, font=FONT, fontSize=11, color="#333")
         .encode(x="户数:Q", y=alt.Y("人均联结收益:N", sort=order), text=alt.Text("户数:Q", format=",.0f"))
     )
-    return apply_theme((bars + labels).properties(height=max(120, 30 * len(order)), title="带动增收户按人均联结收益（元/人）分组"))
+    return apply_theme((bars + labels), height=max(120, 30 * len(order)), title="带动增收户按人均联结收益（元/人）分组")

@@ -38,7 +38,7 @@ def progress_chart(progress: pl.DataFrame) -> alt.Chart:
     )
     labels = value_labels(bars, "完成百分比", ",.1f", large=True)
     rule = alt.Chart(pl.DataFrame({"x": [100.0]})).mark_rule(color=TARGET, strokeDash=[4, 3]).encode(x="x:Q")
-    return apply_theme((bars + labels + rule).properties(height=150, title="“百千万”工程完成情况"))
+    return apply_theme((bars + labels + rule), height=150, title="“百千万”工程完成情况")
 
 
 def township_bar_chart(frame: pl.DataFrame, measure: str, title: str, unit: str, fmt: str = ",.0f") -> alt.Chart:
@@ -56,7 +56,7 @@ def township_bar_chart(frame: pl.DataFrame, measure: str, title: str, unit: str,
         )
     )
     labels = bars.mark_text(align="left", dx=3, font=FONT, fontSize=11).encode(text=alt.Text(f"{measure}:Q", format=fmt))
-    return apply_theme((bars + labels).properties(height=max(120, 22 * len(order)), title=places.title(title, note)))
+    return apply_theme((bars + labels), height=max(120, 22 * len(order)), title=places.title(title, note))
 
 
 def linked_vs_gap_chart(frame: pl.DataFrame) -> alt.Chart:
@@ -76,4 +76,4 @@ def linked_vs_gap_chart(frame: pl.DataFrame) -> alt.Chart:
             tooltip=[alt.Tooltip("镇办:N"), alt.Tooltip("类别:N"), alt.Tooltip("户数:Q", format=",.0f")],
         )
     )
-    return apply_theme(chart.properties(height=max(120, 22 * len(order)), title=places.title("各镇办带动增收与未覆盖户数", note)))
+    return apply_theme(chart, height=max(120, 22 * len(order)), title=places.title("各镇办带动增收与未覆盖户数", note))

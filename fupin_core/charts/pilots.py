@@ -40,7 +40,7 @@ def shareholders_chart(villages: pl.DataFrame) -> alt.Chart:
             tooltip=[alt.Tooltip("村:N"), alt.Tooltip("类别:N"), alt.Tooltip("户数:Q", format=",.0f")],
         )
     )
-    return apply_theme(chart.properties(height=max(120, 22 * len(order)), title=places.title("试点村股东户数", note)))
+    return apply_theme(chart, height=max(120, 22 * len(order)), title=places.title("试点村股东户数", note))
 
 
 def pilot_income_chart(groups: pl.DataFrame) -> alt.Chart:
@@ -63,7 +63,7 @@ def pilot_income_chart(groups: pl.DataFrame) -> alt.Chart:
         )
     )
     labels = value_labels(bars, "人均收益", ",.0f", large=True)
-    return apply_theme((bars + labels).properties(height=110, title="试点村与非试点村带动增收人均收益"))
+    return apply_theme((bars + labels), height=110, title="试点村与非试点村带动增收人均收益")
 
 
 def pilot_dividends_chart(by_year: pl.DataFrame) -> alt.Chart:
@@ -90,4 +90,4 @@ def pilot_dividends_chart(by_year: pl.DataFrame) -> alt.Chart:
         )
     )
     labels = value_labels(bars, "分红金额", ",.2f", large=True)
-    return apply_theme((bars + labels).properties(height=max(80, 34 * len(order)), title="“三变”项目历年分红到户"))
+    return apply_theme((bars + labels), height=max(80, 34 * len(order)), title="“三变”项目历年分红到户")

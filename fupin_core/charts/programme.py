@@ -81,7 +81,7 @@ def target_bar(
         )
         layers += [rule, goal_text]
     heading = alt.TitleParams(text=title, subtitle=f"{smart_number(total, 3)}{unit}{share}", subtitleFont=FONT)
-    return apply_theme(alt.layer(*layers).properties(height=90, title=heading))
+    return apply_theme(alt.layer(*layers), height=90, title=heading)
 
 
 def stacked_bars(
@@ -112,7 +112,7 @@ def stacked_bars(
     totals = (
         alt.Chart(sums).mark_text(align="left", dx=3, font=FONT, fontSize=11).encode(x="合计:Q", y=y, text=alt.Text("合计:Q", format=fmt))
     )
-    return apply_theme((bars + totals).properties(height=_height(len(order)), title=places.title(title, note)))
+    return apply_theme((bars + totals), height=_height(len(order)), title=places.title(title, note))
 
 
 def bars(
@@ -130,7 +130,7 @@ def bars(
         tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{measure}:Q", format=fmt), *(_tooltip(data, c) for c in tooltip)],
     )
     labels = base.mark_text(align="left", dx=3, font=FONT, fontSize=11).encode(text=alt.Text(f"{measure}:Q", format=fmt))
-    return apply_theme((base.mark_bar(color=PRIMARY) + labels).properties(height=_height(len(order)), title=places.title(title, note)))
+    return apply_theme((base.mark_bar(color=PRIMARY) + labels), height=_height(len(order)), title=places.title(title, note))
 
 
 def grouped_bars(
@@ -157,4 +157,4 @@ def grouped_bars(
             tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip("指标:N"), alt.Tooltip("数值:Q", format=fmt)],
         )
     )
-    return apply_theme(chart.properties(height=_height(len(order), 14 * len(measures) + 8), title=title))
+    return apply_theme(chart, height=_height(len(order), 14 * len(measures) + 8), title=title)

@@ -56,7 +56,7 @@ def built_and_pending_chart(frame: pl.DataFrame, place: str, title: str) -> alt.
     if has_pending:
         subtitle.append(f"橙字为在建及计划装机（合计{smart_number(pending_total, 3)}兆瓦），不计入条形")
     heading = places.title(title, note, subtitle)
-    return apply_theme(alt.layer(*layers).properties(height=programme._height(len(order)), title=heading))
+    return apply_theme(alt.layer(*layers), height=programme._height(len(order)), title=heading)
 
 
 def township_capacity_chart(by_township: pl.DataFrame) -> alt.Chart:
@@ -135,4 +135,4 @@ def yield_chart(yields: pl.DataFrame, types: list[str], share: float) -> alt.Cha
         .encode(x="同类中位数(小时):Q", y=y, tooltip=[alt.Tooltip("电站类型:N"), alt.Tooltip("同类中位数(小时):Q", format=",.0f")])
     )
     title = f"各电站年化利用小时（灰线为同类电站中位数，红色虚线为其{share:.0%}，低于者为低效，标红）"
-    return apply_theme(alt.layer(points, rule, median).properties(height=max(120, 70 * len(present)), title=title))
+    return apply_theme(alt.layer(points, rule, median), height=max(120, 70 * len(present)), title=title)

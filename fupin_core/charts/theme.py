@@ -58,10 +58,16 @@ def theme_config() -> dict:
     }
 
 
-def apply_theme(chart: alt.Chart) -> alt.Chart:
+def apply_theme(chart: alt.TopLevelMixin, **properties) -> alt.TopLevelMixin:
+    """The chart a builder has just made, with our theme and its `properties` (height, title) set on
+    it in place. altair's .properties() and .configure() re-create a layered chart, and each time copy
+    every layer twice, deeply: that was most of the time spent building a page's charts."""
     # fit-x: with width="stretch" the view takes the container width; without it a chart whose
     # data has a single category was drawn 0 px wide in Chromium.
-    return chart.configure(**theme_config()["config"]).properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    properties |= {"config": alt.Config(**theme_config()["config"]), "autosize": alt.AutoSizeParams(type="fit-x", contains="padding")}
+    for name, value in properties.items():
+        setattr(chart, name, value)
+    return chart
 
 
 def kinds_colour(field: str, kinds: list[str], colours: list[str]) -> alt.Color:

@@ -49,7 +49,7 @@ def _one_trend(frame: pl.DataFrame, key: str, year: int, years: list[str]) -> al
     if targets.height:
         layers.append(alt.Chart(targets).mark_line(color=TARGET, strokeDash=[4, 3]).encode(x=x, y=y))
         subtitle += "；虚线为目标"
-    return alt.layer(*layers).properties(title=alt.Title(name, subtitle=subtitle), height=170)
+    return alt.layer(*layers, title=alt.Title(name, subtitle=subtitle), height=170)
 
 
 def trend_charts(frame: pl.DataFrame, year: int) -> list[alt.LayerChart]:
@@ -92,7 +92,7 @@ def ranking_chart(ranking) -> alt.LayerChart:
     if missing:
         subtitle += f"；另有{missing}个{ranking.level}未上报"
     title = alt.Title(f"各{ranking.level}{ranking.name}", subtitle=subtitle)
-    return apply_theme(alt.layer(*layers).properties(height=max(80, ROW_PX * len(order)), title=title))
+    return apply_theme(alt.layer(*layers), height=max(80, ROW_PX * len(order)), title=title)
 
 
 def period_chart(series: pl.DataFrame, measure: str, unit: str, title: str) -> alt.LayerChart:
@@ -107,6 +107,4 @@ def period_chart(series: pl.DataFrame, measure: str, unit: str, title: str) -> a
         alt.Tooltip("月均:Q", title=f"月均（{unit}）", format=",.2f"),
     ]
     line = alt.Chart(data).mark_line(color=ACTUAL, point=alt.OverlayMarkDef(color=ACTUAL, size=40)).encode(x=x, y=y, tooltip=tooltip)
-    return apply_theme(
-        line.properties(height=220, title=alt.Title(title, subtitle="各年度各报告期连成一条线；按月均折算，年报与季报、月报可比"))
-    )
+    return apply_theme(line, height=220, title=alt.Title(title, subtitle="各年度各报告期连成一条线；按月均折算，年报与季报、月报可比"))
