@@ -24,6 +24,9 @@ YEAR, TOWNSHIP = "filter_year", "filter_township"
 # runs only write them: a page switch clears the address, the session keeps the filters).
 YEAR_PARAM, TOWNSHIP_PARAM = "year", "township"
 ADDRESS_READ = "filter_address_read"
+# More villages than this are not offered in one list (a province's 27,600 take a select box seconds
+# to draw, and nobody scrolls them): the page asks for a 镇办 first.
+MAX_VILLAGES_LISTED = 1_000
 
 
 def _from_address(years: list[int], codes: list[str]) -> None:

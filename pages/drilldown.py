@@ -30,7 +30,9 @@ widgets.table(
 )
 widgets.provenance(("villages", "households", "linkages", "projects"), scope, key="villages_src")
 
-with st.expander("本范围全部项目"):
+# A switch, not an expander: an expander runs its content folded too, and a province's projects
+# with the households each reaches take most of a second to count.
+if st.toggle("显示本范围全部项目", key="drill_all_projects"):
     projects_all = data.call(drilldown.township_projects, scope)
     widgets.table(
         projects_all,
@@ -42,6 +44,9 @@ with st.expander("本范围全部项目"):
 
 if villages.is_empty():
     st.info("当前范围内没有村。")
+    st.stop()
+if villages.height > filters.MAX_VILLAGES_LISTED:
+    st.info(f"共{villages.height:,}个村，一个列表选不过来：请先在左侧选择一个镇办，再选村看它的项目和户。")
     st.stop()
 
 names = dict(zip(villages["村代码"].to_list(), (villages["镇办"] + "·" + villages["村"]).to_list(), strict=True))

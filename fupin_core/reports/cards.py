@@ -216,10 +216,6 @@ def cards_docx(cards: list[dict]) -> bytes:
     return out.getvalue()
 
 
-# More villages than this are not offered in one list (a province's 27,000): the page asks for a 镇办 first.
-MAX_VILLAGES_LISTED = 1_000
-
-
 def villages_with_cards(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Villages in scope with households that received linkage income in the year (村代码, 村, 镇办, 户数)."""
     source = summaries.relation_of_year(con, scope.year)

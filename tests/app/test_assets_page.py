@@ -77,14 +77,15 @@ def test_cards_of_a_village_are_listed_for_download(app, sample_con):
 
 def test_too_many_villages_for_one_list_ask_for_a_township_first(app, sample_con, monkeypatch):
     from fupin_core.reports import cards
+    from fupin_ui import filters
 
     villages = cards.villages_with_cards(sample_con, Scope.of(2017))
-    monkeypatch.setattr(cards, "MAX_VILLAGES_LISTED", villages.height - 1)
+    monkeypatch.setattr(filters, "MAX_VILLAGES_LISTED", villages.height - 1)
     at = _open(app)
     assert not at.exception
     assert "cards_village" not in [s.key for s in at.selectbox]
     assert any(f"共{villages.height:,}个村有收益明白卡" in info.value for info in at.info)
-    monkeypatch.setattr(cards, "MAX_VILLAGES_LISTED", villages.height)
+    monkeypatch.setattr(filters, "MAX_VILLAGES_LISTED", villages.height)
     at = _open(app)
     labels = at.selectbox(key="cards_village")
     first = villages.row(0, named=True)

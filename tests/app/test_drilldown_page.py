@@ -66,3 +66,24 @@ def test_a_viewer_sees_masked_id_numbers(login, sample_con):
     project = d.village_projects(sample_con, scope, village)["项目编号"][0]
     full = d.project_households(sample_con, scope, project)["户主身份证号"].to_list()
     assert shown["户主身份证号"].tolist() == [mask_id_number(n) for n in full]
+
+
+@pytest.mark.parametrize("township", [None, "611002101"])
+def test_all_projects_of_the_scope_are_counted_only_when_asked(app, sample_con, township):
+    at = _open(app, township)
+    assert "带动户数" not in {c for frame in (d.value for d in at.dataframe) for c in frame.columns}
+    at.toggle(key="drill_all_projects").set_value(True).run()
+    assert not at.exception, at.exception
+    expected = d.township_projects(sample_con, Scope.of(2017, township))
+    assert _table_with(at, "带动户数")["项目编号"].tolist() == expected["项目编号"].to_list()
+
+
+def test_too_many_villages_for_one_list_ask_for_a_township_first(app, sample_con, monkeypatch):
+    from fupin_ui import filters
+
+    villages = d.villages(sample_con, Scope.of(2017))
+    monkeypatch.setattr(filters, "MAX_VILLAGES_LISTED", villages.height - 1)
+    at = _open(app)
+    assert not at.exception, at.exception
+    assert not [s for s in at.selectbox if s.key == "drill_village_all"]
+    assert any(f"共{villages.height:,}个村，一个列表选不过来" in info.value for info in at.info)
