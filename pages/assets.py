@@ -36,11 +36,11 @@ level = "各镇办" if scope.townships is None else "各村"
 left, right = st.columns(2)
 with left:
     st.subheader(f"{level}资产原值（按类型）")
-    by_type = data.call(assets.value_by, scope, "type")
+    by_type = assets.value_of(register, scope, "type")
     widgets.table(by_type, key="assets_by_type", total=tuple(c for c in by_type.columns if c.endswith("(万元)")))
 with right:
     st.subheader(f"{level}资产原值（按确权主体）")
-    by_owner = data.call(assets.value_by, scope, "owner")
+    by_owner = assets.value_of(register, scope, "owner")
     widgets.table(by_owner, key="assets_by_owner", total=tuple(c for c in by_owner.columns if c.endswith("(万元)")))
 
 st.subheader(f"验收后未确权或未移交（{widgets.indicator_text('unsettled_assets', kpis['unsettled_assets'])}）")
@@ -51,7 +51,7 @@ else:
     widgets.table(unsettled, key="assets_unsettled", first=("问题", "验收后天数"), last=("资产编号",))
 
 st.subheader(f"闲置或损毁（{widgets.indicator_text('troubled_assets', kpis['troubled_assets'])}）")
-troubled = data.call(assets.troubled, scope)
+troubled = assets.troubled_of(register)
 if troubled.is_empty():
     st.success("所选范围内没有闲置或损毁的资产。")
 else:
@@ -93,12 +93,11 @@ collective = data.call(assets.collective_income, scope, threshold)
 if collective.is_empty():
     st.info("所选年度没有上报收益分配，村集体经济收入为未上报。")
 else:
-    zero = collective.filter(collective["情况"] == "未破零").height
-    weak = collective.filter(collective["情况"] == "薄弱村").height
+    counts = assets.collective_counts(collective)
     cols = st.columns(3)
-    cols[0].metric("村集体经济收入", widgets.indicator_text("collective_income_wan", float(collective["村集体经济收入(万元)"].sum())))
-    cols[1].metric("未破零村", f"{zero:,}个")
-    cols[2].metric(f"收入低于{threshold:g}万元的村（不含未破零）", f"{weak:,}个")
+    cols[0].metric("村集体经济收入", widgets.indicator_text("collective_income_wan", counts["collective_income_wan"]))
+    cols[1].metric("未破零村", f"{counts['zero_income_villages']:,}个")
+    cols[2].metric(f"收入低于{threshold:g}万元的村（不含未破零）", f"{counts['weak_only_villages']:,}个")
     widgets.table(collective, key="assets_collective", first=("情况", "村集体经济收入(万元)"), last=("村代码",))
     widgets.csv_download(
         collective, "下载各村集体经济收入（CSV）", f"{place}{scope.year}年村集体经济收入.csv", key="assets_collective_csv", scope=scope

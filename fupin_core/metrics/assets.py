@@ -75,7 +75,11 @@ def totals_of(frame: pl.DataFrame) -> dict:
 def value_by(con: duckdb.DuckDBPyConnection, scope: Scope, by: str = "type") -> pl.DataFrame:
     """原值(万元) per 镇办 (per 村 when the scope is one or more 镇办) and asset type (`by="type"`) or
     owner (`by="owner"`: 村集体, 农户, 未确权), one column per type/owner, with a 合计 column."""
-    frame = register(con, scope)
+    return value_of(register(con, scope), scope, by)
+
+
+def value_of(frame: pl.DataFrame, scope: Scope, by: str = "type") -> pl.DataFrame:
+    """value_by() of a register frame (the 扶贫资产 page reads the register once for all its tables)."""
     place = "镇办" if scope.townships is None else "所在村"
     if by == "type":
         key, values = "资产类型", list(ASSET_TYPES)
@@ -201,13 +205,21 @@ def collective_income(con: duckdb.DuckDBPyConnection, scope: Scope, threshold_wa
 
 
 def collective_kpis(con: duckdb.DuckDBPyConnection, scope: Scope, threshold_wan: float = WEAK_COLLECTIVE_INCOME_WAN) -> dict:
-    frame = collective_income(con, scope, threshold_wan)
+    """The registry's 村集体经济 indicators."""
+    counts = collective_counts(collective_income(con, scope, threshold_wan))
+    return {key: value for key, value in counts.items() if key != "weak_only_villages"}
+
+
+def collective_counts(frame: pl.DataFrame) -> dict:
+    """collective_kpis() of a collective_income frame (the page's, at the threshold its user chose),
+    and weak_only_villages: the 薄弱村 without those at zero, which the page shows apart."""
     if frame.is_empty():
-        return {"collective_income_wan": None, "zero_income_villages": None, "weak_collective_villages": None}
+        return {"collective_income_wan": None, "zero_income_villages": None, "weak_collective_villages": None, "weak_only_villages": None}
     return {
         "collective_income_wan": float(frame["村集体经济收入(万元)"].sum()),
         "zero_income_villages": frame.filter(pl.col("情况") == "未破零").height,
         "weak_collective_villages": frame.filter(pl.col("情况") != "达标").height,
+        "weak_only_villages": frame.filter(pl.col("情况") == "薄弱村").height,
     }
 
 

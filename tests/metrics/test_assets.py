@@ -62,6 +62,9 @@ def test_collective_income_zero_and_weak_villages(con):
     }
     # The threshold is a setting: at 10万 乙村 is weak too.
     assert assets.collective_kpis(con, Scope.of(2017), threshold_wan=10)["weak_collective_villages"] == 3
+    # The page shows the 薄弱村 apart from those at zero.
+    assert assets.collective_counts(frame)["weak_only_villages"] == 1
+    assert assets.collective_counts(assets.collective_income(con, Scope.of(2017), 10))["weak_only_villages"] == 2
     assert assets.collective_kpis(con, Scope.of(2017, T2))["collective_income_wan"] == 6.0
     assert assets.collective_kpis(con, Scope.of(2017, T2, V2))["zero_income_villages"] == 0
     # A year without any distribution is 未上报, not every village at zero.
