@@ -217,9 +217,14 @@ def fitted_width(header: str, values: pl.Series) -> int:
     MIN_WIDTH_PX..MAX_WIDTH_PX (longer text is cut with "…" and shown whole on hover)."""
     sample = values.head(SAMPLE_ROWS)
     # text_px of each value, counted by polars (a page's tables have tens of thousands of cells).
-    text = sample.dtype == pl.String
-    shown = sample.fill_null(MISSING) if text else pl.Series([_shown(v) for v in sample.to_list()], dtype=pl.String)
-    px = shown.str.count_matches(WIDE_CHARACTER) * (WIDE_PX - NARROW_PX) + shown.str.len_chars() * NARROW_PX
+    if sample.dtype.is_integer():
+        # 1,234,567: its digits, a comma every three, a minus sign; all narrow.
+        digits = sample.abs().cast(pl.String).str.len_chars().cast(pl.Int64)
+        px = ((digits + (digits - 1) // 3 + (sample < 0).cast(pl.Int64)) * NARROW_PX).fill_null(text_px(MISSING))
+    else:
+        text = sample.dtype == pl.String
+        shown = sample.fill_null(MISSING) if text else pl.Series([_shown(v) for v in sample.unique().to_list()], dtype=pl.String)
+        px = shown.str.count_matches(WIDE_CHARACTER) * (WIDE_PX - NARROW_PX) + shown.str.len_chars() * NARROW_PX
     # Rounding keeps the order of the values: the widest rounded is the widest, rounded as text_px rounds.
     widest = round(px.max()) if len(px) else 0
     return max(MIN_WIDTH_PX, min(MAX_WIDTH_PX, max(text_px(header) + HEADER_PADDING_PX, widest + CELL_PADDING_PX)))

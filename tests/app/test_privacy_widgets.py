@@ -144,3 +144,20 @@ def test_a_kept_chart_spec_holds_its_rows_as_arrow_bytes():
     frame = pl.DataFrame({"镇办": ["甲镇", "乙镇"], "建成装机(兆瓦)": [1.0, 2.0], "在建及计划装机(兆瓦)": [0.0, 3.0]})
     spec = widgets._spec_of(pv.township_capacity_chart(frame))
     assert spec["datasets"] and all(isinstance(rows, bytes) for rows in spec["datasets"].values())
+
+
+def test_number_columns_are_measured_as_their_values_are_shown():
+    import random
+
+    import polars as pl
+
+    from fupin_ui.widgets import CELL_PADDING_PX, HEADER_PADDING_PX, MAX_WIDTH_PX, MIN_WIDTH_PX, _shown, fitted_width, text_px
+
+    rng = random.Random(18)
+    for _ in range(200):
+        ints = [rng.choice([None, rng.randint(-(10 ** rng.randint(0, 12)), 10 ** rng.randint(0, 12))]) for _ in range(rng.randint(1, 8))]
+        floats = [rng.choice([None, round(rng.uniform(-1e7, 1e7), rng.randint(0, 6))]) for _ in range(rng.randint(1, 8))]
+        for values, dtype in ((ints, pl.Int64), (floats, pl.Float64)):
+            widest = max(text_px(_shown(v)) for v in values)
+            expected = max(MIN_WIDTH_PX, min(MAX_WIDTH_PX, max(text_px("数") + HEADER_PADDING_PX, widest + CELL_PADDING_PX)))
+            assert fitted_width("数", pl.Series(values, dtype=dtype)) == expected, values
