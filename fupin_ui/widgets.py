@@ -177,8 +177,9 @@ def column_formats(frame: pl.DataFrame) -> dict:
     each column as wide as its header or its widest value (so a wide table needs no sideways
     scrolling for room it does not use)."""
     formats = {}
+    widths = fitted_widths(frame)
     for name, dtype in frame.schema.items():
-        width = fitted_width(name, frame[name])
+        width = widths[name]
         if dtype == pl.Date:
             formats[name] = st.column_config.DateColumn(name, format="YYYY-MM-DD", width=width)
         elif dtype.is_numeric():
@@ -215,19 +216,38 @@ WIDE_CHARACTER = r"[\x{2E80}-\x{10FFFF}]"  # as text_px counts a character wide
 def fitted_width(header: str, values: pl.Series) -> int:
     """The pixel width that shows `header` and the widest of the first SAMPLE_ROWS values, within
     MIN_WIDTH_PX..MAX_WIDTH_PX (longer text is cut with "…" and shown whole on hover)."""
-    sample = values.head(SAMPLE_ROWS)
-    # text_px of each value, counted by polars (a page's tables have tens of thousands of cells).
-    if sample.dtype.is_integer():
-        # 1,234,567: its digits, a comma every three, a minus sign; all narrow.
-        digits = sample.abs().cast(pl.String).str.len_chars().cast(pl.Int64)
-        px = ((digits + (digits - 1) // 3 + (sample < 0).cast(pl.Int64)) * NARROW_PX).fill_null(text_px(MISSING))
-    else:
-        text = sample.dtype == pl.String
-        shown = sample.fill_null(MISSING) if text else pl.Series([_shown(v) for v in sample.unique().to_list()], dtype=pl.String)
-        px = shown.str.count_matches(WIDE_CHARACTER) * (WIDE_PX - NARROW_PX) + shown.str.len_chars() * NARROW_PX
-    # Rounding keeps the order of the values: the widest rounded is the widest, rounded as text_px rounds.
-    widest = round(px.max()) if len(px) else 0
-    return max(MIN_WIDTH_PX, min(MAX_WIDTH_PX, max(text_px(header) + HEADER_PADDING_PX, widest + CELL_PADDING_PX)))
+    return fitted_widths(pl.DataFrame([values.alias(header)]))[header]
+
+
+def fitted_widths(frame: pl.DataFrame) -> dict[str, int]:
+    """fitted_width of every column, text and integer columns measured in one polars query (a page
+    has a dozen tables and each column alone cost a dozen small queries on every click)."""
+    sample = frame.head(SAMPLE_ROWS)
+    measured, others = [], []
+    for name, dtype in sample.schema.items():
+        if dtype == pl.String:
+            measured.append(_text_px(pl.col(name).fill_null(MISSING)).max().alias(name))
+        elif dtype.is_integer():
+            # 1,234,567: its digits, a comma every three, a minus sign; all narrow.
+            digits = pl.col(name).abs().cast(pl.String).str.len_chars().cast(pl.Int64)
+            px = (digits + (digits - 1) // 3 + (pl.col(name) < 0).cast(pl.Int64)) * NARROW_PX
+            measured.append(px.fill_null(text_px(MISSING)).max().alias(name))
+        else:  # decimals, dates: as _shown writes them, once per distinct value
+            others.append(name)
+    widest = sample.select(measured).row(0, named=True) if measured and sample.height else {}
+    for name in others:
+        shown = pl.Series([_shown(v) for v in sample[name].unique().to_list()], dtype=pl.String)
+        widest[name] = shown.to_frame().select(_text_px(pl.first()).max()).item()
+    return {
+        name: max(MIN_WIDTH_PX, min(MAX_WIDTH_PX, max(text_px(name) + HEADER_PADDING_PX, round(widest.get(name) or 0) + CELL_PADDING_PX)))
+        for name in frame.columns
+    }
+
+
+def _text_px(text: pl.Expr) -> pl.Expr:
+    # text_px in polars. Rounding keeps the order of the values: the widest rounded is the widest,
+    # rounded as text_px rounds.
+    return text.str.count_matches(WIDE_CHARACTER) * (WIDE_PX - NARROW_PX) + text.str.len_chars() * NARROW_PX
 
 
 def unit_format(name: str) -> str | None:
