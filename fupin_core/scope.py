@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The most places one chart draws or one comparison ranks (a province's 1,800 镇办 cannot be read as
+# bars): fupin_core.charts.places and metrics.trends.
+MAX_PLACES = 60
+
 
 @dataclass(frozen=True)
 class Scope:

@@ -51,12 +51,17 @@ def figures_basis() -> str:
     return st.session_state.get(FIGURES) or rounds.FIGURES_SUBMITTED
 
 
+def cursor_on(basis: str):
+    """A cursor (a context manager) that reads the figures of `basis`: approved data only, or the
+    stored data including what was submitted."""
+    return rounds.approved_cursor(connection()) if basis == rounds.FIGURES_APPROVED else cursor()
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached(fn_path: str, args: tuple, kwargs: tuple, version: tuple, basis: str = rounds.FIGURES_SUBMITTED) -> Any:
     module_name, fn_name = fn_path.split(":")
     fn = getattr(importlib.import_module(module_name), fn_name)
-    opened = rounds.approved_cursor(connection()) if basis == rounds.FIGURES_APPROVED else cursor()
-    with opened as cur:
+    with cursor_on(basis) as cur:
         return fn(cur, *args, **dict(kwargs))
 
 

@@ -29,6 +29,11 @@ ADDRESS_READ = "filter_address_read"
 MAX_VILLAGES_LISTED = 1_000
 
 
+def one_township(scope: Scope) -> bool:
+    """One 镇办 chosen: its villages are listed however many (there is no smaller choice to ask for)."""
+    return scope.townships is not None and len(scope.townships) == 1
+
+
 def _from_address(years: list[int], codes: list[str]) -> None:
     """The first run of a session: 年度 and 镇办 from the address, where they are ones this user may choose."""
     if st.session_state.get(ADDRESS_READ):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import importlib
 import re
-import threading
 from collections.abc import Callable
 
 import altair as alt
@@ -14,6 +13,7 @@ import streamlit as st
 from altair.utils import schemapi
 from streamlit import dataframe_util
 
+from fupin_core.charts import theme
 from fupin_core.metrics import Scope, indicators, trends
 from fupin_core.metrics import provenance as provenance_metrics
 from fupin_core.reports.csv import csv_bytes
@@ -35,6 +35,11 @@ def _arrow_dataset(data, datasets: dict) -> dict:
     """altair data transformer: a chart's frame as Arrow IPC bytes under a name of its content, as
     Streamlit's own altair path writes it. Kept in the cached spec, the bytes go to the browser as
     they are on every re-run; rows written as JSON records were turned back into Arrow each time."""
+    if isinstance(data, pl.DataFrame):
+        # As altair's JSON rows had them: decimals as numbers, NaN and ±inf as missing.
+        data = data.with_columns(pl.col(pl.Decimal, pl.Int128).cast(pl.Float64)).with_columns(
+            pl.when(pl.col(pl.Float32, pl.Float64).is_finite()).then(pl.col(pl.Float32, pl.Float64))
+        )
     payload = dataframe_util.convert_anything_to_arrow_bytes(data)
     name = hashlib.sha256(payload).hexdigest()[:20]
     datasets[name] = payload
@@ -42,8 +47,6 @@ def _arrow_dataset(data, datasets: dict) -> dict:
 
 
 alt.data_transformers.register("fupin_arrow", _arrow_dataset)
-# altair's data transformer is global to all threads; one page run at a time writes its specs.
-_SPEC_LOCK = threading.Lock()
 
 
 def kpi_card(column, kpis: dict, key: str, *, progress: str | None = None, previous: dict | None = None) -> None:
@@ -308,10 +311,12 @@ def csv_download(frame: pl.DataFrame, label: str, file_name: str, key: str, scop
 
 def csv_download_of(fn, args: tuple, label: str, file_name: str, key: str, scope: Scope | None = None) -> None:
     """Like csv_download, for a list too long to compute on every run: `fn(cursor, *args)` runs only
-    when a button is clicked (e.g. a province's million 未覆盖户)."""
+    when a button is clicked (e.g. a province's million 未覆盖户), on the figures the page shows
+    (the sidebar's 数字口径, as chosen when the page was drawn)."""
+    basis = data.figures_basis()
 
     def rows() -> pl.DataFrame:
-        with data.cursor() as cur:
+        with data.cursor_on(basis) as cur:
             return fn(cur, *args)
 
     _list_downloads(rows, label, file_name, key, scope)
@@ -355,7 +360,7 @@ def _specs(builder_path: str, args: tuple) -> dict | list[dict]:
 
 def _spec_of(chart: alt.TopLevelMixin) -> dict:
     datasets: dict[str, bytes] = {}
-    with _SPEC_LOCK, alt.data_transformers.enable("fupin_arrow", datasets=datasets):
+    with theme.SPEC_LOCK, alt.data_transformers.enable("fupin_arrow", datasets=datasets):
         spec = chart.to_dict(validate=False)
     spec["datasets"] = {**spec.get("datasets", {}), **datasets}
     return spec

@@ -32,7 +32,14 @@ def base_bags_chart(by_base: pl.DataFrame, kinds: list[str]) -> alt.Chart:
 
 def period_bags_chart(by_period: pl.DataFrame) -> alt.Chart:
     return programme.bars(
-        by_period, "报告期", "生产菌袋(万袋)", "万袋", "各报告期生产菌袋", ",.1f", tooltip=("鲜菇产量(吨)", "销售收入(万元)")
+        by_period,
+        "报告期",
+        "生产菌袋(万袋)",
+        "万袋",
+        "各报告期生产菌袋",
+        ",.1f",
+        tooltip=("鲜菇产量(吨)", "销售收入(万元)"),
+        of_places=False,
     )
 
 

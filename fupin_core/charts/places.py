@@ -10,8 +10,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-# Also the most places a ranking compares (metrics.trends.MAX_RANKED).
-MAX_PLACES = 60
+from fupin_core.scope import MAX_PLACES  # also the most places a ranking compares (metrics.trends)
 
 
 def drawn(frame: pl.DataFrame, place: str, measure: str | pl.Expr, what: str, *, largest: bool = True) -> tuple[pl.DataFrame, str | None]:

@@ -116,11 +116,19 @@ def stacked_bars(
 
 
 def bars(
-    frame: pl.DataFrame, category: str, measure: str, unit: str, title: str, fmt: str = ",.1f", tooltip: tuple[str, ...] = ()
+    frame: pl.DataFrame,
+    category: str,
+    measure: str,
+    unit: str,
+    title: str,
+    fmt: str = ",.1f",
+    tooltip: tuple[str, ...] = (),
+    *,
+    of_places: bool = True,
 ) -> alt.Chart:
-    """One bar per `category` in frame order, its value written beside it; too many categories
-    (places): those of the largest values."""
-    frame, note = places.drawn(frame, category, measure, f"{measure.split('(')[0]}最大")
+    """One bar per `category` in frame order, its value written beside it; too many places (unless the
+    categories are not places: report periods): those of the largest values."""
+    frame, note = places.drawn(frame, category, measure, f"{measure.split('(')[0]}最大") if of_places else (frame, None)
     order = _unique(frame[category])
     data = frame.select(category, measure, *tooltip)
     y = alt.Y(f"{category}:N", sort=order, title=None)

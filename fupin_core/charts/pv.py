@@ -53,7 +53,7 @@ def built_and_pending_chart(frame: pl.DataFrame, place: str, title: str) -> alt.
         )
         layers.append(pending_text)
     subtitle = [f"条形为已建成装机，合计{smart_number(built_total, 3)}兆瓦"]
-    if has_pending:
+    if pending_total > 0:  # of every place, drawn or not
         subtitle.append(f"橙字为在建及计划装机（合计{smart_number(pending_total, 3)}兆瓦），不计入条形")
     heading = places.title(title, note, subtitle)
     return apply_theme(alt.layer(*layers), height=programme._height(len(order)), title=heading)
@@ -72,7 +72,7 @@ def village_capacity_chart(by_village: pl.DataFrame) -> alt.Chart:
 
 
 def generation_chart(by_period: pl.DataFrame) -> alt.Chart:
-    return programme.bars(by_period, "报告期", "发电量(万千瓦时)", "万千瓦时", "各报告期发电量", ",.1f")
+    return programme.bars(by_period, "报告期", "发电量(万千瓦时)", "万千瓦时", "各报告期发电量", ",.1f", of_places=False)
 
 
 def revenue_chart(by_period: pl.DataFrame) -> alt.Chart:

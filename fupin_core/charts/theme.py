@@ -20,6 +20,8 @@ Colours mean the same thing on every page (a reader learns them once):
 
 from __future__ import annotations
 
+import threading
+
 import altair as alt
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
@@ -36,6 +38,11 @@ CATEGORY = ["#2f6f9f", "#5c9e5a", "#7d6aa8", "#4aa3a1", "#9c7b4d", "#d17fa6", "#
 PRIMARY = ACTUAL
 TARGET_COLOR = TARGET
 PALETTE = CATEGORY
+
+# altair's data transformer is global to the process: whoever writes a spec with a transformer of
+# their own (the app's Arrow datasets) or with the default one (the Word report's PNGs, whose data
+# must be inline) holds this lock, so that another thread cannot switch it in between.
+SPEC_LOCK = threading.Lock()
 
 # Ticks of a value axis: about one per 80 px of the chart's width, so that a half-width chart does
 # not get as many as a full-width one; labels that would still touch are dropped.

@@ -14,11 +14,10 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from fupin_core.charts.places import MAX_PLACES
 from fupin_core.metrics import indicators, scope_keys
 from fupin_core.metrics.indicators import DOWN, UP
 from fupin_core.metrics.overview import available_years
-from fupin_core.scope import Scope
+from fupin_core.scope import MAX_PLACES, Scope
 
 # Each page's main indicators: its trend and its comparison section (the report's 与上年相比 too).
 PROGRAMME_KEYS: dict[str, tuple[str, ...]] = {

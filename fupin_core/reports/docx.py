@@ -29,6 +29,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from fupin_core.charts import overview as charts
+from fupin_core.charts.theme import SPEC_LOCK
 from fupin_core.charts.trends import trend_charts
 from fupin_core.metrics.alerts import alerts
 from fupin_core.metrics.indicators import NOT_REPORTED, UNIT_DECIMALS, programme_progress
@@ -240,7 +241,9 @@ def _single(paragraph) -> None:
 
 
 def chart_png(chart: alt.TopLevelMixin) -> bytes:
-    return vl_convert.vegalite_to_png(chart.properties(width=CHART_WIDTH_PX).to_dict(), scale=2)
+    with SPEC_LOCK:  # the default data transformer (inline rows), not another thread's
+        spec = chart.properties(width=CHART_WIDTH_PX).to_dict()
+    return vl_convert.vegalite_to_png(spec, scale=2)
 
 
 def _figure(doc, chart, caption: str) -> None:

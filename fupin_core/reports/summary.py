@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from fupin_core.metrics import indicators
 from fupin_core.reports import names, tables
 from fupin_core.reports.contents import check_scope, collect
 from fupin_core.reports.csv import csv_bytes
@@ -38,7 +39,8 @@ def sheet_tables(con, scope: Scope, sheet_name: str) -> list[tables.Filled]:
     preview of that sheet: a province's whole workbook takes seconds to fill, one sheet a fraction)."""
     check_scope(con, scope)
     (sheet,) = tables.sheets((sheet_name,))
-    return tables.fill_sheet(sheet, con, scope, names.place(con, scope))
+    with indicators.shared_queries():  # as `collect` fills them: a sheet's tables share the registry's queries
+        return tables.fill_sheet(sheet, con, scope, names.place(con, scope))
 
 
 def kpi_csv_bytes(con, scope: Scope) -> bytes:

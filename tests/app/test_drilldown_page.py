@@ -87,3 +87,12 @@ def test_too_many_villages_for_one_list_ask_for_a_township_first(app, sample_con
     assert not at.exception, at.exception
     assert not [s for s in at.selectbox if s.key == "drill_village_all"]
     assert any(f"共{villages.height:,}个村，一个列表选不过来" in info.value for info in at.info)
+
+
+def test_a_chosen_township_lists_its_villages_however_many(app, sample_con, monkeypatch):
+    from fupin_ui import filters
+
+    monkeypatch.setattr(filters, "MAX_VILLAGES_LISTED", 1)
+    at = _open(app, "611002101")
+    assert not at.exception, at.exception
+    assert [s for s in at.selectbox if s.key == "drill_village_611002101"]

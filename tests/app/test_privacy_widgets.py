@@ -161,3 +161,28 @@ def test_number_columns_are_measured_as_their_values_are_shown():
             widest = max(text_px(_shown(v)) for v in values)
             expected = max(MIN_WIDTH_PX, min(MAX_WIDTH_PX, max(text_px("数") + HEADER_PADDING_PX, widest + CELL_PADDING_PX)))
             assert fitted_width("数", pl.Series(values, dtype=dtype)) == expected, values
+
+
+def test_a_long_list_is_downloaded_from_the_figures_the_page_shows(monkeypatch):
+    # 仅已审核: the file built on click reads approved data, as the table on the page did, even if
+    # the sidebar's choice changes before the click.
+    import contextlib
+
+    from fupin_core.security import rounds
+    from fupin_ui import data, widgets
+
+    opened = []
+
+    @contextlib.contextmanager
+    def cursor_on(basis):
+        opened.append(basis)
+        yield f"cursor of {basis}"
+
+    captured = {}
+    monkeypatch.setattr(data, "cursor_on", cursor_on)
+    monkeypatch.setattr(data, "figures_basis", lambda: rounds.FIGURES_APPROVED)
+    monkeypatch.setattr(widgets, "_list_downloads", lambda rows, *args: captured.setdefault("rows", rows))
+    widgets.csv_download_of(lambda cur, year: (cur, year), (2017,), "下载名单（CSV）", "名单.csv", key="list_csv")
+    monkeypatch.setattr(data, "figures_basis", lambda: rounds.FIGURES_SUBMITTED)
+    assert captured["rows"]() == (f"cursor of {rounds.FIGURES_APPROVED}", 2017)
+    assert opened == [rounds.FIGURES_APPROVED]

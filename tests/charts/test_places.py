@@ -130,3 +130,22 @@ def test_each_per_place_chart_draws_at_most_the_limit(build, frame, first, noun)
     shown = _bar_places(spec)
     assert len(shown) == places.MAX_PLACES and shown[0] == first
     assert _subtitle(spec)[-1].startswith(f"共70个{noun}，图中为")
+
+
+def test_capacity_in_construction_is_totalled_even_where_its_places_are_not_drawn():
+    n = places.MAX_PLACES + 5
+    pending = [0.0] * (n - 1) + [20.0]  # only the last place, with nothing built, has a plant under way
+    frame = pl.DataFrame({"镇办": _places(n), "建成装机(兆瓦)": [1.0] * (n - 1) + [0.0], "在建及计划装机(兆瓦)": pending})
+    spec = pv.township_capacity_chart(frame).to_dict()
+    assert _places(n)[-1] not in _bar_places(spec)
+    assert "橙字为在建及计划装机（合计20兆瓦），不计入条形" in _subtitle(spec)
+
+
+def test_report_periods_are_not_places_and_are_all_drawn():
+    from fupin_core.charts import fungus
+
+    periods = [f"{2010 + i // 12}年{i % 12 + 1}月" for i in range(places.MAX_PLACES + 12)]
+    frame = pl.DataFrame({"报告期": periods, "发电量(万千瓦时)": [1.0] * len(periods), "生产菌袋(万袋)": [1.0] * len(periods)})
+    frame = frame.with_columns(pl.lit(1.0).alias("鲜菇产量(吨)"), pl.lit(1.0).alias("销售收入(万元)"))
+    for spec in (pv.generation_chart(frame).to_dict(), fungus.period_bags_chart(frame).to_dict()):
+        assert _bar_places(spec) == periods and not any("图中为" in line for line in _subtitle(spec))
