@@ -27,13 +27,19 @@ SCHEMA = {
 
 
 def _rows_by_batch(con: duckdb.DuckDBPyConnection, dataset_key: str, scope: Scope) -> list[tuple]:
+    counted = summaries.batch_relation(con, scope.year) if dataset_key in summaries.PROVENANCE_DATASETS else None
     if scope.townships is None:
+        if counted is not None:  # every current row is in the counts once, placed or not (township NULL)
+            relation, params = counted
+            return con.execute(
+                f"SELECT batch_id, CAST(sum(rows) AS BIGINT) FROM {relation} AS s WHERE dataset = ? GROUP BY batch_id",
+                [*params, dataset_key],
+            ).fetchall()
         # The whole district: every current row, no need to place it (at province scale the join that
         # places a linkage reads millions of households).
         return con.execute(f'SELECT t.batch_id, count(*) FROM "{BY_KEY[dataset_key].table}" AS t GROUP BY t.batch_id').fetchall()
     # District-wide rows (no 镇办, e.g. targets) belong to every 镇办's figures.
     marks = ", ".join("?" for _ in scope.townships) or "NULL"
-    counted = summaries.batch_relation(con, scope.year) if dataset_key in summaries.PROVENANCE_DATASETS else None
     if counted is not None:  # placed once per data version (a province's linkages are millions of rows)
         relation, params = counted
         return con.execute(
