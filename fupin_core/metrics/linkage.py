@@ -269,7 +269,9 @@ def below_poverty_line(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int 
         # the incomes are read for their households only (a filter PostgreSQL applies through an index).
         counted = "s.exited_below_line" if exited_only else "s.below_line"
         villages = summaries.first_villages(con, source, counted, scope.where("s.township_code", "s.village_code"), limit)
-        households = summaries.candidate_households(con, villages, scope.year, "family_size > 0")
+        # Only those who could be listed: with a family size, and (脱贫不达标) declared 脱贫 by Y.
+        candidates = ("family_size > 0 AND exit_year <= ?", (scope.year,)) if exited_only else ("family_size > 0", ())
+        households = summaries.candidate_households(con, villages, scope.year, *candidates)
         cond += f" AND h.village_code IN ({', '.join('?' for _ in villages)})" if villages else " AND FALSE"
         params = [*params, *villages]
         if households is not None:

@@ -307,13 +307,14 @@ def test_a_replaced_version_stays_for_the_grace_period(tiny_con):
 
 
 def test_a_first_page_with_too_many_candidates_reads_by_village(tiny_con, monkeypatch):
-    """Beyond summaries.MAX_BOUND_KEYS candidate households a list's first page is read by its villages
+    """Beyond summaries.bound_keys_cap candidate households a list's first page is read by its villages
     instead of a bound list of households; the rows are the same."""
     fixture_lifecycle.add(tiny_con)
     pages = {name: fn for name, fn in CALLS.items() if "first" in name}
     shown = 0
     for bound in (0, 1):
         monkeypatch.setattr(summaries, "MAX_BOUND_KEYS", bound)
+        monkeypatch.setattr(summaries, "MAX_BOUND_KEYS_POSTGRES", bound)
         shown += assert_summaries_exact(tiny_con, pages, f" (at most {bound} bound)")
     assert shown > 0, "the lists were empty: nothing compared"
 
