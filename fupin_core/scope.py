@@ -16,6 +16,11 @@ class Scope:
     townships: tuple[str, ...] | None = None
     village: str | None = None
 
+    @property
+    def one_township(self) -> str | None:
+        """The code of the 镇办 when exactly one is chosen, else None."""
+        return self.townships[0] if self.townships is not None and len(self.townships) == 1 else None
+
     @classmethod
     def of(cls, year: int, township: str | None = None, village: str | None = None) -> Scope:
         return cls(int(year), (township,) if township else None, village or None)

@@ -50,7 +50,7 @@ def section(scope: Scope, programme: str, place: str, *, key: str) -> None:
 
 def _compare(scope: Scope, keys: tuple[str, ...], place: str, key: str) -> None:
     rankings = data.call(trends.rankings, scope, keys)
-    level = rankings[0].level if rankings else ("村" if scope.townships and len(scope.townships) == 1 else "镇办")
+    level = rankings[0].level if rankings else ("村" if scope.one_township else "镇办")
     st.subheader(f"各{level}比较")
     if not rankings:
         st.caption("本页的指标不在村一级统计，没有可比较的指标。")
@@ -74,7 +74,7 @@ def _compare(scope: Scope, keys: tuple[str, ...], place: str, key: str) -> None:
             widgets.csv_download(
                 table, f"下载各{level}比较（CSV）", f"{place}{scope.year}年各{level}比较.csv", key=f"{key}_comparison_csv", scope=scope
             )
-    if scope.townships is not None and len(scope.townships) == 1 and scope.village is None:
+    if scope.one_township and scope.village is None:
         st.markdown(f"**{markdown_literal(place)}成绩单**（与上年相比；名次为在各镇办中的名次，数值相同名次并列）")
         # This year's and last year's values of `keys` (cached), and the 镇办 ranking the district view shares.
         whole = _whole(scope)

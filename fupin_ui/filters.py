@@ -25,13 +25,9 @@ YEAR, TOWNSHIP = "filter_year", "filter_township"
 YEAR_PARAM, TOWNSHIP_PARAM = "year", "township"
 ADDRESS_READ = "filter_address_read"
 # More villages than this are not offered in one list (a province's 27,600 take a select box seconds
-# to draw, and nobody scrolls them): the page asks for a 镇办 first.
+# to draw, and nobody scrolls them): the page asks for a 镇办 first. One chosen 镇办 lists its villages
+# however many (there is no smaller choice to ask for).
 MAX_VILLAGES_LISTED = 1_000
-
-
-def one_township(scope: Scope) -> bool:
-    """One 镇办 chosen: its villages are listed however many (there is no smaller choice to ask for)."""
-    return scope.townships is not None and len(scope.townships) == 1
 
 
 def _from_address(years: list[int], codes: list[str]) -> None:

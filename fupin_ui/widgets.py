@@ -216,15 +216,11 @@ def _shown(value) -> str:
 WIDE_CHARACTER = r"[\x{2E80}-\x{10FFFF}]"  # as text_px counts a character wide
 
 
-def fitted_width(header: str, values: pl.Series) -> int:
-    """The pixel width that shows `header` and the widest of the first SAMPLE_ROWS values, within
-    MIN_WIDTH_PX..MAX_WIDTH_PX (longer text is cut with "…" and shown whole on hover)."""
-    return fitted_widths(pl.DataFrame([values.alias(header)]))[header]
-
-
 def fitted_widths(frame: pl.DataFrame) -> dict[str, int]:
-    """fitted_width of every column, text and integer columns measured in one polars query (a page
-    has a dozen tables and each column alone cost a dozen small queries on every click)."""
+    """Per column, the pixel width that shows its header and the widest of its first SAMPLE_ROWS values,
+    within MIN_WIDTH_PX..MAX_WIDTH_PX (longer text is cut with "…" and shown whole on hover). Text and
+    integer columns are measured in one polars query (a page has a dozen tables; a query per column
+    cost a dozen small ones on every click)."""
     sample = frame.head(SAMPLE_ROWS)
     measured, others = [], []
     for name, dtype in sample.schema.items():

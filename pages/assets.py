@@ -108,7 +108,7 @@ st.caption("每户一页（A4），列出该户本年度从各项目获得的每
 card_villages = data.call(cards.villages_with_cards, scope)
 if card_villages.is_empty():
     st.info("所选范围本年度没有有收益的利益联结，没有收益明白卡。")
-elif card_villages.height > filters.MAX_VILLAGES_LISTED and not filters.one_township(scope):
+elif card_villages.height > filters.MAX_VILLAGES_LISTED and not scope.one_township:
     st.info(f"共{card_villages.height:,}个村有收益明白卡，一个列表选不过来：请先在左侧选择一个镇办，再选村。")
 else:
     labels = dict(

@@ -45,7 +45,7 @@ if st.toggle("显示本范围全部项目", key="drill_all_projects"):
 if villages.is_empty():
     st.info("当前范围内没有村。")
     st.stop()
-if villages.height > filters.MAX_VILLAGES_LISTED and not filters.one_township(scope):
+if villages.height > filters.MAX_VILLAGES_LISTED and not scope.one_township:
     st.info(f"共{villages.height:,}个村，一个列表选不过来：请先在左侧选择一个镇办，再选村看它的项目和户。")
     st.stop()
 

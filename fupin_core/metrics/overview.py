@@ -114,10 +114,10 @@ def _places_of(scopes: list[Scope]) -> tuple[str, Scope, list[str]] | None:
     if not scopes or len({s.year for s in scopes}) != 1:
         return None
     year = scopes[0].year
-    if all(s.village is not None for s in scopes) and len({s.townships for s in scopes}) == 1 and len(scopes[0].townships or ()) == 1:
+    if all(s.village is not None for s in scopes) and len({s.townships for s in scopes}) == 1 and scopes[0].one_township:
         return "village_code", Scope(year, scopes[0].townships), [s.village for s in scopes]
-    if all(s.village is None and s.townships is not None and len(s.townships) == 1 for s in scopes):
-        codes = [s.townships[0] for s in scopes]
+    if all(s.village is None and s.one_township for s in scopes):
+        codes = [s.one_township for s in scopes]
         return "township_code", Scope(year, tuple(codes)), codes
     return None
 

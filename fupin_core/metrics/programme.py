@@ -51,24 +51,26 @@ def _mechanism_rank(mechanism: str) -> int:
     return LINK_MECHANISMS.index(mechanism) if mechanism in LINK_MECHANISMS else len(LINK_MECHANISMS)
 
 
-def linked_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope, industry: str) -> dict[str | None, tuple[int, float]]:
+def linked_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope, industry: str, by: tuple[str, ...] = ("mechanism",)) -> dict:
     """Households earning (收益金额 > 0) in year Y from `industry`'s projects and their income in 元:
-    per 联结方式 (a household linked two ways counts under each), and under None the whole (each
-    household once). One scan of the linkages for both: counting distinct households is the costly
-    part, and a programme page shows the whole and the breakdown side by side."""
+    per value of the linkage columns `by` (联结方式; or 联结方式 and 细分类型, keyed by a tuple), a
+    household linked two ways counting under each; and under None the whole (each household once).
+    One scan of the linkages for both: counting distinct households is the costly part, and a
+    programme page shows the whole and the breakdown side by side."""
     cond, params = scope.where("p.township_code", "p.village_code")
+    columns = ", ".join(f"l.{column}" for column in by)  # column names of this module's callers, never user input
     rows = con.execute(
         f"""
-        SELECT CASE WHEN GROUPING(l.mechanism) = 0 THEN l.mechanism END, GROUPING(l.mechanism),
-               count(DISTINCT l.household_id), coalesce(CAST(sum(l.income_yuan) AS DOUBLE), 0)
+        SELECT {columns}, GROUPING({columns}), count(DISTINCT l.household_id), coalesce(CAST(sum(l.income_yuan) AS DOUBLE), 0)
         FROM linkages AS l JOIN projects AS p ON p.project_id = l.project_id
         WHERE p.industry = ? AND l.year = ? AND l.income_yuan > 0 {cond}
-        GROUP BY GROUPING SETS ((l.mechanism), ())
+        GROUP BY GROUPING SETS (({columns}), ())
         """,
         [industry, scope.year, *params],
     ).fetchall()
-    found: dict[str | None, tuple[int, float]] = {None: (0, 0.0)}
-    found.update({(None if whole else mechanism): (int(n), float(amount)) for mechanism, whole, n, amount in rows})
+    found: dict = {None: (0, 0.0)}
+    for *values, whole, n, amount in rows:
+        found[None if whole else values[0] if len(by) == 1 else tuple(values)] = (int(n), float(amount))
     return found
 
 
@@ -90,22 +92,16 @@ def by_mechanism_frame(found: dict[str | None, tuple[int, float]], always: tuple
 
 
 def totals_of(found: dict[str | None, tuple[int, float]], mechanism: str | None = None) -> dict:
-    """`linked_totals` from a `linked_breakdown`: the whole, or one 联结方式."""
+    """Distinct households and their income (元) of a `linked_breakdown`: the whole, or one 联结方式."""
     households, income = found.get(mechanism, (0, 0.0))
     return {"households": households, "income_yuan": round(income, 2)}
 
 
 def linked_by_mechanism(con: duckdb.DuckDBPyConnection, scope: Scope, industry: str, always: tuple[str, ...] = ()) -> pl.DataFrame:
     """Households earning (收益金额 > 0) in year Y from `industry`'s projects, per 联结方式 (see
-    by_mechanism_frame). A household linked two ways counts under each; the page's total uses
-    `linked_totals`."""
+    by_mechanism_frame). A household linked two ways counts under each; the page's total is the whole
+    of the same `linked_breakdown` (`totals_of`)."""
     return by_mechanism_frame(linked_breakdown(con, scope, industry), always)
-
-
-def linked_totals(con: duckdb.DuckDBPyConnection, scope: Scope, industry: str, mechanism: str | None = None) -> dict:
-    """Distinct households earning in year Y from `industry`'s projects (optionally one mechanism),
-    and their income in 元."""
-    return totals_of(linked_breakdown(con, scope, industry), mechanism)
 
 
 def projects_with_output_sql(output_sql: str, columns: str, cond: str) -> str:

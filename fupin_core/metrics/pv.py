@@ -239,19 +239,8 @@ def revenue_distribution(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.Dat
 
 def _distribution(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[pl.DataFrame, dict]:
     """revenue_distribution, and the households reached (each once) with their income: one scan."""
-    cond, params = scope.where("p.township_code", "p.village_code")
-    rows = con.execute(
-        f"""
-        SELECT l.mechanism, l.sub_type, GROUPING(l.mechanism, l.sub_type),
-               count(DISTINCT l.household_id), coalesce(CAST(sum(l.income_yuan) AS DOUBLE), 0)
-        FROM linkages AS l JOIN projects AS p ON p.project_id = l.project_id
-        WHERE p.industry = ? AND l.year = ? AND l.income_yuan > 0 {cond}
-        GROUP BY GROUPING SETS ((l.mechanism, l.sub_type), ())
-        """,
-        [PV, scope.year, *params],
-    ).fetchall()
-    whole = next(((int(n), float(amount)) for _, _, grouped, n, amount in rows if grouped), (0, 0.0))
-    parts = [(m, sub, n, amount) for m, sub, grouped, n, amount in rows if not grouped]
+    found = programme.linked_breakdown(con, scope, PV, by=("mechanism", "sub_type"))
+    parts = [(m, sub, n, amount) for key, (n, amount) in found.items() if key is not None for m, sub in [key]]
 
     def rank(row: tuple) -> tuple:
         mechanism, sub = row[0], row[1] or ""
@@ -274,7 +263,7 @@ def _distribution(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[pl.Data
         },
         orient="row",
     )
-    return frame, {"households": whole[0], "income_yuan": round(whole[1], 2)}
+    return frame, programme.totals_of(found)
 
 
 def station_yields(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:

@@ -204,10 +204,10 @@ RANK_SCHEMA = {"代码": pl.String, "名称": pl.String, "数值": pl.Float64, "
 def places(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str, pl.DataFrame]:
     """What the comparison ranks: the 镇办 of the scope, or the villages when one 镇办 is chosen
     (never a ranking of one place)."""
-    if scope.townships is not None and len(scope.townships) == 1:
+    if scope.one_township:
         frame = con.execute(
             "SELECT village_code AS 代码, village_name AS 名称 FROM villages WHERE township_code = ? ORDER BY village_code",
-            [scope.townships[0]],
+            [scope.one_township],
         ).pl()
         return "村", frame
     cond, params = scope.where("township_code", None)
@@ -269,7 +269,7 @@ def scorecard(con: duckdb.DuckDBPyConnection, scope: Scope, among: Scope, keys: 
 
 def scorecard_frame(scope: Scope, keys: tuple[str, ...], current: dict, previous: dict | None, ranks: list[Ranking]) -> pl.DataFrame:
     """The scorecard from figures already computed (the page's cards and the 镇办 ranking it caches)."""
-    code = scope.townships[0] if scope.townships and len(scope.townships) == 1 else None
+    code = scope.one_township
     by_key = {r.key: r for r in ranks if r.level == "镇办" and not r.too_many}
     rows = []
     for key in keys:

@@ -91,10 +91,19 @@ def test_column_formats_separate_thousands_but_not_years():
     }  # fmt: skip
 
 
+def fitted_width(header: str, values):
+    """widgets.fitted_widths of a one-column table."""
+    import polars as pl
+
+    from fupin_ui.widgets import fitted_widths
+
+    return fitted_widths(pl.DataFrame([values.alias(header)]))[header]
+
+
 def test_columns_are_as_wide_as_their_widest_shown_value():
     import polars as pl
 
-    from fupin_ui.widgets import CELL_PADDING_PX, MAX_WIDTH_PX, MIN_WIDTH_PX, fitted_width, text_px
+    from fupin_ui.widgets import CELL_PADDING_PX, MAX_WIDTH_PX, MIN_WIDTH_PX, text_px
 
     # Han characters a full em, digits and Latin half; numbers as shown (thousands separated); missing as —.
     names = pl.Series(["夜村镇", None, "牧护关镇大岭村第三村民小组"])
@@ -151,7 +160,7 @@ def test_number_columns_are_measured_as_their_values_are_shown():
 
     import polars as pl
 
-    from fupin_ui.widgets import CELL_PADDING_PX, HEADER_PADDING_PX, MAX_WIDTH_PX, MIN_WIDTH_PX, _shown, fitted_width, text_px
+    from fupin_ui.widgets import CELL_PADDING_PX, HEADER_PADDING_PX, MAX_WIDTH_PX, MIN_WIDTH_PX, _shown, text_px
 
     rng = random.Random(18)
     for _ in range(200):
