@@ -35,9 +35,19 @@ def _in_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str, list]:
     return f"{_IN_YEAR} {cond} {keys}", [scope.year, as_of(scope.year), *params, *key_params]
 
 
+def _joined(con: duckdb.DuckDBPyConnection, scope: Scope, column: str, kind: str) -> tuple[str, list]:
+    """The scope's list for a table an asset query joins on its own key (the asset's project, its owner
+    village, its income rows), so PostgreSQL returns those rows alone, not the whole table; the join
+    condition is kept, so it is the same rows either way."""
+    lists = {"project": scope_keys.asset_projects_in, "owner": scope_keys.asset_owners_in, "asset": scope_keys.assets_in}
+    return lists[kind](con, scope, column)
+
+
 def register(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """资产台账: one row per asset in scope, owner and 移交 shown as of the end of the year."""
     where, params = _in_scope(con, scope)
+    owners, owner_params = _joined(con, scope, "ov.village_code", "owner")
+    projects, project_params = _joined(con, scope, "p.project_id", "project")
     return con.execute(
         f"""
         SELECT a.asset_name AS 资产名称, a.asset_type AS 资产类型, CAST(a.value_wan AS DOUBLE) AS "原值(万元)",
@@ -51,12 +61,12 @@ def register(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
         FROM assets AS a
         JOIN villages AS v ON v.village_code = a.village_code
         LEFT JOIN townships AS t ON t.township_code = v.township_code
-        LEFT JOIN villages AS ov ON ov.village_code = a.owner_village_code
-        LEFT JOIN projects AS p ON p.project_id = a.project_id
+        LEFT JOIN villages AS ov ON ov.village_code = a.owner_village_code {owners}
+        LEFT JOIN projects AS p ON p.project_id = a.project_id {projects}
         WHERE {where}
         ORDER BY v.township_code, a.village_code, a.asset_id
         """,
-        [as_of(scope.year), *params],
+        [as_of(scope.year), *owner_params, *project_params, *params],
     ).pl()
 
 
@@ -106,6 +116,8 @@ def unsettled(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Assets whose project passed 验收 by the end of the year but that are not yet 确权 or 移交."""
     on = as_of(scope.year)
     where, params = _in_scope(con, scope)
+    projects, project_params = _joined(con, scope, "p.project_id", "project")
+    stages, stage_params = _joined(con, scope, "s.project_id", "project")
     return con.execute(
         f"""
         SELECT concat_ws('、', CASE WHEN a.owner_type IS NULL THEN '未确权' END,
@@ -117,12 +129,12 @@ def unsettled(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
         FROM assets AS a
         JOIN villages AS v ON v.village_code = a.village_code
         LEFT JOIN townships AS t ON t.township_code = v.township_code
-        JOIN projects AS p ON p.project_id = a.project_id
-        JOIN project_stages AS s ON s.project_id = a.project_id AND s.stage = '验收' AND s.stage_date <= ?
+        JOIN projects AS p ON p.project_id = a.project_id {projects}
+        JOIN project_stages AS s ON s.project_id = a.project_id AND s.stage = '验收' AND s.stage_date <= ? {stages}
         WHERE (a.owner_type IS NULL OR a.transfer_date IS NULL OR a.transfer_date > ?) AND {where}
         ORDER BY 验收后天数 DESC, a.asset_id
         """,
-        [on, on, on, on, *params],
+        [on, on, *project_params, on, *stage_params, on, *params],
     ).pl()
 
 
@@ -141,6 +153,8 @@ def troubled_of(frame: pl.DataFrame) -> pl.DataFrame:
 def distributions(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Each asset's income in the year and its 分配方案 (parts in 元), assets placed as in the register."""
     where, params = _in_scope(con, scope)
+    projects, project_params = _joined(con, scope, "p.project_id", "project")
+    incomes, income_params = _joined(con, scope, "d.asset_id", "asset")
     parts = ", ".join(f'CAST(d.{name} AS DOUBLE) AS "{label}(元)"' for name, label in DISTRIBUTION_PARTS)
     return con.execute(
         f"""
@@ -152,11 +166,11 @@ def distributions(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
         JOIN assets AS a ON a.asset_id = d.asset_id
         JOIN villages AS v ON v.village_code = a.village_code
         LEFT JOIN townships AS t ON t.township_code = v.township_code
-        LEFT JOIN projects AS p ON p.project_id = a.project_id
-        WHERE d.year = ? AND {where}
+        LEFT JOIN projects AS p ON p.project_id = a.project_id {projects}
+        WHERE d.year = ? {incomes} AND {where}
         ORDER BY v.township_code, a.village_code, a.asset_id
         """,
-        [scope.year, *params],
+        [*project_params, scope.year, *income_params, *params],
     ).pl()
 
 
@@ -175,6 +189,7 @@ def collective_income(con: duckdb.DuckDBPyConnection, scope: Scope, threshold_wa
     for the year (未上报, not zero); otherwise a village without any is 0 (未破零)."""
     reported = con.execute("SELECT count(*) FROM asset_income WHERE year = ?", [scope.year]).fetchone()[0]
     cond, params = scope.where("v.township_code", "v.village_code")
+    owners, owner_params = scope_keys.villages_in(con, scope, "a.owner_village_code")  # owned by the villages listed
     schema = {"情况": pl.String, "村集体经济收入(万元)": pl.Float64, "镇办": pl.String, "村": pl.String, "是否贫困村": pl.String,
               "资产数(项)": pl.Int64, "村代码": pl.String}  # fmt: skip
     if not reported:
@@ -185,7 +200,7 @@ def collective_income(con: duckdb.DuckDBPyConnection, scope: Scope, threshold_wa
             SELECT a.owner_village_code AS village_code, count(DISTINCT a.asset_id) AS assets,
                    sum(coalesce(d.collective_retained_yuan, 0)) AS retained
             FROM assets AS a LEFT JOIN asset_income AS d ON d.asset_id = a.asset_id AND d.year = ?
-            WHERE a.owner_type = '村集体'
+            WHERE a.owner_type = '村集体' {owners}
             GROUP BY a.owner_village_code
         )
         SELECT CAST(coalesce(o.retained, 0) / 10000 AS DOUBLE) AS "村集体经济收入(万元)", t.township_name AS 镇办,
@@ -197,7 +212,7 @@ def collective_income(con: duckdb.DuckDBPyConnection, scope: Scope, threshold_wa
         WHERE TRUE {cond}
         ORDER BY 1, v.township_code, v.village_code
         """,
-        [scope.year, *params],
+        [scope.year, *owner_params, *params],
     ).pl()
     income = pl.col("村集体经济收入(万元)")
     status = pl.when(income <= 0).then(pl.lit("未破零")).when(income < threshold_wan).then(pl.lit("薄弱村")).otherwise(pl.lit("达标"))
@@ -233,6 +248,8 @@ def reconciliation(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame
     # 到户 per asset: from the per-version summary when there is one (at province scale the year's
     # linkages are millions of rows, which PostgreSQL would stream on every open), else from the rows.
     reached, reached_params = summaries.asset_relation(con, scope.year) or (f"({summaries.ASSET_REACHED_SQL})", [scope.year])
+    projects, project_params = _joined(con, scope, "p.project_id", "project")
+    incomes, income_params = _joined(con, scope, "d.asset_id", "asset")
     frame = con.execute(
         f"""
         WITH reached AS {reached}
@@ -244,12 +261,12 @@ def reconciliation(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame
         JOIN assets AS a ON a.asset_id = d.asset_id
         JOIN villages AS v ON v.village_code = a.village_code
         LEFT JOIN townships AS t ON t.township_code = v.township_code
-        LEFT JOIN projects AS p ON p.project_id = a.project_id
+        LEFT JOIN projects AS p ON p.project_id = a.project_id {projects}
         LEFT JOIN reached AS r ON r.asset_id = a.asset_id
-        WHERE d.year = ? AND {where}
+        WHERE d.year = ? {incomes} AND {where}
         ORDER BY v.township_code, a.village_code, a.asset_id
         """,
-        [*reached_params, scope.year, *params],
+        [*reached_params, *project_params, scope.year, *income_params, *params],
     ).pl()
     frame = frame.with_columns(
         (pl.col("应分(元)") - pl.col("已分(元)")).alias("未分(元)"), (pl.col("应到户(元)") - pl.col("到户(元)")).alias("到户差额(元)")

@@ -207,6 +207,7 @@ def project_counts(
     columns (the joined sources cost most): the projects with funds of year Y, and those of them whose
     rate is below `threshold`, compared unrounded as low_spending_projects compares it."""
     cond, params = scope.where("p.township_code", "p.village_code")
+    keys, key_params = scope_keys.projects_in(con, scope, "f.project_id")
     source_sql, source_params = _source_filter(category)
     projects, low = con.execute(
         f"""
@@ -216,10 +217,10 @@ def project_counts(
             FROM funds AS f
             JOIN projects AS p ON p.project_id = f.project_id
             JOIN townships AS t ON t.township_code = p.township_code
-            WHERE f.year = ? {source_sql} {cond}
+            WHERE f.year = ? {keys} {source_sql} {cond}
             GROUP BY p.project_id
         )
         """,
-        [threshold, scope.year, *source_params, *params],
+        [threshold, scope.year, *key_params, *source_params, *params],
     ).fetchone()
     return int(projects), int(low)

@@ -361,6 +361,14 @@ _PERIOD_YEAR = "CAST(substr(period, 1, 4) AS INTEGER)"
 _PERIOD_GRAIN = "length(period)"
 
 
+def period_year_in(year: int) -> tuple[str, list]:
+    """A condition for period_rows_sql's `where` keeping the periods of `year` alone ('2017', '2017Q3',
+    '2017-09' all start with it): a range on the column itself, which PostgreSQL is given, where
+    `_PERIOD_YEAR = ?` is computed after every year's rows crossed. Whole years only, so the coarsest
+    granularity of each project and year is decided as before."""
+    return " AND o.period >= ? AND o.period < ?", [f"{year:04d}", f"{year + 1:04d}"]
+
+
 def period_rows_sql(table: str, where: str = "") -> str:
     """Rows of `table` at the coarsest reported granularity per project and year. `where`: conditions
     on the table's own columns (starting with AND, e.g. scope_keys.projects_in on o.project_id): the

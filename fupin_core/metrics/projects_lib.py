@@ -40,6 +40,9 @@ def current_stages(con: duckdb.DuckDBPyConnection, scope: Scope, on: dt.date | N
     on = on or as_of(scope.year)
     cond, params = scope.where("p.township_code", "p.village_code")
     keys, key_params = scope_keys.projects_in(con, scope, "s.project_id")
+    # The same lists on the joined tables' own keys: on PostgreSQL only their rows cross (the filters above decide).
+    projects, project_params = scope_keys.projects_in(con, scope, "p.project_id")
+    villages, village_params = scope_keys.villages_in(con, scope, "v.village_code")
     order_sql, order = _stage_order_sql("s.stage")
     return con.execute(
         f"""
@@ -53,13 +56,13 @@ def current_stages(con: duckdb.DuckDBPyConnection, scope: Scope, on: dt.date | N
                v.village_name AS 村, r.stage AS 当前阶段, r.stage_date AS 阶段日期, r.doc_number AS 文号,
                CAST(date_diff('day', r.stage_date, CAST(? AS DATE)) AS BIGINT) AS 停留天数
         FROM ranked AS r
-        JOIN projects AS p ON p.project_id = r.project_id
+        JOIN projects AS p ON p.project_id = r.project_id {projects}
         LEFT JOIN townships AS t ON t.township_code = p.township_code
-        LEFT JOIN villages AS v ON v.village_code = p.village_code
+        LEFT JOIN villages AS v ON v.village_code = p.village_code {villages}
         WHERE r.rn = 1 {cond}
         ORDER BY p.township_code, p.project_id
         """,
-        [*order, on, *key_params, on, *params],
+        [*order, on, *key_params, on, *project_params, *village_params, *params],
     ).pl()
 
 

@@ -12,7 +12,7 @@ import polars as pl
 
 from fupin_core.catalog import PROJECT_TYPES, WELFARE_POST_TYPES
 from fupin_core.metrics import programme, scope_keys
-from fupin_core.metrics.overview import BUILT, POVERTY_PROJECT, period_rows_sql, project_places, pv_capacity_mw
+from fupin_core.metrics.overview import BUILT, POVERTY_PROJECT, period_rows_sql, period_year_in, project_places, pv_capacity_mw
 from fupin_core.metrics.programme import NO_OPERATOR, WHOLE_TOWNSHIP, target_progress, with_period_labels
 from fupin_core.scope import Scope
 
@@ -274,9 +274,13 @@ def station_yields(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame
     does not change which stations are flagged.
     """
     cond, params = scope.where("p.township_code", "p.village_code")
+    in_year, year_params = period_year_in(scope.year)
+    # Only the scope's stations and villages cross from PostgreSQL for the rows shown (the medians need all).
+    projects, project_params = scope_keys.projects_in(con, scope, "p.project_id")
+    villages, village_params = scope_keys.villages_in(con, scope, "v.village_code")
     frame = con.execute(
         f"""
-        WITH output AS ({_output_in_year_sql()}),
+        WITH output AS ({_output_in_year_sql(in_year)}),
         yields AS (
             SELECT p.project_id, p.project_type, CAST(p.scale AS DOUBLE) AS kw, CAST(o.kwh AS DOUBLE) AS kwh, o.months,
                    CAST(o.kwh AS DOUBLE) / CAST(p.scale AS DOUBLE) AS per_kw,
@@ -291,13 +295,13 @@ def station_yields(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame
                m.median_hours AS "同类中位数(小时)", y.hours / m.median_hours AS 相对中位数
         FROM yields AS y
         JOIN medians AS m ON m.project_type = y.project_type
-        JOIN projects AS p ON p.project_id = y.project_id
+        JOIN projects AS p ON p.project_id = y.project_id {projects}
         JOIN townships AS t ON t.township_code = p.township_code
-        LEFT JOIN villages AS v ON v.village_code = p.village_code
+        LEFT JOIN villages AS v ON v.village_code = p.village_code {villages}
         WHERE TRUE {cond}
         ORDER BY p.township_code, p.village_code NULLS FIRST, p.project_id
         """,
-        [scope.year, PV, WHOLE_TOWNSHIP, *params],
+        [*year_params, scope.year, PV, WHOLE_TOWNSHIP, *project_params, *village_params, *params],
     ).pl()
     return frame.with_columns(
         pl.col("单位千瓦发电量(千瓦时)", "年化利用小时", "同类中位数(小时)").round(1),

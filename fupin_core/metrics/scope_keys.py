@@ -82,3 +82,36 @@ def villages_in(con: duckdb.DuckDBPyConnection, scope: Scope, column: str) -> tu
     if scope.townships is None and scope.village is None:
         return "", []
     return _in(column, _codes(con, scope, "villages"))
+
+
+def _asset_refs(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[str, str | None, str | None]]:
+    """(asset id, project id, owner village) of each asset standing in the scope's villages."""
+
+    def read() -> list[tuple[str, str | None, str | None]]:
+        keys, params = villages_in(con, scope, "village_code")
+        sql = f"SELECT asset_id, project_id, owner_village_code FROM assets WHERE TRUE {keys} ORDER BY asset_id"
+        return con.execute(sql, params).fetchall()
+
+    return once(con, ("scope", scope.townships, scope.village, "assets"), read)
+
+
+def assets_in(con: duckdb.DuckDBPyConnection, scope: Scope, column: str) -> tuple[str, list]:
+    """Like projects_in, the ids of the assets standing in the scope's villages (an asset's place)."""
+    if scope.townships is None and scope.village is None:
+        return "", []
+    return _in(column, sorted({a for a, _, _ in _asset_refs(con, scope)}))
+
+
+def asset_projects_in(con: duckdb.DuckDBPyConnection, scope: Scope, column: str) -> tuple[str, list]:
+    """Like projects_in, the projects that made the assets standing in the scope (wherever the project
+    is placed): for the project an asset query joins."""
+    if scope.townships is None and scope.village is None:
+        return "", []
+    return _in(column, sorted({p for _, p, _ in _asset_refs(con, scope) if p is not None}))
+
+
+def asset_owners_in(con: duckdb.DuckDBPyConnection, scope: Scope, column: str) -> tuple[str, list]:
+    """Like villages_in, the owner villages (确权到村集体) of the assets standing in the scope."""
+    if scope.townships is None and scope.village is None:
+        return "", []
+    return _in(column, sorted({o for _, _, o in _asset_refs(con, scope) if o is not None}))

@@ -282,9 +282,14 @@ BATCH_SOURCE_TABLES = ("households", "villages", "linkages", "household_income")
 
 
 def shadowed(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = SOURCE_TABLES) -> bool:
-    marks = ", ".join("?" for _ in tables)
-    sql = f"SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name IN ({marks})"
-    return bool(con.execute(sql, list(tables)).fetchone()[0])
+    # Once per connection within a scope_keys.shared() block: duckdb_tables() lists PostgreSQL's whole
+    # catalog (~5 ms a call, several per page), and a cursor's temporary tables are made when it is.
+    def ask() -> bool:
+        marks = ", ".join("?" for _ in tables)
+        sql = f"SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name IN ({marks})"
+        return bool(con.execute(sql, list(tables)).fetchone()[0])
+
+    return scope_keys.once(con, ("shadowed", tables), ask)
 
 
 def _migrated(con: duckdb.DuckDBPyConnection, version: int) -> bool:

@@ -3,11 +3,14 @@ join filters they stand beside: every function that uses them gives what it give
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from fupin_core.metrics import Scope, assets, funds, indicators, overview, projects_lib, pv, scope_keys
+from fupin_core.storage import store
 from tests.metrics import fixture_lifecycle
-from tests.tiny_data import T1, T2, V1, V3
+from tests.tiny_data import T1, T2, V1, V2, V3
 
 SCOPES = [Scope.of(2017), Scope.of(2017, T1), Scope.of(2017, T2), Scope(2017, (T1, T2)), Scope.of(2017, T2, V3), Scope.of(2018, T1, V1)]
 CALLS = {
@@ -22,24 +25,39 @@ CALLS = {
     "assets.unsettled": assets.unsettled,
     "assets.distributions": assets.distributions,
     "assets.reconciliation": assets.reconciliation,
+    "assets.collective_income": assets.collective_income,
+    "funds.project_counts": funds.project_counts,
+    "pv.station_yields": pv.station_yields,
     "indicators.values": indicators.values,
 }
+# An asset standing in 丙村 (T2) made by 甲村's project P1 (T1) and owned by 甲村's collective: the lists
+# of the tables an asset query joins are the asset's project and owner, not the scope's own.
+ELSEWHERE = {"asset_id": "ZC5", "asset_name": "丙村分布式光伏", "asset_type": "光伏电站", "project_id": "P1", "village_code": V3, "value_wan": 30.0,
+             "owner_type": "村集体", "owner_village_code": V1, "owner_household_id": None, "transfer_date": dt.date(2017, 1, 10),
+             "caretaker": "甲村村委会", "status": "正常"}  # fmt: skip
 
 
 @pytest.fixture
 def con(tiny_con):
     fixture_lifecycle.add(tiny_con)
+    store.commit_rows(tiny_con, "assets", fixture_lifecycle.frame("assets", [ELSEWHERE]), user="测试")
+    income = fixture_lifecycle._income("ZC5", 2017, 2000.0, 0.0, 0.0, 0.0, 0.0, 2000.0, 2000.0)
+    store.commit_rows(tiny_con, "asset_income", fixture_lifecycle.frame("asset_income", [income]), user="测试")
     return tiny_con
 
 
 def _same(a, b) -> bool:
-    return a == b if isinstance(a, dict | float | type(None)) else a.schema == b.schema and a.equals(b)
+    return a == b if isinstance(a, dict | float | tuple | type(None)) else a.schema == b.schema and a.equals(b)
 
 
 def test_the_lists_change_no_figure(con, monkeypatch):
     got = {(name, scope): fn(con, scope) for name, fn in CALLS.items() for scope in SCOPES}
     monkeypatch.setattr(scope_keys, "projects_in", lambda con, scope, column: ("", []))
     monkeypatch.setattr(scope_keys, "villages_in", lambda con, scope, column: ("", []))
+    for name in ("assets_in", "asset_projects_in", "asset_owners_in"):
+        monkeypatch.setattr(scope_keys, name, lambda con, scope, column: ("", []))
+    monkeypatch.setattr(pv, "period_year_in", lambda year: ("", []))
+    assert assets.register(con, Scope.of(2017, T2, V3))["来源项目"].to_list()[-1] == "甲村村级光伏电站"  # the project from elsewhere
     for (name, scope), value in got.items():
         assert _same(value, CALLS[name](con, scope)), f"{name} {scope}"
 
@@ -54,6 +72,15 @@ def test_lists_of_a_scope(con):
     )
     # A scope with nothing in it matches nothing (an empty IN list is not valid SQL).
     assert scope_keys.projects_in(con, Scope.of(2017, "999999999"), "f.project_id") == (" AND FALSE", [])
+
+
+def test_asset_lists_follow_the_assets(con):
+    """Assets standing in the scope; their projects and owner villages wherever those are."""
+    scope = Scope.of(2017, T2)
+    assert scope_keys.assets_in(con, scope, "d.asset_id") == (" AND d.asset_id IN (?, ?, ?, ?)", ["ZC2", "ZC3", "ZC4", "ZC5"])
+    assert scope_keys.asset_projects_in(con, scope, "p.project_id")[1] == ["P1", "P3", "P4"]
+    assert scope_keys.asset_owners_in(con, scope, "ov.village_code")[1] == [V1, V2, V3]
+    assert scope_keys.assets_in(con, Scope.of(2017), "d.asset_id") == ("", [])
 
 
 def test_read_once_within_shared(con):
