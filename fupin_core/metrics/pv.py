@@ -119,11 +119,12 @@ def pv_output_totals(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     for both when no output of Y is reported (未上报, not 0)."""
     cond, params = scope.where("p.township_code", "p.village_code")
     keys, key_params = scope_keys.projects_in(con, scope, "o.project_id")
+    in_year, year_params = period_year_in(scope.year)
     kwh, revenue = con.execute(
         f"""SELECT sum(o.kwh), sum(o.revenue)
-            FROM ({_output_in_year_sql(keys)}) AS o JOIN projects AS p ON p.project_id = o.project_id
+            FROM ({_output_in_year_sql(keys + in_year)}) AS o JOIN projects AS p ON p.project_id = o.project_id
             WHERE {POVERTY_PROJECT} {cond}""",
-        [*key_params, scope.year, *params],
+        [*key_params, *year_params, scope.year, *params],
     ).fetchone()
     return _output_out(kwh, revenue)
 
@@ -136,11 +137,12 @@ def pv_output_totals_of_places(con: duckdb.DuckDBPyConnection, scopes: list[Scop
         return {}
     column, around, codes, (cond, params) = found
     keys, key_params = scope_keys.projects_in(con, around, "o.project_id")
+    in_year, year_params = period_year_in(scopes[0].year)
     rows = con.execute(
         f"""SELECT {column}, sum(o.kwh), sum(o.revenue)
-            FROM ({_output_in_year_sql(keys)}) AS o JOIN projects AS p ON p.project_id = o.project_id
+            FROM ({_output_in_year_sql(keys + in_year)}) AS o JOIN projects AS p ON p.project_id = o.project_id
             WHERE {POVERTY_PROJECT} {cond} GROUP BY {column}""",
-        [*key_params, scopes[0].year, *params],
+        [*key_params, *year_params, scopes[0].year, *params],
     ).fetchall()
     by_code = {code: (kwh, revenue) for code, kwh, revenue in rows}
     return {scope: _output_out(*by_code.get(code, (None, None))) for scope, code in zip(scopes, codes, strict=True)}
@@ -155,10 +157,12 @@ def pv_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
     capacity = pv_capacity_mw(con, scope)
     by_type = capacity_by_type(con, scope)
     cond, params = scope.where("p.township_code", "p.village_code")
+    keys, key_params = scope_keys.projects_in(con, scope, "o.project_id")
+    in_year, year_params = period_year_in(scope.year)
     kwh, revenue, distributed = con.execute(
         f"""SELECT coalesce(sum(o.kwh), 0), coalesce(sum(o.revenue), 0), coalesce(sum(o.distributed), 0)
-            FROM ({_output_in_year_sql()}) AS o JOIN projects AS p ON p.project_id = o.project_id WHERE TRUE {cond}""",
-        [scope.year, *params],
+            FROM ({_output_in_year_sql(keys + in_year)}) AS o JOIN projects AS p ON p.project_id = o.project_id WHERE TRUE {cond}""",
+        [*key_params, *year_params, scope.year, *params],
     ).fetchone()
     distribution, reached = _distribution(con, scope)
     goal = target_progress(con, PV, scope, capacity)
