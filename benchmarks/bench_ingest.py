@@ -130,11 +130,15 @@ def raw_load(path: Path) -> tuple[float, float]:
     """(seconds, CPU seconds) of DuckDB's own read_csv straight into the current linkages table: no
     checks, no versions."""
     con = duckdb.connect(str(fresh_copy()))
-    cols = ", ".join(f'"{c.header}"' for c in LINKAGES.columns)
+    # The file's columns only: an optional column it lacks (资产编号) stays empty, as the import leaves it.
+    with open(path, encoding="utf-8") as file:
+        header = file.readline().rstrip("\n").split(",")
+    present = [c for c in LINKAGES.columns if c.header in header]
+    cols = ", ".join(f'"{c.header}"' for c in present)
     cpu = time.process_time()
     started = time.perf_counter()
     con.execute(
-        f"INSERT INTO linkages ({', '.join(LINKAGES.column_names)}, batch_id) SELECT {cols}, 0 FROM read_csv(?, header = true)",
+        f"INSERT INTO linkages ({', '.join(c.name for c in present)}, batch_id) SELECT {cols}, 0 FROM read_csv(?, header = true)",
         [str(path)],
     )
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -149,8 +153,9 @@ def raw_excel_load(path: Path) -> tuple[float, float]:
     started = time.perf_counter()
     frame = pl.read_excel(path, engine="calamine")
     con.register("frame", frame.to_arrow())
-    cols = ", ".join(f'"{c.header}"' for c in LINKAGES.columns)
-    con.execute(f"INSERT INTO linkages ({', '.join(LINKAGES.column_names)}, batch_id) SELECT {cols}, 0 FROM frame")
+    present = [c for c in LINKAGES.columns if c.header in frame.columns]
+    cols = ", ".join(f'"{c.header}"' for c in present)
+    con.execute(f"INSERT INTO linkages ({', '.join(c.name for c in present)}, batch_id) SELECT {cols}, 0 FROM frame")
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     con.close()
     return elapsed, cpu

@@ -247,8 +247,11 @@ def _fill_absent_from_current(con: duckdb.DuckDBPyConnection, ds: Dataset, rows:
     """An optional column left out of the file keeps each existing row's current value."""
     if not absent or rows.is_empty():
         return rows
+    candidates = store.rows_that_may_exist(con, ds, rows)
+    if candidates.is_empty():
+        return rows
     keys = list(ds.natural_key)
-    con.register("ingest_keys", rows.select(keys).to_arrow())
+    con.register("ingest_keys", store.as_arrow(candidates.select(keys)))
     try:
         cols = ", ".join(f'c."{n}"' for n in [*keys, *absent])
         on = " AND ".join(f'c."{k}" = k."{k}"' for k in keys)

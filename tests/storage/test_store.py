@@ -177,3 +177,39 @@ def test_commit_reports_its_stages_and_trusts_unique_keys_only_for_the_labelled_
     stale = store.KnownChanges(_labels(twice.head(1), "new"), store.data_version(con), keys_unique=True)
     with pytest.raises(store.StoreError, match="重复"):
         store.commit_rows(con, "townships", twice, user="a", known=stale)
+
+
+def _funds(rows):
+    return pl.DataFrame(
+        rows,
+        schema={"project_id": pl.String, "fund_source": pl.String, "fund_category": pl.String, "year": pl.Int64,
+                "allocated_wan": pl.Float64, "spent_wan": pl.Float64},
+        orient="row",
+    )  # fmt: skip
+
+
+def test_rows_of_a_year_not_stored_are_new_without_a_comparison(fresh_con):
+    """A key with a year: only rows of a year the current table holds are compared (a file of next
+    year's rows is all new); a row of a stored year is updated or unchanged as before."""
+    con = fresh_con
+    ds = catalog.dataset("funds")
+    store.commit_rows(
+        con,
+        "funds",
+        _funds([("P1", "区级财政", "财政专项扶贫资金", 2017, 10.0, 5.0), ("P2", "区级财政", "财政专项扶贫资金", 2016, 8.0, 8.0)]),
+        user="a",
+    )
+    rows = _funds(
+        [
+            ("P1", "区级财政", "财政专项扶贫资金", 2018, 10.0, 5.0),  # same project, a year not stored: new
+            ("P1", "区级财政", "财政专项扶贫资金", 2017, 10.0, 6.0),  # updated
+            ("P2", "区级财政", "财政专项扶贫资金", 2016, 8.0, 8.0),  # unchanged
+            ("P3", "区级财政", "财政专项扶贫资金", 2017, 1.0, 1.0),  # a stored year, a new key: new
+            ("P4", "区级财政", "财政专项扶贫资金", None, 1.0, 1.0),  # no year matches nothing: new
+        ]
+    )
+    assert store.rows_that_may_exist(con, ds, rows).get_column("year").to_list() == [2017, 2016, 2017]
+    labels = store.change_labels(con, ds, rows)
+    assert labels.get_column("change").to_list() == ["new", "updated", "unchanged", "new", "new"]
+    assert store.rows_that_may_exist(con, ds, rows.filter(pl.col("year") == 2018)).is_empty()
+    assert store.change_labels(con, ds, rows.filter(pl.col("year") == 2018)).get_column("change").to_list() == ["new"]
