@@ -6,6 +6,8 @@
   tooltips only; it is hidden (every list has its own Chinese download button).
 - "Press Enter to submit form" / "Press Enter to apply" under inputs is hidden (Enter still works).
 - The running indicator's "Running..." / "Stop" is hidden; its animated icon stays.
+- A card's value is sized to its card (a container query); it and the change's words wrap rather than being cut: at four cards
+  to a row on a 1280-pixel screen "2,201.67万千瓦时" was shown as "2,201.67…".
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ CSS = f"""
 [data-testid="stElementToolbar"] {{ display: none !important; }}
 [data-testid="InputInstructions"] {{ display: none !important; }}
 [data-testid="stStatusWidget"] label, [data-testid="stStatusWidget"] button {{ display: none !important; }}
+[data-testid="stMetric"] {{ container-type: inline-size; }}
+[data-testid="stMetricValue"] {{ font-size: clamp(1.1rem, 10.5cqi, 2.25rem) !important; }}
+[data-testid="stMetricValue"] *, [data-testid="stMetricDeltaDescription"], [data-testid="stMetricDeltaDescription"] * {{ white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }}
 </style>
 """
 

@@ -1,6 +1,6 @@
 """What bureau staff must not meet on a page at 1440×900 (issue 17), read from the live DOM:
 Streamlit's English, an error box, a table whose deciding column needs sideways scrolling, an empty
-table, axis tick labels drawn over each other."""
+table, axis tick labels drawn over each other, a card's figure cut short."""
 
 from __future__ import annotations
 
@@ -108,6 +108,18 @@ def overlapping_ticks(page: Page) -> list[str]:
     return page.evaluate(_OVERLAPS)
 
 
+# Streamlit cuts a card's text in the element that holds it (overflow hidden, an ellipsis), so every
+# element of a value or a change's words is measured.
+_CUT_CARDS = """() => [...document.querySelectorAll(
+    '[data-testid=stMetricValue], [data-testid=stMetricValue] *, [data-testid=stMetricDeltaDescription], [data-testid=stMetricDeltaDescription] *')]
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"""
+
+
+def cut_cards(page: Page) -> list[str]:
+    """A card's value or its change's words cut short ("2,201.67…") instead of shown whole."""
+    return [f"指标卡显示不全：{text}" for text in page.evaluate(_CUT_CARDS)]
+
+
 def page_problems(page: Page) -> list[str]:
     problems = [f"错误框：{text}" for text in error_boxes(page)]
     english = visible_english(page)
@@ -115,4 +127,4 @@ def page_problems(page: Page) -> list[str]:
         problems.append(f"页面上有英文：{english}")
     if has_main_menu(page):
         problems.append("页面上有 Streamlit 的 ⋮ 菜单")
-    return problems + table_problems(page) + overlapping_ticks(page)
+    return problems + table_problems(page) + overlapping_ticks(page) + cut_cards(page)
