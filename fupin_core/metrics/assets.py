@@ -36,23 +36,27 @@ def _in_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str, list]:
     return f"{_IN_YEAR} {cond} {keys}", [scope.year, as_of(scope.year), *params, *key_params]
 
 
-def _joined(con: duckdb.DuckDBPyConnection, scope: Scope, column: str, kind: str) -> tuple[str, list]:
-    """On PostgreSQL, the scope's list for a table an asset query joins on its own key (the asset's
-    project, its owner village, its income rows), so PostgreSQL returns those rows alone, not the whole
-    table (one 镇办's asset indicators: 0.21 → 0.08 s at scale 100); the join condition is kept, so it is
-    the same rows either way. Embedded DuckDB gains nothing from them (its joins read only what they
-    keep) and would pay for reading the lists: none there."""
-    if db.backend_of(con) != "postgres":
+def _refs(con: duckdb.DuckDBPyConnection, scope: Scope) -> scope_keys.AssetRefs | None:
+    """On PostgreSQL, what the scope's assets join (their projects, owner villages, income rows), bound
+    as lists on those tables' own keys so PostgreSQL returns those rows alone, not the whole table (one
+    镇办's asset indicators: 0.21 → 0.08 s at scale 100); the join conditions stay, so it is the same rows
+    either way. Embedded DuckDB gains nothing from them (its joins read only what they keep) and would
+    pay for reading the lists: None there, as for the whole district."""
+    return scope_keys.asset_refs(con, scope) if db.backend_of(con) == "postgres" else None
+
+
+def _bound(refs: scope_keys.AssetRefs | None, kind: str, column: str) -> tuple[str, list]:
+    if refs is None:
         return "", []
-    lists = {"project": scope_keys.asset_projects_in, "owner": scope_keys.asset_owners_in, "asset": scope_keys.assets_in}
-    return lists[kind](con, scope, column)
+    return {"project": refs.projects_in, "owner": refs.owners_in, "asset": refs.assets_in}[kind](column)
 
 
 def register(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """资产台账: one row per asset in scope, owner and 移交 shown as of the end of the year."""
     where, params = _in_scope(con, scope)
-    owners, owner_params = _joined(con, scope, "ov.village_code", "owner")
-    projects, project_params = _joined(con, scope, "p.project_id", "project")
+    refs = _refs(con, scope)
+    owners, owner_params = _bound(refs, "owner", "ov.village_code")
+    projects, project_params = _bound(refs, "project", "p.project_id")
     return con.execute(
         f"""
         SELECT a.asset_name AS 资产名称, a.asset_type AS 资产类型, CAST(a.value_wan AS DOUBLE) AS "原值(万元)",
@@ -121,8 +125,9 @@ def unsettled(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Assets whose project passed 验收 by the end of the year but that are not yet 确权 or 移交."""
     on = as_of(scope.year)
     where, params = _in_scope(con, scope)
-    projects, project_params = _joined(con, scope, "p.project_id", "project")
-    stages, stage_params = _joined(con, scope, "s.project_id", "project")
+    refs = _refs(con, scope)
+    projects, project_params = _bound(refs, "project", "p.project_id")
+    stages, stage_params = _bound(refs, "project", "s.project_id")
     return con.execute(
         f"""
         SELECT concat_ws('、', CASE WHEN a.owner_type IS NULL THEN '未确权' END,
@@ -158,8 +163,9 @@ def troubled_of(frame: pl.DataFrame) -> pl.DataFrame:
 def distributions(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Each asset's income in the year and its 分配方案 (parts in 元), assets placed as in the register."""
     where, params = _in_scope(con, scope)
-    projects, project_params = _joined(con, scope, "p.project_id", "project")
-    incomes, income_params = _joined(con, scope, "d.asset_id", "asset")
+    refs = _refs(con, scope)
+    projects, project_params = _bound(refs, "project", "p.project_id")
+    incomes, income_params = _bound(refs, "asset", "d.asset_id")
     parts = ", ".join(f'CAST(d.{name} AS DOUBLE) AS "{label}(元)"' for name, label in DISTRIBUTION_PARTS)
     return con.execute(
         f"""
@@ -253,8 +259,9 @@ def reconciliation(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame
     # 到户 per asset: from the per-version summary when there is one (at province scale the year's
     # linkages are millions of rows, which PostgreSQL would stream on every open), else from the rows.
     reached, reached_params = summaries.asset_relation(con, scope.year) or (f"({summaries.ASSET_REACHED_SQL})", [scope.year])
-    projects, project_params = _joined(con, scope, "p.project_id", "project")
-    incomes, income_params = _joined(con, scope, "d.asset_id", "asset")
+    refs = _refs(con, scope)
+    projects, project_params = _bound(refs, "project", "p.project_id")
+    incomes, income_params = _bound(refs, "asset", "d.asset_id")
     frame = con.execute(
         f"""
         WITH reached AS {reached}

@@ -366,7 +366,7 @@ def period_year_in(year: int) -> tuple[str, list]:
     '2017-09' all start with it): a range on the column itself, which PostgreSQL is given, where
     `_PERIOD_YEAR = ?` is computed after every year's rows crossed. Whole years only, so the coarsest
     granularity of each project and year is decided as before."""
-    return " AND o.period >= ? AND o.period < ?", [f"{year:04d}", f"{year + 1:04d}"]
+    return " AND o.period >= ? AND o.period < ?", [f"{int(year):04d}", f"{int(year) + 1:04d}"]
 
 
 def period_rows_sql(table: str, where: str = "") -> str:

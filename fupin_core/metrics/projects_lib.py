@@ -42,7 +42,7 @@ def current_stages(con: duckdb.DuckDBPyConnection, scope: Scope, on: dt.date | N
     keys, key_params = scope_keys.projects_in(con, scope, "s.project_id")
     # The same lists on the joined tables' own keys: on PostgreSQL only their rows cross (the filters above decide).
     projects, project_params = scope_keys.projects_in(con, scope, "p.project_id")
-    villages, village_params = scope_keys.villages_in(con, scope, "v.village_code")
+    villages, village_params = scope_keys.project_villages_in(con, scope, "v.village_code")
     order_sql, order = _stage_order_sql("s.stage")
     return con.execute(
         f"""

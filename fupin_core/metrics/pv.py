@@ -281,7 +281,7 @@ def station_yields(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame
     in_year, year_params = period_year_in(scope.year)
     # Only the scope's stations and villages cross from PostgreSQL for the rows shown (the medians need all).
     projects, project_params = scope_keys.projects_in(con, scope, "p.project_id")
-    villages, village_params = scope_keys.villages_in(con, scope, "v.village_code")
+    villages, village_params = scope_keys.project_villages_in(con, scope, "v.village_code")
     frame = con.execute(
         f"""
         WITH output AS ({_output_in_year_sql(in_year)}),

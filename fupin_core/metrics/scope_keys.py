@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import TypeVar
 
 import duckdb
@@ -54,7 +55,10 @@ def _codes(con: duckdb.DuckDBPyConnection, scope: Scope, kind: str) -> list[str]
 
 
 def _read_codes(con: duckdb.DuckDBPyConnection, scope: Scope, kind: str) -> list[str]:
-    if kind == "projects":
+    if kind == "project_villages":
+        cond, params = scope.where("township_code", "village_code")
+        sql = f"SELECT DISTINCT village_code FROM projects WHERE village_code IS NOT NULL {cond} ORDER BY village_code"
+    elif kind == "projects":
         cond, params = scope.where("township_code", "village_code")
         sql = f"SELECT project_id FROM projects WHERE TRUE {cond} ORDER BY project_id"
     else:
@@ -84,34 +88,41 @@ def villages_in(con: duckdb.DuckDBPyConnection, scope: Scope, column: str) -> tu
     return _in(column, _codes(con, scope, "villages"))
 
 
-def _asset_refs(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[str, str | None, str | None]]:
-    """(asset id, project id, owner village) of each asset standing in the scope's villages."""
+@dataclass(frozen=True)
+class AssetRefs:
+    """What the assets standing in a scope's villages join: their ids, the projects that made them and
+    the villages owning them (确权到村集体), wherever those lie. Read at each asset query, not kept for
+    a block: a LEFT JOIN bound to a list read before a commit would join a new asset's project as
+    missing, where a stale list on the queried table would only leave the row out."""
 
-    def read() -> list[tuple[str, str | None, str | None]]:
-        keys, params = villages_in(con, scope, "village_code")
-        sql = f"SELECT asset_id, project_id, owner_village_code FROM assets WHERE TRUE {keys} ORDER BY asset_id"
-        return con.execute(sql, params).fetchall()
+    assets: list[str]
+    projects: list[str]
+    owners: list[str]
 
-    return once(con, ("scope", scope.townships, scope.village, "assets"), read)
+    def assets_in(self, column: str) -> tuple[str, list]:
+        return _in(column, self.assets)
+
+    def projects_in(self, column: str) -> tuple[str, list]:
+        return _in(column, self.projects)
+
+    def owners_in(self, column: str) -> tuple[str, list]:
+        return _in(column, self.owners)
 
 
-def assets_in(con: duckdb.DuckDBPyConnection, scope: Scope, column: str) -> tuple[str, list]:
-    """Like projects_in, the ids of the assets standing in the scope's villages (an asset's place)."""
+def asset_refs(con: duckdb.DuckDBPyConnection, scope: Scope) -> AssetRefs | None:
+    """The scope's AssetRefs; None for the whole district (nothing to bind)."""
+    if scope.townships is None and scope.village is None:
+        return None
+    keys, params = villages_in(con, scope, "village_code")
+    rows = con.execute(f"SELECT asset_id, project_id, owner_village_code FROM assets WHERE TRUE {keys}", params).fetchall()
+    return AssetRefs(
+        sorted({a for a, _, _ in rows}), sorted({p for _, p, _ in rows if p is not None}), sorted({o for _, _, o in rows if o is not None})
+    )
+
+
+def project_villages_in(con: duckdb.DuckDBPyConnection, scope: Scope, column: str) -> tuple[str, list]:
+    """Like villages_in, the villages the scope's projects name (a project placed in a 镇办 may name a
+    village that belongs, or since a 区划调整 belongs, to another): for the village a project query joins."""
     if scope.townships is None and scope.village is None:
         return "", []
-    return _in(column, sorted({a for a, _, _ in _asset_refs(con, scope)}))
-
-
-def asset_projects_in(con: duckdb.DuckDBPyConnection, scope: Scope, column: str) -> tuple[str, list]:
-    """Like projects_in, the projects that made the assets standing in the scope (wherever the project
-    is placed): for the project an asset query joins."""
-    if scope.townships is None and scope.village is None:
-        return "", []
-    return _in(column, sorted({p for _, p, _ in _asset_refs(con, scope) if p is not None}))
-
-
-def asset_owners_in(con: duckdb.DuckDBPyConnection, scope: Scope, column: str) -> tuple[str, list]:
-    """Like villages_in, the owner villages (确权到村集体) of the assets standing in the scope."""
-    if scope.townships is None and scope.village is None:
-        return "", []
-    return _in(column, sorted({o for _, _, o in _asset_refs(con, scope) if o is not None}))
+    return _in(column, _codes(con, scope, "project_villages"))

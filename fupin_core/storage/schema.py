@@ -324,7 +324,8 @@ def _m017_postgres_byte_order_indexes(con: duckdb.DuckDBPyConnection) -> None:
         return
     text_columns = {
         (r[0], r[1]) for r in con.execute(
-            "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database() AND data_type = 'VARCHAR'"
+            """SELECT table_name, column_name FROM duckdb_columns()
+               WHERE database_name = current_database() AND schema_name = current_schema() AND data_type = 'VARCHAR'"""
         ).fetchall()
     }  # fmt: skip
     for table, columns in (*POSTGRES_INDEXES, *POSTGRES_KEY_INDEXES):

@@ -16,6 +16,7 @@ from fupin_core.metrics import Scope
 from fupin_core.metrics.indicators import overview_kpis
 from fupin_core.storage import schema, store
 from tests.ingest.make_corpus import HH_HEAD, ID_A, ID_B, LINK_HEAD, csv, hh_row
+from tests.metrics import fixture_lifecycle
 
 
 def _batches(con) -> int:
@@ -202,3 +203,23 @@ def test_report_is_the_cli_json_object(tiny_con):
     assert report["errors"] == [{"row": 2, "column": "户编号", "message": "在已有的贫困户中找不到这个户编号（请先上传贫困户，或核对代码）"}]
     assert (report["rows_read"], report["rejected"], report["committed"], report["batch_id"]) == (1, 1, 0, None)
     assert pl.DataFrame(report["errors"]).columns == ["row", "column", "message"]
+
+
+def test_an_absent_column_keeps_current_values_only_for_stored_years(tiny_con):
+    """资产编号 left out of a linkage file: a row of a stored year keeps its key's asset; a row of a year
+    the store has none of (compared with nothing, store.rows_that_may_exist) is new and has none."""
+    fixture_lifecycle.add(tiny_con)  # H2's 2017 分红 from P1 cites asset ZC1
+    content = csv(
+        [
+            ["户编号", "项目编号", "联结方式", "细分类型", "年度", "收益金额(元)"],
+            ["H2", "P1", "分红", "", 2017, 150],
+            ["H2", "P1", "分红", "", 2019, 80],
+        ]
+    )
+    preview, outcome = _import(tiny_con, "linkages", content)
+    assert preview.errors.is_empty(), preview.errors
+    assert (outcome.new, outcome.updated) == (1, 1)
+    got = tiny_con.execute(
+        "SELECT year, income_yuan, asset_id FROM linkages WHERE household_id = 'H2' AND mechanism = '分红' ORDER BY year"
+    )
+    assert got.fetchall() == [(2017, 150, "ZC1"), (2019, 80, None)]

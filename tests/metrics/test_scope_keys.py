@@ -39,12 +39,27 @@ ELSEWHERE = {"asset_id": "ZC5", "asset_name": "丙村分布式光伏", "asset_ty
              "caretaker": "甲村村委会", "status": "正常"}  # fmt: skip
 
 
+# A station placed in T1 that names 丙村 of T2 (a village moved by a 区划调整, or a report that named it so):
+# the village a project query joins is the project's, not one of the scope's own villages.
+ACROSS = {"project_id": "P6", "project_name": "城关跨村光伏电站", "industry": "光伏", "project_type": "村级电站", "township_code": T1,
+          "village_code": V3, "operator_credit_code": None, "build_year": 2016, "build_status": "运营中", "scale": 100.0,
+          "scale_unit": "千瓦", "total_investment_wan": 80.0}  # fmt: skip
+# Output of the year before, the year itself and the year after: only the year's own periods count.
+OUTPUT = [("P6", "2016-12", 9000.0), ("P6", "2017", 120000.0), ("P6", "2018", 130000.0), ("P1", "2018Q1", 70000.0), ("P1", "2016", 1000.0)]
+
+
 @pytest.fixture
 def con(tiny_con):
     fixture_lifecycle.add(tiny_con)
     store.commit_rows(tiny_con, "assets", fixture_lifecycle.frame("assets", [ELSEWHERE]), user="测试")
     income = fixture_lifecycle._income("ZC5", 2017, 2000.0, 0.0, 0.0, 0.0, 0.0, 2000.0, 2000.0)
     store.commit_rows(tiny_con, "asset_income", fixture_lifecycle.frame("asset_income", [income]), user="测试")
+    store.commit_rows(tiny_con, "projects", fixture_lifecycle.frame("projects", [ACROSS]), user="测试")
+    stage = {"project_id": "P6", "stage": "申报", "stage_date": dt.date(2016, 3, 1), "doc_number": "商扶发〔2016〕9号"}
+    store.commit_rows(tiny_con, "project_stages", fixture_lifecycle.frame("project_stages", [stage]), user="测试")
+    output = [{"project_id": p, "period": period, "generation_kwh": kwh, "revenue_yuan": kwh * 0.85, "distributed_yuan": kwh * 0.8}
+              for p, period, kwh in OUTPUT]  # fmt: skip
+    store.commit_rows(tiny_con, "pv_output", fixture_lifecycle.frame("pv_output", output), user="测试")
     return tiny_con
 
 
@@ -57,13 +72,18 @@ def _same(a, b) -> bool:
 
 
 def test_the_lists_change_no_figure(con, monkeypatch):
+    # The asset lists are bound on PostgreSQL only; here on both backends, so each is compared.
+    monkeypatch.setattr(assets, "_refs", lambda con, scope: scope_keys.asset_refs(con, scope))
     got = {(name, scope): fn(con, scope) for name, fn in CALLS.items() for scope in SCOPES}
+    assert assets.register(con, Scope.of(2017, T2, V3))["来源项目"].to_list()[-1] == "甲村村级光伏电站"  # the project from elsewhere
+    across = projects_lib.current_stages(con, Scope.of(2017, T1)).filter(pl.col("项目编号") == "P6")
+    assert across["村"].to_list() == ["丙村"]  # the village of another 镇办 the project names
+    assert got[("pv.pv_output_totals", Scope.of(2017, T1))]["kwh"] == 170000.0  # P1 2017Q1 + P6 2017, no other year
     monkeypatch.setattr(scope_keys, "projects_in", lambda con, scope, column: ("", []))
     monkeypatch.setattr(scope_keys, "villages_in", lambda con, scope, column: ("", []))
-    for name in ("assets_in", "asset_projects_in", "asset_owners_in"):
-        monkeypatch.setattr(scope_keys, name, lambda con, scope, column: ("", []))
+    monkeypatch.setattr(scope_keys, "project_villages_in", lambda con, scope, column: ("", []))
+    monkeypatch.setattr(scope_keys, "asset_refs", lambda con, scope: None)
     monkeypatch.setattr(pv, "period_year_in", lambda year: ("", []))
-    assert assets.register(con, Scope.of(2017, T2, V3))["来源项目"].to_list()[-1] == "甲村村级光伏电站"  # the project from elsewhere
     for (name, scope), value in got.items():
         assert _same(value, CALLS[name](con, scope)), f"{name} {scope}"
 
@@ -82,11 +102,17 @@ def test_lists_of_a_scope(con):
 
 def test_asset_lists_follow_the_assets(con):
     """Assets standing in the scope; their projects and owner villages wherever those are."""
-    scope = Scope.of(2017, T2)
-    assert scope_keys.assets_in(con, scope, "d.asset_id") == (" AND d.asset_id IN (?, ?, ?, ?)", ["ZC2", "ZC3", "ZC4", "ZC5"])
-    assert scope_keys.asset_projects_in(con, scope, "p.project_id")[1] == ["P1", "P3", "P4"]
-    assert scope_keys.asset_owners_in(con, scope, "ov.village_code")[1] == [V1, V2, V3]
-    assert scope_keys.assets_in(con, Scope.of(2017), "d.asset_id") == ("", [])
+    refs = scope_keys.asset_refs(con, Scope.of(2017, T2))
+    assert refs.assets_in("d.asset_id") == (" AND d.asset_id IN (?, ?, ?, ?)", ["ZC2", "ZC3", "ZC4", "ZC5"])
+    assert refs.projects_in("p.project_id")[1] == ["P1", "P3", "P4"]
+    assert refs.owners_in("ov.village_code")[1] == [V1, V2, V3]
+    assert scope_keys.asset_refs(con, Scope.of(2017)) is None
+    assert scope_keys.asset_refs(con, Scope.of(2017, "999999999")).assets_in("d.asset_id") == (" AND FALSE", [])
+
+
+def test_project_villages_are_the_villages_the_projects_name(con):
+    assert scope_keys.project_villages_in(con, Scope.of(2017, T1), "v.village_code")[1] == [V1, V3]
+    assert scope_keys.project_villages_in(con, Scope.of(2017), "v.village_code") == ("", [])
 
 
 def test_read_once_within_shared(con):
