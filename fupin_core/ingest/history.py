@@ -45,8 +45,8 @@ def batch_table(con: duckdb.DuckDBPyConnection, uploaded_by: str | None = None) 
 
 def stored_file(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[str, bytes] | None:
     """(file name, content) of the original file kept with a batch, by its sha256."""
-    row = con.execute("SELECT file_name, content FROM stored_files WHERE sha256 = ?", [sha256]).fetchone()
-    return (row[0], bytes(row[1])) if row else None
+    row = con.execute("SELECT file_name, content, size_bytes FROM stored_files WHERE sha256 = ?", [sha256]).fetchone()
+    return (row[0], store.original_content(bytes(row[1]), row[2])) if row else None
 
 
 def batch_records(con: duckdb.DuckDBPyConnection) -> list[dict]:

@@ -306,12 +306,33 @@ def _labelled(incoming: pl.DataFrame, known: KnownChanges | None) -> pl.DataFram
     return None if labelled.get_column("change").null_count() else labelled
 
 
+# Original files are kept compressed (zstd, level 1) when that is smaller: a CSV shrinks about twelve
+# times (a million linkages: 53 MB → 4.3 MB in 0.1 s), so the database grows less with every upload and
+# the commit writes (and logs) a twelfth of the bytes; an xlsx, already a zip, stays as it is. Whether a
+# row holds the compressed form is told by its length against size_bytes (the original's length), so
+# files stored before stay readable and no column was needed.
+_FILE_CODEC = pa.Codec("zstd", compression_level=1)
+
+
+def stored_form(content: bytes) -> bytes:
+    """What stored_files.content holds for an original file of these bytes."""
+    packed = _FILE_CODEC.compress(content, asbytes=True)
+    return packed if len(packed) < len(content) else content
+
+
+def original_content(stored: bytes, size_bytes: int) -> bytes:
+    """The original file's bytes from stored_files.content and size_bytes."""
+    if len(stored) < size_bytes:
+        return _FILE_CODEC.decompress(stored, decompressed_size=size_bytes, asbytes=True)
+    return bytes(stored)
+
+
 def _store_file(con: duckdb.DuckDBPyConnection, sha256: str, file_name: str, content: bytes) -> None:
     if con.execute("SELECT 1 FROM stored_files WHERE sha256 = ?", [sha256]).fetchone():
         return
     con.execute(
         "INSERT INTO stored_files VALUES (?, ?, ?, ?, current_timestamp)",
-        [sha256, file_name, len(content), content],
+        [sha256, file_name, len(content), stored_form(content)],
     )
 
 

@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from fupin_core import catalog
-from fupin_core.ingest import fixlist, pipeline, templates
+from fupin_core.ingest import fixlist, history, pipeline, templates
 from fupin_core.metrics import Scope
 from fupin_core.metrics.indicators import overview_kpis
 from fupin_core.storage import schema, store
@@ -89,8 +89,7 @@ def test_strict_rejects_the_whole_file_and_partial_imports_the_valid_rows(tiny_c
     batch = store.list_batches(tiny_con).row(0, named=True)
     assert (batch["rows_read"], batch["rows_new"], batch["rows_rejected"]) == (3, 1, 2)
     assert tiny_con.execute("SELECT source_row FROM linkages_history WHERE batch_id = ?", [partial.batch_id]).fetchall() == [(2,)]
-    stored = tiny_con.execute("SELECT sha256, content FROM stored_files WHERE sha256 = ?", [preview.sha256]).fetchone()
-    assert stored == (preview.sha256, content)
+    assert history.stored_file(tiny_con, preview.sha256) == ("f.csv", content)
 
 
 def test_fix_list_holds_the_rejected_rows_and_can_be_uploaded_again(tiny_con):

@@ -213,3 +213,20 @@ def test_rows_of_a_year_not_stored_are_new_without_a_comparison(fresh_con):
     assert labels.get_column("change").to_list() == ["new", "updated", "unchanged", "new", "new"]
     assert store.rows_that_may_exist(con, ds, rows.filter(pl.col("year") == 2018)).is_empty()
     assert store.change_labels(con, ds, rows.filter(pl.col("year") == 2018)).get_column("change").to_list() == ["new"]
+
+
+def test_original_files_are_kept_compressed_when_smaller_and_read_back_whole(fresh_con):
+    from fupin_core.ingest import history
+
+    csv = ("户编号,项目编号,联结方式,年度,收益金额(元)\n" + "".join(f"H{i},P1,分红,2017,{i}.5\n" for i in range(2000))).encode()
+    rows = _townships([("611002001", "城关街道")])
+    store.commit_rows(fresh_con, "townships", rows, user="a", file_name="a.csv", sha256="a" * 64, file_bytes=csv)
+    stored, size = fresh_con.execute("SELECT content, size_bytes FROM stored_files WHERE sha256 = ?", ["a" * 64]).fetchone()
+    assert size == len(csv) and len(stored) < len(csv) // 5  # a CSV shrinks several times
+    assert history.stored_file(fresh_con, "a" * 64) == ("a.csv", csv)
+    # Bytes that do not shrink (an xlsx is already a zip) are kept as they are.
+    noise = bytes(range(256))
+    assert store.stored_form(noise) == noise and store.original_content(noise, len(noise)) == noise
+    # A file stored before compression (content as long as the file) reads back as it is.
+    fresh_con.execute("INSERT INTO stored_files VALUES (?, 'old.csv', 3, 'abc'::BLOB, current_timestamp)", ["b" * 64])
+    assert history.stored_file(fresh_con, "b" * 64) == ("old.csv", b"abc")
