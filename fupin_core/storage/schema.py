@@ -289,16 +289,32 @@ POSTGRES_INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+def _on_postgres(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute("SELECT type FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return bool(row) and row[0] == "postgres"
+
+
+def index_name(table: str, columns: tuple[str, ...]) -> str:
+    """Name of a migration's index, within PostgreSQL's 63 characters (as PostgreSQL would cut it)."""
+    return "_".join(("fupin", table, *columns))[:63]
+
+
+def c_index_name(table: str, columns: tuple[str, ...]) -> str:
+    """Name of the index in byte order ("C"), within PostgreSQL's 63 characters."""
+    return index_name(table, columns)[:61] + "_c"
+
+
+def _create_postgres_index(con: duckdb.DuckDBPyConnection, name: str, table: str, columns_sql: str) -> None:
+    # Names and columns are this module's constants; postgres_execute takes the statement as text.
+    con.execute("CALL postgres_execute(current_database(), ?)", [f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ({columns_sql})'])
+
+
 def _m015_postgres_indexes(con: duckdb.DuckDBPyConnection) -> None:
     """Indexes for the pushed-down 镇办 filters, on PostgreSQL (issue 18); nothing on DuckDB."""
-    row = con.execute("SELECT type FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
-    if not row or row[0] != "postgres":
+    if not _on_postgres(con):
         return
     for table, columns in POSTGRES_INDEXES:
-        # Names and columns are this module's constants; postgres_execute takes the statement as text.
-        name = "_".join(("fupin", table, *columns))
-        statement = f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ({", ".join(columns)})'
-        con.execute("CALL postgres_execute(current_database(), ?)", [statement])
+        _create_postgres_index(con, index_name(table, columns), table, ", ".join(columns))
 
 
 # Added by migration 17: the keys the scope's asset lists are bound to (metrics.scope_keys).
@@ -309,18 +325,12 @@ POSTGRES_KEY_INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-def c_index_name(table: str, columns: tuple[str, ...]) -> str:
-    """Name of the index in byte order ("C"), within PostgreSQL's 63 characters."""
-    return "_".join(("fupin", table, *columns))[:61] + "_c"
-
-
 def _m017_postgres_byte_order_indexes(con: duckdb.DuckDBPyConnection) -> None:
     """Indexes a pushed-down filter can use, on PostgreSQL (issue 18). DuckDB sends a comparison with
     one value as `col = 'x' COLLATE "C"`, which an index in the database's collation cannot serve (one
     镇办's projects: a 5–9 ms scan of the whole table on every query, 0.1 ms by an index in "C"), and a
     list as `col IN ('x', 'y')` in the database's collation: each text column gets both."""
-    row = con.execute("SELECT type FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
-    if not row or row[0] != "postgres":
+    if not _on_postgres(con):
         return
     text_columns = {
         (r[0], r[1]) for r in con.execute(
@@ -329,13 +339,10 @@ def _m017_postgres_byte_order_indexes(con: duckdb.DuckDBPyConnection) -> None:
         ).fetchall()
     }  # fmt: skip
     for table, columns in (*POSTGRES_INDEXES, *POSTGRES_KEY_INDEXES):
-        # Names and columns are this module's constants; postgres_execute takes the statement as text.
-        statements = [f'CREATE INDEX IF NOT EXISTS "{"_".join(("fupin", table, *columns))[:63]}" ON "{table}" ({", ".join(columns)})']
+        _create_postgres_index(con, index_name(table, columns), table, ", ".join(columns))  # migration 15's: already there
         if any((table, c) in text_columns for c in columns):
             in_c = ", ".join(f'{c} COLLATE "C"' if (table, c) in text_columns else c for c in columns)
-            statements.append(f'CREATE INDEX IF NOT EXISTS "{c_index_name(table, columns)}" ON "{table}" ({in_c})')
-        for statement in statements:
-            con.execute("CALL postgres_execute(current_database(), ?)", [statement])
+            _create_postgres_index(con, c_index_name(table, columns), table, in_c)
 
 
 def _m016_batch_summaries(con: duckdb.DuckDBPyConnection) -> None:

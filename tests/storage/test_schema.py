@@ -74,7 +74,7 @@ def test_postgres_gets_the_filter_indexes_and_duckdb_none(fresh_con):
             r[0]
             for r in fresh_con.execute("SELECT * FROM postgres_query(current_database(), 'SELECT indexname FROM pg_indexes')").fetchall()
         }
-        wanted = {"_".join(("fupin", table, *columns))[:63] for table, columns in schema.POSTGRES_INDEXES}
+        wanted = {schema.index_name(table, columns) for table, columns in schema.POSTGRES_INDEXES}
         assert wanted <= names
         # Migration 17: DuckDB pushes one value down as `col = 'x' COLLATE "C"`, which only an index in
         # byte order serves; every indexed text column has one beside the one in the database's collation.
@@ -82,7 +82,7 @@ def test_postgres_gets_the_filter_indexes_and_duckdb_none(fresh_con):
             fresh_con.execute("SELECT * FROM postgres_query(current_database(), 'SELECT indexname, indexdef FROM pg_indexes')").fetchall()
         )
         for table, columns in (*schema.POSTGRES_INDEXES, *schema.POSTGRES_KEY_INDEXES):
-            plain = "_".join(("fupin", table, *columns))[:63]
+            plain = schema.index_name(table, columns)
             assert plain in definitions
             if any(c in ("township_code", "village_code", "household_id", "project_id", "asset_id") for c in columns):
                 assert 'COLLATE "C"' in definitions[schema.c_index_name(table, columns)], table
